@@ -1,0 +1,18 @@
+/**
+ * `stc version`: print the version (the same as `stc --version`).
+ *
+ * @module
+ */
+
+import type { Command } from "../command.ts";
+import { printLine } from "../output.ts";
+import { VERSION } from "../version.ts";
+
+/** The `version` command. */
+export const versionCommand: Command = {
+  name: "version",
+  summary: "Print the version of stc",
+  args: [],
+  options: [],
+  run: () => Promise.resolve([printLine(`stc ${VERSION}`)]),
+};

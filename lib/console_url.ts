@@ -1,0 +1,342 @@
+/**
+ * Pure logic of console sign-in: AWS partitions and their sign-in and console hosts, the destination page (console
+ * home, a service shortcut, or any console URL, in a region), how long a console session may be for a kind of
+ * credentials, and the URLs of the federation endpoint's `getSigninToken` and `login` actions.
+ *
+ * Session lengths (AWS IAM User Guide, "Enable custom identity broker access to the AWS console", and the STS
+ * AssumeRole reference): the federation endpoint's `SessionDuration` is 900–43200 seconds. Credentials from role
+ * chaining (a role assumed with temporary credentials, e.g. the MFA session) are limited to one hour, and AWS
+ * rejects a longer console session for them; a longer one needs the role assumed with the IAM user's long-term key.
+ * For GetFederationToken credentials the console session is bounded by the token's own `DurationSeconds`, so stc
+ * asks for both with the same value.
+ *
+ * @module
+ */
+
+import { usageError } from "./errors.ts";
+import { didYouMean } from "./suggest.ts";
+
+/** An AWS partition with its own sign-in and console hosts. */
+export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+
+/** The hosts of a partition. */
+export interface PartitionHosts {
+  /** Host of the federation endpoint (`/federation`). */
+  signin: string;
+  /** Host of the management console. */
+  console: string;
+}
+
+/** Sign-in and console hosts of each partition. */
+export const PARTITION_HOSTS: Readonly<Record<Partition, PartitionHosts>> = {
+  "aws": { signin: "signin.aws.amazon.com", console: "console.aws.amazon.com" },
+  "aws-cn": { signin: "signin.amazonaws.cn", console: "console.amazonaws.cn" },
+  "aws-us-gov": { signin: "signin.amazonaws-us-gov.com", console: "console.amazonaws-us-gov.com" },
+};
+
+const PARTITIONS = Object.keys(PARTITION_HOSTS) as Partition[];
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Whether `region` looks like an AWS region name (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
+export function isRegionName(region: string): boolean {
+  return REGION.test(region);
+}
+
+/** The partition a region belongs to. */
+export function partitionOfRegion(region: string): Partition {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** The partition named in an ARN (`arn:aws-cn:iam::…`), or undefined when it is not a known one. */
+export function partitionOfArn(arn: string): Partition | undefined {
+  const name = arn.split(":")[1];
+  return PARTITIONS.find((p) => p === name);
+}
+
+/** The partition whose console serves `host` (the console host itself or a subdomain of it). */
+export function partitionOfConsoleHost(host: string): Partition | undefined {
+  const lower = host.toLowerCase();
+  return PARTITIONS.find((p) => {
+    const console = PARTITION_HOSTS[p].console;
+    return lower === console || lower.endsWith(`.${console}`);
+  });
+}
+
+/** What decides the partition of a sign-in. */
+export interface PartitionHints {
+  /** ARN of the role (or user) signing in: authoritative. */
+  arn?: string;
+  /** The region asked for with `--region`. */
+  region?: string;
+  /** A console URL asked for with `-u`. */
+  url?: string;
+  /** The region from the environment or profile, used when nothing else decides. */
+  fallbackRegion?: string;
+}
+
+/**
+ * The partition of a sign-in: from the ARN, the `-u` URL or `--region` (which must agree), else the fallback region,
+ * else `aws`.
+ */
+export function resolvePartition(hints: PartitionHints): Partition {
+  const claims: [string, Partition][] = [];
+  const fromArn = hints.arn ? partitionOfArn(hints.arn) : undefined;
+  if (fromArn) claims.push([`the role ${hints.arn}`, fromArn]);
+  if (hints.url) {
+    const fromUrl = partitionOfConsoleHost(new URL(hints.url).hostname);
+    if (fromUrl) claims.push(["the URL", fromUrl]);
+  }
+  if (hints.region) claims.push([`region ${hints.region}`, partitionOfRegion(hints.region)]);
+  for (const [what, partition] of claims.slice(1)) {
+    if (partition !== claims[0][1]) {
+      throw usageError(
+        `${what} is in partition ${partition} but ${claims[0][0]} is in ${claims[0][1]}`,
+        "a console sign-in stays within one partition (aws, aws-cn, aws-us-gov)",
+      );
+    }
+  }
+  if (claims.length > 0) return claims[0][1];
+  return hints.fallbackRegion ? partitionOfRegion(hints.fallbackRegion) : "aws";
+}
+
+/** A console page a shortcut opens. */
+export interface ServicePage {
+  /** Path below the console host, without a leading slash. */
+  path: string;
+  /** A fragment (single-page-app route) after `#`. */
+  fragment?: string;
+  /** Global services take no region. */
+  global?: boolean;
+}
+
+/** Service shortcuts: `stc console prod s3`. */
+export const SERVICE_PAGES: Readonly<Record<string, ServicePage>> = {
+  acm: { path: "acm/home" },
+  apigateway: { path: "apigateway/main/apis" },
+  athena: { path: "athena/home" },
+  billing: { path: "billing/home", global: true },
+  cloudformation: { path: "cloudformation/home" },
+  cloudfront: { path: "cloudfront/v4/home", global: true },
+  cloudtrail: { path: "cloudtrail/home" },
+  cloudwatch: { path: "cloudwatch/home" },
+  codebuild: { path: "codesuite/codebuild/home" },
+  codepipeline: { path: "codesuite/codepipeline/home" },
+  config: { path: "config/home" },
+  cost: { path: "cost-management/home", global: true },
+  dynamodb: { path: "dynamodbv2/home" },
+  ec2: { path: "ec2/home" },
+  ecr: { path: "ecr/home" },
+  ecs: { path: "ecs/v2/home" },
+  eks: { path: "eks/home" },
+  elasticbeanstalk: { path: "elasticbeanstalk/home" },
+  glue: { path: "glue/home" },
+  guardduty: { path: "guardduty/home" },
+  iam: { path: "iam/home", global: true },
+  kinesis: { path: "kinesis/home" },
+  kms: { path: "kms/home" },
+  lambda: { path: "lambda/home" },
+  logs: { path: "cloudwatch/home", fragment: "logsV2:log-groups" },
+  organizations: { path: "organizations/v2/home", global: true },
+  rds: { path: "rds/home" },
+  redshift: { path: "redshiftv2/home" },
+  route53: { path: "route53/v2/home", global: true },
+  s3: { path: "s3/home" },
+  sagemaker: { path: "sagemaker/home" },
+  secretsmanager: { path: "secretsmanager/home" },
+  securityhub: { path: "securityhub/home" },
+  sns: { path: "sns/v3/home" },
+  sqs: { path: "sqs/v3/home" },
+  ssm: { path: "systems-manager/home" },
+  stepfunctions: { path: "states/home" },
+  support: { path: "support/home", global: true },
+  vpc: { path: "vpc/home" },
+  waf: { path: "wafv2/homev2" },
+};
+
+/** Short names for shortcuts. */
+export const SERVICE_ALIASES: Readonly<Record<string, string>> = {
+  cfn: "cloudformation",
+  cw: "cloudwatch",
+  ddb: "dynamodb",
+  r53: "route53",
+  sfn: "stepfunctions",
+  sm: "secretsmanager",
+};
+
+/** Every name `stc console <alias> <service>` accepts, sorted (for help and completions). */
+export const SERVICE_NAMES: readonly string[] = [
+  ...Object.keys(SERVICE_PAGES),
+  ...Object.keys(SERVICE_ALIASES),
+].sort();
+
+/** The page of a service shortcut; a usage error naming close matches when unknown. */
+export function servicePage(name: string): ServicePage {
+  const key = name.toLowerCase();
+  const page = SERVICE_PAGES[SERVICE_ALIASES[key] ?? key];
+  if (page) return page;
+  throw usageError(
+    `unknown service shortcut '${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`,
+    didYouMean(key, [...SERVICE_NAMES]) ??
+      `known: ${SERVICE_NAMES.join(", ")}; or give any console URL with -u`,
+  );
+}
+
+/** Checks a `-u` URL: an https URL on a console host of a partition. Returns it unchanged. */
+export function checkConsoleUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usageError("the -u value is not a URL", "give a console URL such as https://console.aws.amazon.com/s3/");
+  }
+  if (url.protocol !== "https:" || !partitionOfConsoleHost(url.hostname) || url.username || url.password) {
+    throw usageError(
+      `-u must be an https URL of the AWS console, not '${url.protocol}//${url.host}'`,
+      `console hosts: ${PARTITIONS.map((p) => PARTITION_HOSTS[p].console).join(", ")} and their subdomains`,
+    );
+  }
+  return text;
+}
+
+/** What page to open after sign-in. */
+export interface DestinationRequest {
+  /** The partition (decides the console host). */
+  partition: Partition;
+  /** A service shortcut. */
+  service?: string;
+  /** A region for the page. */
+  region?: string;
+  /** A console URL (from `-u`), used as it is. */
+  url?: string;
+}
+
+/**
+ * The destination URL: the `-u` URL as given, else the service's page, else the console home; in `region` when one
+ * is given (global services ignore it).
+ */
+export function consoleDestination(request: DestinationRequest): string {
+  if (request.url !== undefined) return checkConsoleUrl(request.url);
+  const host = PARTITION_HOSTS[request.partition].console;
+  const regionQuery = request.region ? `?region=${encodeURIComponent(request.region)}` : "";
+  if (request.service === undefined) {
+    return `https://${host}/${regionQuery ? `console/home${regionQuery}` : ""}`;
+  }
+  const page = servicePage(request.service);
+  const fragment = page.fragment ? `#${page.fragment}` : "";
+  return `https://${host}/${page.path}${page.global ? "" : regionQuery}${fragment}`;
+}
+
+/**
+ * The federation endpoint: `STC_FEDERATION_ENDPOINT` when set (a full URL; the emulator and private endpoints use
+ * it), else the partition's public one.
+ */
+export function federationEndpoint(
+  partition: Partition,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  return env.STC_FEDERATION_ENDPOINT || `https://${PARTITION_HOSTS[partition].signin}/federation`;
+}
+
+/** Temporary credentials as the federation endpoint takes them. */
+export interface FederationSession {
+  /** Access key id (ASIA…). */
+  accessKeyId: string;
+  /** Secret access key. */
+  secretAccessKey: string;
+  /** Session token. */
+  sessionToken: string;
+}
+
+/**
+ * The `getSigninToken` request URL. It holds the credentials: it is sent to the endpoint and never shown or logged.
+ */
+export function signinTokenUrl(
+  endpoint: string,
+  session: FederationSession,
+  sessionDuration: number,
+): string {
+  const url = new URL(endpoint);
+  url.searchParams.set("Action", "getSigninToken");
+  url.searchParams.set("SessionDuration", String(sessionDuration));
+  url.searchParams.set(
+    "Session",
+    JSON.stringify({
+      sessionId: session.accessKeyId,
+      sessionKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+    }),
+  );
+  return url.href;
+}
+
+/** The `Issuer` stc names in login URLs (AWS requires it to be non-empty; aws-vault uses its own name likewise). */
+export const ISSUER = "stc";
+
+/** The one-click login URL: the endpoint's `login` action with the issuer, destination and sign-in token. */
+export function loginUrl(endpoint: string, destination: string, signinToken: string): string {
+  const url = new URL(endpoint);
+  url.searchParams.set("Action", "login");
+  url.searchParams.set("Issuer", ISSUER);
+  url.searchParams.set("Destination", destination);
+  url.searchParams.set("SigninToken", signinToken);
+  return url.href;
+}
+
+/** How the credentials for a console session were obtained: it decides the longest session AWS allows. */
+export type ConsoleCredentialKind = "chained-role" | "role" | "federated";
+
+/** Shortest console session AWS accepts, in seconds. */
+export const MIN_CONSOLE_SESSION = 900;
+/** Longest console session AWS accepts, in seconds (12 hours). */
+export const MAX_CONSOLE_SESSION = 43200;
+/** Longest session for credentials from role chaining, in seconds (1 hour). */
+export const CHAINED_ROLE_MAX = 3600;
+
+/** The longest console session for a kind of credentials. */
+export function maxConsoleSession(kind: ConsoleCredentialKind): number {
+  return kind === "chained-role" ? CHAINED_ROLE_MAX : MAX_CONSOLE_SESSION;
+}
+
+/**
+ * The `SessionDuration` to ask for: the requested one when the credential kind allows it, else the longest allowed.
+ * Usage error when the request is out of range.
+ */
+export function consoleSessionDuration(kind: ConsoleCredentialKind, requested?: number): number {
+  const max = maxConsoleSession(kind);
+  if (requested === undefined) return max;
+  if (requested < MIN_CONSOLE_SESSION || requested > MAX_CONSOLE_SESSION) {
+    throw usageError(
+      `--duration must be between 15m and 12h (${MIN_CONSOLE_SESSION}–${MAX_CONSOLE_SESSION} seconds)`,
+    );
+  }
+  if (requested > max) {
+    throw usageError(
+      `--duration ${formatSeconds(requested)} is longer than the ${
+        formatSeconds(max)
+      } AWS allows for role credentials obtained with temporary credentials (role chaining)`,
+      "give the role alias: stc assumes it with your long-term key and MFA for sessions over one hour",
+    );
+  }
+  return requested;
+}
+
+/** Seconds as `1h`, `1h30m`, `45m` or `90s`. */
+export function formatSeconds(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s ? `${s}s` : ""].join("") || "0s";
+}
+
+/** Parses a duration: seconds (`3600`) or units (`12h`, `90m`, `1h30m`, `45s`); undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
+  if (!match || trimmed === "") return undefined;
+  const [, h, m, s] = match;
+  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}

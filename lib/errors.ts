@@ -1,0 +1,60 @@
+/**
+ * Errors that stc reports to the user, and the exit codes they map to.
+ *
+ * Every failure the user should see is an {@linkcode StcError}: a one-line message, an optional hint, and an
+ * exit code from {@linkcode ExitCode}. Messages must never contain secrets.
+ *
+ * @module
+ */
+
+/** Exit codes of stc, documented in the README. */
+export const ExitCode = {
+  /** Success. */
+  Ok: 0,
+  /** A runtime failure: AWS refused, a file could not be written, the user cancelled a prompt. */
+  Failure: 1,
+  /** Bad usage: unknown command or option, missing or malformed argument. */
+  Usage: 2,
+  /** No session, or the session has expired: get or restore one. */
+  SessionExpired: 3,
+  /** AWS rejected the credentials themselves (unknown, deleted, inactive key or bad signature). */
+  CredentialsInvalid: 4,
+  /** AWS could not be reached (network down, DNS, connection refused, timeout). */
+  Unreachable: 5,
+  /** Interrupted by the user (Ctrl-C at a prompt). */
+  Interrupted: 130,
+} as const;
+
+/** One of the values of {@linkcode ExitCode}. */
+export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode];
+
+/** Options of {@linkcode StcError}. */
+export interface StcErrorOptions {
+  /** A second line telling the user what to do about it. */
+  hint?: string;
+  /** The exit code; {@linkcode ExitCode.Failure} when absent. */
+  exitCode?: ExitCodeValue;
+  /** The underlying error, shown only with `STC_DEBUG=1`. */
+  cause?: unknown;
+}
+
+/** An error meant for the user: printed as `stc: error: <message>` without a stack trace. */
+export class StcError extends Error {
+  /** What the user can do about it, printed as `hint: …`. */
+  readonly hint?: string;
+  /** The process exit code. */
+  readonly exitCode: ExitCodeValue;
+
+  /** Creates an error with a one-line message (no secrets) and optional hint and exit code. */
+  constructor(message: string, options: StcErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StcError";
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? ExitCode.Failure;
+  }
+}
+
+/** Creates a usage error (exit code 2). */
+export function usageError(message: string, hint?: string): StcError {
+  return new StcError(message, { hint, exitCode: ExitCode.Usage });
+}

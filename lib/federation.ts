@@ -1,0 +1,107 @@
+/**
+ * The console federation endpoint's `getSigninToken` call: temporary credentials in, a one-time sign-in token out.
+ *
+ * The request carries the credentials in its query string (that is the endpoint's API), so neither the request URL
+ * nor errors from `fetch` (whose messages quote the URL) ever reach a message, a log or an error's cause.
+ *
+ * @module
+ */
+
+import type { Credentials } from "./aws.ts";
+import { signinTokenUrl } from "./console_url.ts";
+import { ExitCode, StcError } from "./errors.ts";
+
+/** Options of {@linkcode getSigninToken}. */
+export interface SigninTokenRequest {
+  /** The federation endpoint URL (`federationEndpoint()` of lib/console_url.ts). */
+  endpoint: string;
+  /** Temporary credentials of a role or federated user. */
+  credentials: Credentials;
+  /** Console session length in seconds (`SessionDuration`). */
+  sessionDuration: number;
+  /** Milliseconds before giving up (default 30 s). */
+  timeoutMs?: number;
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return "the configured endpoint";
+  }
+}
+
+/** The first line of an error body, when it is short, printable and quotes none of the secrets. */
+function safeReason(body: string, secrets: readonly string[]): string {
+  const line = body.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  if (line === "" || line.length > 200 || /[^\x20-\x7e]/.test(line)) return "";
+  if (line.startsWith("<")) return ""; // an HTML error page says nothing useful in one line
+  if (secrets.some((s) => s !== "" && line.includes(s))) return "";
+  return `: ${line}`;
+}
+
+/**
+ * Asks the federation endpoint for a sign-in token (valid 15 minutes, once). Errors name the endpoint's host and
+ * the HTTP status, never the request.
+ */
+export async function getSigninToken(request: SigninTokenRequest): Promise<string> {
+  const { accessKeyId, secretAccessKey, sessionToken } = request.credentials;
+  if (!sessionToken) {
+    throw new StcError("console sign-in needs temporary credentials (a session token)");
+  }
+  const host = hostOf(request.endpoint);
+  let url: string;
+  try {
+    url = signinTokenUrl(
+      request.endpoint,
+      { accessKeyId, secretAccessKey, sessionToken },
+      request.sessionDuration,
+    );
+  } catch {
+    throw new StcError("STC_FEDERATION_ENDPOINT is not a valid URL", {
+      hint: "set it to the full URL of the federation endpoint, e.g. https://signin.aws.amazon.com/federation",
+    });
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      redirect: "manual",
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
+    });
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    // The fetch error quotes the URL, which holds the credentials: it is neither shown nor kept as the cause.
+    throw new StcError(
+      `the federation endpoint ${host} could not be reached${timedOut ? " (timed out)" : ""}`,
+      {
+        hint: "check the network or proxy, or STC_FEDERATION_ENDPOINT",
+        exitCode: ExitCode.Unreachable,
+      },
+    );
+  }
+  const body = await response.text().catch(() => "");
+  if (!response.ok) {
+    const reason = safeReason(body, [secretAccessKey, sessionToken]);
+    const expired = /expired/i.test(reason);
+    throw new StcError(
+      `the federation endpoint ${host} refused the request (HTTP ${response.status}${reason})`,
+      {
+        hint: expired
+          ? "the credentials have expired: get a new session with 'stc session'"
+          : "the credentials must be a role's or a federated user's (not an MFA session's), within the session length AWS allows",
+        exitCode: expired ? ExitCode.SessionExpired : ExitCode.Failure,
+      },
+    );
+  }
+  let token: unknown;
+  try {
+    token = (JSON.parse(body) as { SigninToken?: unknown }).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  if (typeof token !== "string" || token === "") {
+    throw new StcError(`the federation endpoint ${host} answered without a sign-in token`);
+  }
+  return token;
+}

@@ -1,0 +1,162 @@
+/**
+ * The one-line command that carries an access key (and the roles bucket) to another host: session-tool.sh's
+ * export format `get_session -p PROFILE -i KEYID,SECRET -b BUCKET -d`, which both session-tool.sh and
+ * `stc import -` accept.
+ *
+ * @module
+ */
+
+import { usageError } from "./errors.ts";
+import { quoteShell } from "./shell.ts";
+
+/** An access key to move to another host. */
+export interface KeyTransfer {
+  /** Profile the key goes into. */
+  profile: string;
+  /** AKIA… */
+  accessKeyId: string;
+  /** The secret key. */
+  secretAccessKey: string;
+  /** S3 bucket holding the organisation's roles file. */
+  bucket?: string;
+}
+
+/** What {@linkcode parseImportCommand} found in an import command line. */
+export interface ParsedImportCommand {
+  /** `-p`, when given. */
+  profile?: string;
+  /** The key id from `-i`. */
+  accessKeyId: string;
+  /** The secret from `-i`. */
+  secretAccessKey: string;
+  /** `-b`, when given. */
+  bucket?: string;
+  /** Whether `-d` (download the roles file) was given. */
+  download: boolean;
+}
+
+// Characters that need no quoting in any POSIX shell: the line stays readable (and identical to what
+// session-tool.sh prints) for ordinary names and keys.
+const PLAIN_WORD = /^[A-Za-z0-9_.,/+=:@%-]+$/;
+
+function word(value: string): string {
+  return PLAIN_WORD.test(value) ? value : quoteShell("sh", value);
+}
+
+/**
+ * The command that imports `key` on another host: `get_session -p PROFILE -i KEYID,SECRET -b BUCKET -d`, with
+ * `-b BUCKET -d` only when a bucket is known. Values are shell-quoted where needed.
+ */
+export function formatImportCommand(key: KeyTransfer): string {
+  const parts = [
+    "get_session",
+    "-p",
+    word(key.profile),
+    "-i",
+    word(`${key.accessKeyId},${key.secretAccessKey}`),
+  ];
+  if (key.bucket) parts.push("-b", word(key.bucket), "-d");
+  return parts.join(" ");
+}
+
+/**
+ * Splits a command line into words the way a POSIX shell does for quoting (single quotes, double quotes,
+ * backslashes); nothing is expanded. Returns undefined for an unterminated quote.
+ */
+export function splitShellWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  let current = "";
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      current += line.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '"') {
+      i++;
+      while (i < line.length && line[i] !== '"') {
+        if (line[i] === "\\" && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) i++;
+        current += line[i];
+        i++;
+      }
+      if (i >= line.length) return undefined;
+      inWord = true;
+    } else if (c === "\\") {
+      if (i + 1 < line.length) current += line[++i];
+      inWord = true;
+    } else if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      current += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(current);
+  return words;
+}
+
+/** Whether `text` looks like an import command line (`get_session … -i …` or `stc import …`). */
+export function isImportCommand(text: string): boolean {
+  return /^\s*(get_session|stc\s+import)\s/.test(text);
+}
+
+/**
+ * Parses an import command line as printed by {@linkcode formatImportCommand} or session-tool.sh's
+ * `get_session -e` (also `stc import -p … KEYID,SECRET`). Errors never contain the secret.
+ */
+export function parseImportCommand(line: string): ParsedImportCommand {
+  const bad = (what: string) =>
+    usageError(
+      `not an import command: ${what}`,
+      "expected: get_session -p PROFILE -i KEYID,SECRET [-b BUCKET -d]",
+    );
+  const words = splitShellWords(line.trim());
+  if (!words || words.length === 0) throw bad("unbalanced quotes");
+  let rest: string[];
+  if (words[0] === "get_session") rest = words.slice(1);
+  else if (words[0] === "stc" && words[1] === "import") rest = words.slice(2);
+  else throw bad("it must start with get_session or stc import");
+  const result: Partial<ParsedImportCommand> & { download: boolean } = { download: false };
+  let pair: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const option = rest[i];
+    const value = () => {
+      if (i + 1 >= rest.length) throw bad(`option ${option} has no value`);
+      return rest[++i];
+    };
+    switch (option) {
+      case "-p":
+      case "--profile":
+        result.profile = value();
+        break;
+      case "-i":
+        pair = value();
+        break;
+      case "-b":
+      case "--bucket":
+        result.bucket = value();
+        break;
+      case "-d":
+      case "--download":
+        result.download = true;
+        break;
+      default:
+        if (option.startsWith("-")) throw bad(`unknown option ${option.slice(0, 20)}`);
+        if (pair !== undefined) throw bad("more than one key");
+        pair = option;
+    }
+  }
+  if (pair === undefined) throw bad("no KEYID,SECRET pair");
+  const comma = pair.indexOf(",");
+  if (comma < 0) throw bad("the key must be given as KEYID,SECRET");
+  return {
+    ...result,
+    accessKeyId: pair.slice(0, comma).trim(),
+    secretAccessKey: pair.slice(comma + 1).trim(),
+  } as ParsedImportCommand;
+}

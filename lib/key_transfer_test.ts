@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import {
+  formatImportCommand,
+  isImportCommand,
+  parseImportCommand,
+  splitShellWords,
+} from "./key_transfer.ts";
+
+const ID = "AKIAIOSFODNN7EXAMPLE";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+Deno.test("formatImportCommand matches session-tool.sh's export line", () => {
+  assert.equal(
+    formatImportCommand({ profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET, bucket: "b1" }),
+    `get_session -p awsops -i ${ID},${SECRET} -b b1 -d`,
+  );
+  assert.equal(
+    formatImportCommand({ profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET }),
+    `get_session -p awsops -i ${ID},${SECRET}`,
+  );
+});
+
+Deno.test("formatImportCommand quotes unusual values and parseImportCommand reverses it", () => {
+  const key = { profile: "my prof'x", accessKeyId: ID, secretAccessKey: SECRET, bucket: "a b$c" };
+  const line = formatImportCommand(key);
+  assert.match(line, /-p 'my prof'\\''x'/);
+  assert.deepEqual(parseImportCommand(line), {
+    profile: key.profile,
+    accessKeyId: ID,
+    secretAccessKey: SECRET,
+    bucket: key.bucket,
+    download: true,
+  });
+});
+
+Deno.test("parseImportCommand accepts stc import lines and a missing bucket", () => {
+  assert.deepEqual(parseImportCommand(`stc import -p x ${ID},${SECRET}`), {
+    profile: "x",
+    accessKeyId: ID,
+    secretAccessKey: SECRET,
+    download: false,
+  });
+  assert.equal(isImportCommand(`get_session -i ${ID},${SECRET}`), true);
+  assert.equal(isImportCommand(`${ID},${SECRET}`), false);
+});
+
+Deno.test("parseImportCommand errors never contain the secret", () => {
+  for (const line of [`get_session -i ${ID}${SECRET}`, `ls -i ${ID},${SECRET}`, `get_session -x ${SECRET}`]) {
+    assert.throws(() => parseImportCommand(line), (e: Error) => {
+      assert.ok(!e.message.includes(SECRET), e.message);
+      return true;
+    });
+  }
+});
+
+Deno.test("splitShellWords handles quotes and backslashes", () => {
+  assert.deepEqual(splitShellWords(`a 'b c' "d\\"e" f\\ g`), ["a", "b c", 'd"e', "f g"]);
+  assert.equal(splitShellWords("a 'b"), undefined);
+});

@@ -1,0 +1,82 @@
+/**
+ * MFA: which device to use for a profile, and the one-time code.
+ *
+ * @module
+ */
+
+import { type AwsTarget, listMfaDevices } from "./aws.ts";
+import { StcError, usageError } from "./errors.ts";
+import type { Profile } from "./ini.ts";
+import { info, prompt, say } from "./ui.ts";
+
+const CODE = /^\d{6}$/;
+
+/** Whether `code` looks like a TOTP code (six digits). */
+export function isMfaCode(code: string): boolean {
+  return CODE.test(code);
+}
+
+/**
+ * Checks an MFA code given as an argument. The value is not echoed in the error: it may be something else typed
+ * in the wrong place.
+ */
+export function checkMfaCode(code: string): string {
+  if (!isMfaCode(code)) {
+    throw usageError(
+      "the MFA code must be six digits",
+      "use the current code from your MFA device",
+    );
+  }
+  return code;
+}
+
+/** The MFA code: the one given, else asked for on the terminal. */
+export async function obtainMfaCode(given: string | undefined, serial: string): Promise<string> {
+  if (given !== undefined) return checkMfaCode(given);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const code = (await prompt(`MFA code for ${serial}:`)).trim();
+    if (isMfaCode(code)) return code;
+    say("The code must be six digits.");
+  }
+  throw new StcError("no valid MFA code entered");
+}
+
+/** The MFA device of a profile and whether it was looked up (and should be saved). */
+export interface MfaDevice {
+  /** Serial number (ARN) of the device. */
+  serial: string;
+  /** True when it came from ListMFADevices rather than the profile's `mfa_serial`. */
+  discovered: boolean;
+}
+
+/**
+ * The MFA device for a profile: `mfa_serial` from the profile, else the user's device from ListMFADevices (one:
+ * use it; several: ask which; none: fail with a hint).
+ */
+export async function resolveMfaDevice(
+  profile: Profile,
+  profileName: string,
+  target: AwsTarget,
+): Promise<MfaDevice> {
+  if (profile.mfa_serial) return { serial: profile.mfa_serial, discovered: false };
+  const serials = await listMfaDevices(target);
+  if (serials.length === 0) {
+    throw new StcError(`the IAM user of profile '${profileName}' has no MFA device`, {
+      hint: "assign a virtual MFA device in the IAM console, or set mfa_serial in the profile",
+    });
+  }
+  if (serials.length === 1) return { serial: serials[0], discovered: true };
+  say(`The IAM user of profile '${profileName}' has ${serials.length} MFA devices:`);
+  serials.forEach((serial, i) => say(`  ${i + 1}) ${serial}`));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const answer = (await prompt(`Which one (1-${serials.length})?`)).trim();
+    const index = Number(answer);
+    if (Number.isInteger(index) && index >= 1 && index <= serials.length) {
+      info(`using ${serials[index - 1]}; it is saved as mfa_serial of profile '${profileName}'`);
+      return { serial: serials[index - 1], discovered: true };
+    }
+  }
+  throw new StcError("no MFA device chosen", {
+    hint: `set one with: mfa_serial = ARN in profile '${profileName}' of ~/.aws/config`,
+  });
+}

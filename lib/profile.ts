@@ -1,0 +1,93 @@
+/**
+ * Which profile a command works with, and what it holds: the long-term key, the region, session-tool.sh's keys.
+ *
+ * Pure functions over parsed files; reading and writing the files is lib/aws_files.ts.
+ *
+ * @module
+ */
+
+import type { Credentials, Env } from "./aws.ts";
+import { resolveRegion } from "./aws.ts";
+import { StcError, usageError } from "./errors.ts";
+import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
+import { didYouMean } from "./suggest.ts";
+
+/** session-tool.sh's key in `[default]` of ~/.aws/config naming the profile to use. */
+export const DEFAULT_PROFILE_KEY = "session_tool_default_profile";
+/** session-tool.sh's key naming the S3 bucket with the organisation's roles file. */
+export const BUCKET_KEY = "session-tool_bucketname";
+/** session-tool.sh's key naming the roles file in the bucket. */
+export const ROLES_FILE_KEY = "session-tool_rolesfile";
+/** session-tool.sh's key naming the browser for console sign-in. */
+export const BROWSER_KEY = "session-tool_chrome";
+/** The roles file name in the bucket when {@linkcode ROLES_FILE_KEY} is not set. */
+export const DEFAULT_ROLES_FILE = "session-tool_roles.cfg";
+/** The profile `stc import` writes to when none is given (session-tool.sh's default). */
+export const IMPORT_PROFILE = "awsops";
+
+/** How the profile was chosen, for messages. */
+export type ProfileSource = "option" | "AWS_PROFILE" | "session_tool_default_profile" | "default";
+
+/** The profile a command works with. */
+export interface SelectedProfile {
+  /** Profile name. */
+  name: string;
+  /** Where the name came from. */
+  source: ProfileSource;
+}
+
+/**
+ * Chooses the profile: `-p`, else `$AWS_PROFILE`, else `session_tool_default_profile` from `[default]` in the
+ * config file, else `default` when that profile exists. Fails with a hint when none applies.
+ */
+export function selectProfile(
+  requested: string | undefined,
+  env: Env,
+  files: ProfileFiles,
+): SelectedProfile {
+  if (requested) return { name: requested, source: "option" };
+  if (env.AWS_PROFILE) return { name: env.AWS_PROFILE, source: "AWS_PROFILE" };
+  const configured = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
+  if (configured) return { name: configured, source: "session_tool_default_profile" };
+  if (getProfile(files, "default")) return { name: "default", source: "default" };
+  throw usageError(
+    "no profile selected",
+    `give one with -p PROFILE, or import a key first: stc import FILE.csv (it creates '${IMPORT_PROFILE}')`,
+  );
+}
+
+/** The properties of a profile that must exist; a clear error naming close matches otherwise. */
+export function requireProfile(files: ProfileFiles, name: string): Profile {
+  const profile = getProfile(files, name);
+  if (profile) return profile;
+  throw new StcError(`profile '${name}' is not defined in ~/.aws/config or ~/.aws/credentials`, {
+    hint: didYouMean(name, Object.keys(files.profiles)) ??
+      `import a key into it: stc import -p ${name} FILE.csv`,
+  });
+}
+
+/** The long-term access key of a profile; fails with a hint when the profile has none. */
+export function longTermKey(profile: Profile, name: string): Credentials {
+  const accessKeyId = profile.aws_access_key_id;
+  const secretAccessKey = profile.aws_secret_access_key;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new StcError(`profile '${name}' has no access key`, {
+      hint:
+        `import one: stc import -p ${name} FILE.csv (or KEYID,SECRET, or - to read it from stdin)`,
+    });
+  }
+  if (profile.aws_session_token) {
+    throw new StcError(
+      `profile '${name}' holds temporary credentials, not a long-term access key`,
+      {
+        hint: "stc needs the IAM user's own key (AKIA…) in the profile",
+      },
+    );
+  }
+  return { accessKeyId, secretAccessKey };
+}
+
+/** The region for calls made with a profile: environment, the profile's `region`, else us-east-1. */
+export function profileRegion(env: Env, profile: Profile | undefined): string {
+  return resolveRegion(env, profile?.region);
+}

@@ -1,0 +1,424 @@
+/**
+ * Obtaining a role's credentials: the one core behind `stc assume` and `stc console <alias>`.
+ *
+ * Two routes, as in session-tool.sh and Coinbase's assume-role:
+ * - **base session**: the shell's MFA session (`STC_BASE_SESSION`) assumes the role, so many roles need one MFA
+ *   code. AWS caps a role assumed with session credentials at one hour.
+ * - **long-term key**: the profile's own access key plus a fresh MFA code call AssumeRole directly (SerialNumber +
+ *   TokenCode), which allows up to the role's maximum session duration. Used when more than an hour is asked
+ *   for, and when the shell has no base session for the profile (one code, no prompt-less failure).
+ *
+ * @module
+ */
+
+import {
+  type AssumeRoleRequest,
+  assumeRole,
+  type AwsTarget,
+  type Credentials,
+  type Env,
+  getCallerIdentity,
+} from "./aws.ts";
+import type { Context } from "./command.ts";
+import { ExitCode, StcError, usageError } from "./errors.ts";
+import type { ProfileFiles } from "./ini.ts";
+import { obtainMfaCode, resolveMfaDevice } from "./mfa.ts";
+import { longTermKey, profileRegion, requireProfile, selectProfile } from "./profile.ts";
+import { type ChainBase, ProfileChainError, resolveProfileChain } from "./profile_chain.ts";
+import {
+  accountRoleArn,
+  assumableNames,
+  findRole,
+  isAccountId,
+  isValidRoleName,
+  isValidSessionName,
+  resolveAccount,
+  type RoleCatalog,
+  type RoleEntry,
+  roleInfo,
+} from "./roles.ts";
+import { type LoadedProfiles, loadProfiles, loadRoleCatalog, reportProblems } from "./roles_load.ts";
+import {
+  formatDuration,
+  formatLocalTime,
+  readBaseSession,
+  type RoleInfo,
+  secondsLeft,
+  sessionCredentials,
+  type SessionRecord,
+} from "./session_vars.ts";
+import { didYouMean } from "./suggest.ts";
+import { info } from "./ui.ts";
+
+/** The longest session AWS allows for a role assumed with temporary credentials (role chaining). */
+export const CHAINED_ROLE_LIMIT_SECONDS = 3600;
+
+/** What to assume. */
+export interface RoleRequest {
+  /**
+   * A role alias; with `roleName`, an account name (accounts file) or 12-digit account id. Absent: the alias
+   * in `AWS_ROLE_ALIAS` (re-assume the current role).
+   */
+  role?: string;
+  /** Role name in the account (Coinbase assume-role's `<account> <role>` form). */
+  roleName?: string;
+  /** Session length; more than an hour takes the long-term-key route. */
+  durationSeconds?: number;
+  /** An MFA code given on the command line (used only when the long-term-key route needs one). */
+  mfaCode?: string;
+  /** The profile (`-p`); else `AWS_PROFILE_ASSUME_ROLE`, the base session's profile, then the usual choice. */
+  profile?: string;
+}
+
+/** How the credentials were obtained. */
+export type RoleRoute = "base-session" | "long-term-key" | "profile-credentials";
+
+/** A role's credentials and what they are for. */
+export interface RoleCredentials {
+  /** The role's temporary credentials. */
+  credentials: Credentials;
+  /** The role, for the shell variables. */
+  role: RoleInfo;
+  /** The shell's base session when it belongs to the profile used (kept, and its user shown). */
+  base?: SessionRecord;
+  /** Which route was taken. */
+  route: RoleRoute;
+  /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  assumedRoleArn: string;
+  /** The profile whose key or session was used. */
+  profile: string;
+}
+
+/** One AssumeRole call of a chain. */
+interface Step {
+  roleArn: string;
+  externalId?: string;
+  sessionName?: string;
+  /** MFA device named by the profile of this step (config profiles). */
+  mfaSerial?: string;
+}
+
+/** What a request resolved to. */
+interface Plan {
+  role: RoleInfo;
+  steps: Step[];
+  /** The profile whose long-term key (or base session) starts the chain. */
+  sourceProfile: string;
+  /** Credentials stored in the profile itself (a config chain ending in temporary keys). */
+  profileCredentials?: Credentials;
+  /** `duration_seconds` of a config profile. */
+  durationSeconds?: number;
+}
+
+/** Parses a duration: seconds, or a number with `s`, `m` or `h` (`7200`, `90m`, `2h`). */
+export function parseDuration(text: string, what: string): number {
+  const match = /^(\d+)\s*([smh]?)$/i.exec(text.trim());
+  if (!match) {
+    throw usageError(`${what} must be seconds or a number with s, m or h (e.g. 7200 or 2h)`);
+  }
+  const seconds = Number(match[1]) * ({ "": 1, s: 1, m: 60, h: 3600 }[match[2].toLowerCase()] ?? 1);
+  if (seconds < 900 || seconds > 43200) {
+    throw usageError(`${what} must be between 15 minutes and 12 hours (900-43200 seconds)`);
+  }
+  return seconds;
+}
+
+function chooseProfile(request: RoleRequest, env: Env, files: ProfileFiles, base?: SessionRecord) {
+  const requested = request.profile || env.AWS_PROFILE_ASSUME_ROLE || base?.profile;
+  return selectProfile(requested, env, files).name;
+}
+
+function unknownAlias(name: string, catalog: RoleCatalog): StcError {
+  const names = assumableNames(catalog);
+  return new StcError(`unknown role alias '${name.slice(0, 80)}'`, {
+    hint: didYouMean(name, names) ??
+      (names.length === 0
+        ? "no roles are defined: get the organisation's list with 'stc roles --download', or add " +
+          "'alias role_arn' lines to the roles file"
+        : "list the aliases with 'stc roles'"),
+  });
+}
+
+function accountPlan(
+  catalog: RoleCatalog,
+  account: string,
+  roleName: string,
+  profile: string,
+): Plan {
+  const resolved = resolveAccount(catalog, account);
+  if (!resolved) {
+    throw new StcError(`unknown account '${account.slice(0, 80)}'`, {
+      hint: didYouMean(account, catalog.accounts.map((a) => a.name)) ??
+        "give a 12-digit account id, or a name from ~/.aws/accounts",
+    });
+  }
+  if (!isValidRoleName(roleName)) {
+    throw usageError(`'${roleName.slice(0, 80)}' is not a valid role name`);
+  }
+  const roleArn = accountRoleArn(resolved.accountId, roleName);
+  return {
+    role: {
+      alias: `${account}/${roleName}`,
+      roleArn,
+      accountId: resolved.accountId,
+      accountName: resolved.accountName ?? account,
+      roleName,
+    },
+    // As Coinbase's assume-role does: the account id is the external id on this route.
+    steps: [{ roleArn, externalId: resolved.accountId }],
+    sourceProfile: profile,
+  };
+}
+
+function chainBaseCredentials(base: ChainBase): Credentials | undefined {
+  if (base.type !== "AccessKey") {
+    throw new StcError(
+      `profile '${base.profile}' gets its credentials from ${base.type}, which stc does not use`,
+      { hint: "give the role profile a source_profile with an access key (stc import)" },
+    );
+  }
+  return base.sessionToken
+    ? {
+      accessKeyId: base.accessKeyId,
+      secretAccessKey: base.secretAccessKey,
+      sessionToken: base.sessionToken,
+    }
+    : undefined;
+}
+
+function configPlan(entry: RoleEntry, catalog: RoleCatalog, files: ProfileFiles): Plan {
+  let chain;
+  try {
+    chain = resolveProfileChain(files, entry.alias);
+  } catch (error) {
+    if (error instanceof ProfileChainError) {
+      throw new StcError(`profile '${entry.alias}' cannot be used: ${error.message}`, {
+        hint: "a role profile needs source_profile naming a profile with an access key",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const profileCredentials = chainBaseCredentials(chain.base);
+  return {
+    role: roleInfo(entry, catalog),
+    steps: chain.roles.map((r) => ({
+      roleArn: r.roleArn,
+      ...(r.externalId ? { externalId: r.externalId } : {}),
+      ...(r.roleSessionName ? { sessionName: r.roleSessionName } : {}),
+      ...(r.mfaSerial ? { mfaSerial: r.mfaSerial } : {}),
+    })),
+    sourceProfile: chain.base.profile,
+    ...(profileCredentials ? { profileCredentials } : {}),
+    ...(entry.durationSeconds ? { durationSeconds: entry.durationSeconds } : {}),
+  };
+}
+
+function resolvePlan(
+  request: RoleRequest,
+  env: Env,
+  catalog: RoleCatalog,
+  files: ProfileFiles,
+  profile: string,
+): Plan {
+  const name = request.role || env.AWS_ROLE_ALIAS;
+  if (!name) {
+    throw usageError(
+      "no role given, and this shell has not assumed one yet",
+      "give an alias (see 'stc roles'), or an account and a role name",
+    );
+  }
+  if (request.roleName !== undefined) return accountPlan(catalog, name, request.roleName, profile);
+  const entry = findRole(catalog, name);
+  if (entry?.source === "config") return configPlan(entry, catalog, files);
+  if (entry) {
+    return {
+      role: roleInfo(entry, catalog),
+      steps: [{
+        roleArn: entry.roleArn,
+        ...(entry.externalId ? { externalId: entry.externalId } : {}),
+        ...(entry.sessionName ? { sessionName: entry.sessionName } : {}),
+      }],
+      sourceProfile: profile,
+    };
+  }
+  // `account/Role` is how AWS_ROLE_ALIAS records the account form, for re-assuming.
+  const slash = name.indexOf("/");
+  if (slash > 0 && resolveAccount(catalog, name.slice(0, slash))) {
+    return accountPlan(catalog, name.slice(0, slash), name.slice(slash + 1), profile);
+  }
+  if (resolveAccount(catalog, name) || isAccountId(name)) {
+    throw usageError(
+      `'${name}' is an account, not a role alias: give the role name too`,
+      `stc assume ${name} ROLE-NAME`,
+    );
+  }
+  throw unknownAlias(name, catalog);
+}
+
+function requestedDuration(request: RoleRequest, plan: Plan, env: Env): number | undefined {
+  if (request.durationSeconds !== undefined) return request.durationSeconds;
+  if (plan.durationSeconds !== undefined) return plan.durationSeconds;
+  const timeout = env.AWS_ROLE_SESSION_TIMEOUT;
+  return timeout ? parseDuration(timeout, "AWS_ROLE_SESSION_TIMEOUT") : undefined;
+}
+
+function expiredBase(base: SessionRecord): StcError {
+  return new StcError(
+    `the base session of profile '${base.profile}' expired at ${
+      formatLocalTime(new Date(base.expiration))
+    }`,
+    {
+      hint: "get a new one with 'stc session' (or restore a saved one with 'stc session -r'), " +
+        "then assume again",
+      exitCode: ExitCode.SessionExpired,
+    },
+  );
+}
+
+/** Adds a hint to the errors AssumeRole commonly returns. */
+function explainAssumeError(error: unknown, step: Step, duration: number | undefined): never {
+  if (error instanceof StcError && error.hint === undefined) {
+    const message = error.message;
+    let hint: string | undefined;
+    if (/AccessDenied/.test(message)) {
+      hint = `your user may not assume ${step.roleArn}` +
+        (step.externalId ? " with this external id" : "") +
+        "; check the alias, or ask the role's owner to trust your user";
+    } else if (/MaxSessionDuration/.test(message)) {
+      hint = `the role allows less than ${formatDuration(duration ?? 0)}; ask for less with --duration`;
+    } else if (/1 hour session limit/.test(message)) {
+      hint = "roles assumed with session credentials last at most 1 hour";
+    }
+    if (hint) throw new StcError(message, { hint, exitCode: error.exitCode, cause: error });
+  }
+  throw error;
+}
+
+async function callAssume(
+  target: AwsTarget,
+  step: Step,
+  request: AssumeRoleRequest,
+): Promise<{ credentials: Credentials; assumedRoleArn: string }> {
+  try {
+    return await assumeRole(target, request);
+  } catch (error) {
+    explainAssumeError(error, step, request.durationSeconds);
+  }
+}
+
+/** The IAM user name behind a long-term key: the session name CloudTrail shows. */
+async function userNameOf(target: AwsTarget): Promise<string> {
+  const identity = await getCallerIdentity(target);
+  return identity.arn.slice(identity.arn.lastIndexOf("/") + 1);
+}
+
+function sessionNameFor(step: Step, userName: string | undefined): string {
+  if (step.sessionName) return step.sessionName;
+  // IAM user names allow only characters that session names allow too; only the length differs.
+  const name = (userName ?? "").slice(0, 64);
+  return isValidSessionName(name) ? name : "stc-session";
+}
+
+/**
+ * Obtains the credentials of a role: resolves the alias (roles files, accounts file, config profiles), then
+ * assumes it from the shell's base session, or with the profile's long-term key and an MFA code (asked for
+ * when not given) when more than an hour is requested or there is no base session. Writes nothing: the caller
+ * decides what to do with the credentials. Callers that print credentials call `guardSecretOutput` first.
+ */
+export async function obtainRoleCredentials(
+  context: Context,
+  request: RoleRequest,
+  loaded?: LoadedProfiles,
+): Promise<RoleCredentials> {
+  const env = context.env;
+  const profiles = loaded ?? await loadProfiles(env);
+  const files = profiles.files;
+  const shellBase = readBaseSession(env);
+  const profileName = chooseProfile(request, env, files, shellBase);
+  const catalog = await loadRoleCatalog(env, profileName, profiles);
+  reportProblems(catalog.problems, 3);
+  const plan = resolvePlan(request, env, catalog, files, profileName);
+  const duration = requestedDuration(request, plan, env);
+  const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
+  const wantsLong = duration !== undefined && duration > CHAINED_ROLE_LIMIT_SECONDS;
+  if (wantsLong && plan.steps.length > 1) {
+    throw new StcError(
+      `'${plan.role.alias}' is reached through ${plan.steps.length} roles; AWS caps chained roles at 1 hour`,
+      { hint: "ask for at most 1 hour (--duration 1h)" },
+    );
+  }
+  const sourceProfile = requireProfile(files, plan.sourceProfile);
+  const region = profileRegion(env, sourceProfile);
+  const target = (credentials: Credentials): AwsTarget => ({ env, region, credentials });
+
+  let route: RoleRoute;
+  let current: Credentials;
+  let userName: string | undefined;
+  let firstExtra: Partial<AssumeRoleRequest> = {};
+  if (plan.profileCredentials) {
+    route = "profile-credentials";
+    current = plan.profileCredentials;
+  } else if (base && !wantsLong) {
+    if (secondsLeft(base.expiration, context.now()) <= 0) throw expiredBase(base);
+    route = "base-session";
+    current = sessionCredentials(base);
+    userName = base.userName;
+  } else {
+    route = "long-term-key";
+    current = longTermKey(sourceProfile, plan.sourceProfile);
+    explainLongRoute(plan, duration, shellBase, wantsLong);
+    const serial = plan.steps[0].mfaSerial ??
+      (await resolveMfaDevice(sourceProfile, plan.sourceProfile, target(current))).serial;
+    if (!plan.steps[0].sessionName) {
+      userName = base?.userName ?? await userNameOf(target(current));
+    }
+    const code = await obtainMfaCode(request.mfaCode, serial);
+    firstExtra = { serialNumber: serial, tokenCode: code };
+  }
+  if (route !== "long-term-key" && userName === undefined && plan.steps.some((s) => !s.sessionName)) {
+    userName = await userNameOf(target(current));
+  }
+
+  let assumedRoleArn = "";
+  for (const [index, step] of plan.steps.entries()) {
+    const last = index === plan.steps.length - 1;
+    const result = await callAssume(target(current), step, {
+      roleArn: step.roleArn,
+      roleSessionName: sessionNameFor(step, userName),
+      ...(step.externalId ? { externalId: step.externalId } : {}),
+      ...(last && duration !== undefined ? { durationSeconds: duration } : {}),
+      ...(index === 0 ? firstExtra : {}),
+    });
+    current = result.credentials;
+    assumedRoleArn = result.assumedRoleArn;
+  }
+  return {
+    credentials: current,
+    role: plan.role,
+    ...(base ? { base } : {}),
+    route,
+    assumedRoleArn,
+    profile: plan.sourceProfile,
+  };
+}
+
+function explainLongRoute(
+  plan: Plan,
+  duration: number | undefined,
+  shellBase: SessionRecord | undefined,
+  wantsLong: boolean,
+): void {
+  const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
+    " and a new MFA code";
+  if (wantsLong) {
+    info(
+      `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
+        "assumed with session credentials",
+    );
+  } else if (!shellBase) {
+    info(`${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`);
+  } else {
+    info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
+  }
+}

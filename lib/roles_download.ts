@@ -1,0 +1,174 @@
+/**
+ * The organisation's role list in S3 (session-tool.sh's `session-tool_bucketname` / `session-tool_rolesfile`):
+ * downloading it (validated, then replacing the local copy atomically) and uploading it back.
+ *
+ * @module
+ */
+
+import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "./aws.ts";
+import { StcError } from "./errors.ts";
+import { withLock, writeFileAtomic } from "./atomic.ts";
+import type { Profile, ProfileFiles } from "./ini.ts";
+import {
+  BUCKET_KEY,
+  DEFAULT_ROLES_FILE,
+  longTermKey,
+  profileRegion,
+  requireProfile,
+  ROLES_FILE_KEY,
+} from "./profile.ts";
+import { formatProblem, parseRolesFile, type RoleProblem } from "./roles.ts";
+import { readOptionalText, rolePaths } from "./roles_load.ts";
+import { dirname } from "node:path";
+
+/** Where a profile's organisation list lives in S3. */
+export interface RolesLocation {
+  /** Bucket name. */
+  bucket: string;
+  /** Object key. */
+  key: string;
+}
+
+/** The S3 location configured in a profile, or undefined when it has no `session-tool_bucketname`. */
+export function rolesLocation(profile: Profile): RolesLocation | undefined {
+  const bucket = profile[BUCKET_KEY];
+  if (!bucket) return undefined;
+  return { bucket, key: profile[ROLES_FILE_KEY] || DEFAULT_ROLES_FILE };
+}
+
+/** The outcome of a download or upload. */
+export interface RolesTransfer {
+  /** The local organisation file. */
+  path: string;
+  /** Where in S3. */
+  location: RolesLocation;
+  /** Number of roles in the list. */
+  roles: number;
+  /** Lines of the list that were skipped (reported, not fatal). */
+  problems: RoleProblem[];
+  /** False when the downloaded list was identical to the local one. */
+  changed: boolean;
+}
+
+/** A role list accepted as the organisation's: its role count and skipped lines. */
+export interface ValidatedRoles {
+  /** Decoded text. */
+  text: string;
+  /** Number of valid roles. */
+  roles: number;
+  /** Lines that would be skipped. */
+  problems: RoleProblem[];
+}
+
+/**
+ * Checks that `bytes` is a usable role list before it may replace a good one: UTF-8 text without NUL bytes,
+ * at least one valid role, and more valid roles than bad lines (a stray HTML error page or a binary object
+ * is refused). Throws a {@linkcode StcError} saying why.
+ */
+export function validateRolesList(bytes: Uint8Array, name: string): ValidatedRoles {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new StcError(`${name} is not a text file (not UTF-8)`);
+  }
+  if (text.includes("\0")) throw new StcError(`${name} is not a text file (it holds NUL bytes)`);
+  if (text.trim() === "") throw new StcError(`${name} is empty`);
+  const parsed = parseRolesFile(text, name, "organisation");
+  if (parsed.roles.length === 0) {
+    throw new StcError(`${name} holds no valid role lines`, {
+      hint: parsed.problems.length > 0 ? formatProblem(parsed.problems[0]) : undefined,
+    });
+  }
+  if (parsed.problems.length > parsed.roles.length) {
+    throw new StcError(
+      `${name} has more bad lines (${parsed.problems.length}) than roles (${parsed.roles.length})`,
+      { hint: formatProblem(parsed.problems[0]) },
+    );
+  }
+  return { text, roles: parsed.roles.length, problems: parsed.problems };
+}
+
+function locationOf(profile: Profile, name: string): RolesLocation {
+  const location = rolesLocation(profile);
+  if (!location) {
+    throw new StcError(`profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`, {
+      hint: `set it: ${BUCKET_KEY} = BUCKET (and ${ROLES_FILE_KEY} = KEY when it is not ` +
+        `${DEFAULT_ROLES_FILE}) in profile '${name}' of ~/.aws/config`,
+    });
+  }
+  return location;
+}
+
+async function fileMode(path: string): Promise<number | undefined> {
+  try {
+    return (await Deno.stat(path)).mode ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Downloads the organisation's role list of `profileName` from S3 with the profile's long-term key, validates
+ * it, and only then replaces `~/.aws/<profile>_session-tool_roles.cfg` atomically (under its lock). A broken or
+ * empty download leaves the current file exactly as it was.
+ */
+export async function downloadRoles(
+  env: Env,
+  profileName: string,
+  files: ProfileFiles,
+): Promise<RolesTransfer> {
+  const profile = requireProfile(files, profileName);
+  const location = locationOf(profile, profileName);
+  const path = rolePaths(env, profileName).organisation;
+  if (path === "") throw new StcError(`profile name '${profileName}' cannot name a roles file`);
+  const target: AwsTarget = {
+    env,
+    region: profileRegion(env, profile),
+    credentials: longTermKey(profile, profileName),
+  };
+  const bytes = await getObject(target, location.bucket, location.key);
+  const valid = validateRolesList(bytes, `s3://${location.bucket}/${location.key}`);
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const changed = await withLock(path, async () => {
+    if (await readOptionalText(path) === valid.text) return false;
+    await writeFileAtomic(path, valid.text, { mode: (await fileMode(path) ?? 0o600) & 0o777 });
+    return true;
+  });
+  return { path, location, roles: valid.roles, problems: valid.problems, changed };
+}
+
+/**
+ * Uploads the local organisation list of `profileName` to its S3 location with `credentials` (usually an
+ * assumed role's, from the shell). The list is validated first: a broken local file is not published.
+ */
+export async function uploadRoles(
+  env: Env,
+  profileName: string,
+  files: ProfileFiles,
+  credentials: Credentials,
+): Promise<RolesTransfer> {
+  const profile = requireProfile(files, profileName);
+  const location = locationOf(profile, profileName);
+  const path = rolePaths(env, profileName).organisation;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new StcError(`there is no organisation list to upload: ${path} does not exist`, {
+        hint: "download it first with 'stc roles --download', edit it, then upload",
+      });
+    }
+    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const valid = validateRolesList(bytes, path);
+  if (valid.problems.length > 0) {
+    throw new StcError(`${formatProblem(valid.problems[0])}`, {
+      hint: `fix the ${valid.problems.length} bad line(s) of ${path} before publishing it`,
+    });
+  }
+  const target: AwsTarget = { env, region: profileRegion(env, profile), credentials };
+  await putObject(target, location.bucket, location.key, bytes);
+  return { path, location, roles: valid.roles, problems: [], changed: true };
+}

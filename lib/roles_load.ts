@@ -1,0 +1,142 @@
+/**
+ * Reads every role source of a profile from disk and merges them (parsing is lib/roles.ts): the local roles
+ * file, the organisation's list, Coinbase's accounts file and the AWS CLI profiles. Loads no AWS code, so
+ * `stc roles --names` stays cheap enough for tab completion.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { awsPaths, type Env as FileEnv } from "./aws_files.ts";
+import type { Env } from "./aws.ts";
+import { StcError } from "./errors.ts";
+import {
+  parseProfileFile,
+  parseProfileFiles,
+  ProfileParseError,
+  type ProfileFiles,
+} from "./ini.ts";
+import {
+  formatProblem,
+  mergeRoles,
+  parseAccountsJson,
+  parseRolesFile,
+  type RoleCatalog,
+  type RoleProblem,
+  rolesFromProfiles,
+} from "./roles.ts";
+import { warn } from "./ui.ts";
+
+/** The files roles come from for one profile. */
+export interface RolePaths {
+  /** `~/.aws/<profile>_roles.cfg`: the user's own aliases (win over the organisation's). */
+  local: string;
+  /** `~/.aws/<profile>_session-tool_roles.cfg`: the organisation's list (`stc roles --download`). */
+  organisation: string;
+  /** `~/.aws/accounts`: Coinbase assume-role's account names. */
+  accounts: string;
+  /** The AWS config file (profiles with `role_arn`). */
+  config: string;
+  /** The AWS credentials file. */
+  credentials: string;
+}
+
+/** Adapts an environment snapshot to lib/aws_files.ts's reader interface. */
+export function fileEnv(env: Env): FileEnv {
+  return { get: (name) => env[name] };
+}
+
+function awsDir(env: Env): string {
+  return join(env.HOME || env.USERPROFILE || ".", ".aws");
+}
+
+/** The role files of `profile`. A profile name that is not a plain file name gets no roles files. */
+export function rolePaths(env: Env, profile: string): RolePaths {
+  const dir = awsDir(env);
+  const safe = /^[\w.@+-]+$/.test(profile) && !profile.startsWith(".");
+  const paths = awsPaths(fileEnv(env));
+  return {
+    local: safe ? join(dir, `${profile}_roles.cfg`) : "",
+    organisation: safe ? join(dir, `${profile}_session-tool_roles.cfg`) : "",
+    accounts: join(dir, "accounts"),
+    config: paths.config,
+    credentials: paths.credentials,
+  };
+}
+
+/** A file's text; empty when it does not exist (or no path). */
+export async function readOptionalText(path: string): Promise<string> {
+  if (path === "") return "";
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    if (error instanceof Deno.errors.IsADirectory) return "";
+    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The AWS files as parsed profiles, plus the config text (for line numbers). */
+export interface LoadedProfiles {
+  /** Parsed profiles. */
+  files: ProfileFiles;
+  /** Line of each config profile's (last) section header. */
+  configLines: Map<string, number>;
+}
+
+/** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
+export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
+  const paths = awsPaths(fileEnv(env));
+  const [config, credentials] = await Promise.all([
+    readOptionalText(paths.config),
+    readOptionalText(paths.credentials),
+  ]);
+  try {
+    const files = parseProfileFiles({ config, credentials });
+    const configLines = new Map<string, number>();
+    for (const section of parseProfileFile(config, "config")) {
+      if (section.key.type === "profile") configLines.set(section.key.name, section.line);
+    }
+    return { files, configLines };
+  } catch (error) {
+    if (error instanceof ProfileParseError) {
+      const path = error.kind === "credentials" ? paths.credentials : paths.config;
+      throw new StcError(`${path}:${error.line}: ${error.message.replace(/^.*?line \d+: /, "")}`, {
+        hint: "fix the file; the AWS CLI cannot read it either",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Loads and merges every role source of `profile`, in priority order. */
+export async function loadRoleCatalog(
+  env: Env,
+  profile: string,
+  loaded?: LoadedProfiles,
+): Promise<RoleCatalog> {
+  const paths = rolePaths(env, profile);
+  const [local, organisation, accounts, profiles] = await Promise.all([
+    readOptionalText(paths.local),
+    readOptionalText(paths.organisation),
+    readOptionalText(paths.accounts),
+    loaded ?? loadProfiles(env),
+  ]);
+  return mergeRoles(
+    [
+      parseRolesFile(local, paths.local, "local"),
+      parseRolesFile(organisation, paths.organisation, "organisation"),
+      rolesFromProfiles(profiles.files, paths.config, profiles.configLines),
+    ],
+    parseAccountsJson(accounts, paths.accounts),
+  );
+}
+
+/** Warns about problems in the role sources on stderr: the first `limit`, then how many more. */
+export function reportProblems(problems: readonly RoleProblem[], limit = 10): void {
+  for (const problem of problems.slice(0, limit)) warn(formatProblem(problem));
+  if (problems.length > limit) {
+    warn(`${problems.length - limit} more problems in the role files ('stc roles' lists them all)`);
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The shell variables stc sets for a session or an assumed role, and the base (MFA) session it keeps in the shell.
+ *
+ * The base session lives in the unexported shell variable `STC_BASE_SESSION`: the shell function from `stc init`
+ * hands it to stc alone, so later `assume` and `console` calls need no new MFA code, while child processes of the
+ * shell (which see only exported variables) never see it.
+ *
+ * @module
+ */
+
+import type { Credentials, Env } from "./aws.ts";
+import type { ShellAction } from "./shell.ts";
+
+/** The unexported shell variable holding the base session (JSON). */
+export const BASE_SESSION_VARIABLE = "STC_BASE_SESSION";
+
+/** A session from GetSessionToken, as kept in the shell and in the encrypted store. */
+export interface SessionRecord {
+  /** The profile whose long-term key made it. */
+  profile: string;
+  /** Temporary credentials. */
+  accessKeyId: string;
+  /** Secret of the temporary credentials. */
+  secretAccessKey: string;
+  /** Session token. */
+  sessionToken: string;
+  /** Expiry, ISO 8601. */
+  expiration: string;
+  /** ARN of the IAM user. */
+  userArn: string;
+  /** IAM user name. */
+  userName: string;
+  /** MFA device serial used, when any. */
+  serial?: string;
+  /** Region the session was made in. */
+  region?: string;
+}
+
+/** The role a shell has assumed. */
+export interface RoleInfo {
+  /** The alias the user typed (or the account/role pair). */
+  alias: string;
+  /** The role ARN. */
+  roleArn: string;
+  /** Account id of the role. */
+  accountId: string;
+  /** Account name or alias, when known. */
+  accountName: string;
+  /** Role name (last part of the ARN). */
+  roleName: string;
+}
+
+/** Variables that describe the credentials in use. */
+export const CREDENTIAL_VARIABLES: readonly string[] = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_EXPIRATION",
+  "AWS_EXPIRATION_S",
+  "AWS_EXPIRATION_LOCAL",
+  "AWS_CREDENTIAL_EXPIRATION",
+];
+
+/** Variables that describe the user and profile of a session. */
+export const SESSION_VARIABLES: readonly string[] = [
+  "AWS_PROFILE",
+  "AWS_USER",
+  "AWS_USERNAME",
+  "AWS_SERIAL",
+  "AWS_SESSION_TOOL",
+];
+
+/** Variables that describe an assumed role. */
+export const ROLE_VARIABLES: readonly string[] = [
+  "AWS_ROLE_ALIAS",
+  "AWS_ACCOUNT_ID",
+  "AWS_ACCOUNT_NAME",
+  "AWS_ACCOUNT_ROLE",
+];
+
+/** Stale variables other tools set that would shadow stc's credentials. */
+const LEGACY_VARIABLES: readonly string[] = ["AWS_SECURITY_TOKEN"];
+
+/** Every variable stc may set: what `stc session -c` removes. */
+export const ALL_VARIABLES: readonly string[] = [
+  ...CREDENTIAL_VARIABLES,
+  ...SESSION_VARIABLES,
+  ...ROLE_VARIABLES,
+  ...LEGACY_VARIABLES,
+  BASE_SESSION_VARIABLE,
+];
+
+/** Formats a time like `date(1)` does in the local time zone, e.g. `Sat Nov 21 16:33:16 CET 2026`. */
+export function formatLocalTime(time: Date): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    weekday: "short",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    year: "numeric",
+    timeZoneName: "short",
+  }).formatToParts(time);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("weekday")} ${get("month")} ${get("day")} ${get("hour")}:${get("minute")}:${
+    get("second")
+  } ${get("timeZoneName")} ${get("year")}`;
+}
+
+/** The expiry variables for credentials that expire at `expiration`. */
+export function expiryVariables(expiration: Date): Record<string, string> {
+  const iso = expiration.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return {
+    AWS_EXPIRATION: iso,
+    AWS_EXPIRATION_S: String(Math.floor(expiration.getTime() / 1000)),
+    AWS_EXPIRATION_LOCAL: formatLocalTime(expiration),
+    AWS_CREDENTIAL_EXPIRATION: iso,
+  };
+}
+
+function exportAll(variables: Record<string, string | undefined>): ShellAction[] {
+  return Object.entries(variables).map(([name, value]) =>
+    value === undefined || value === "" ? { kind: "unset", name } : { kind: "export", name, value }
+  );
+}
+
+/**
+ * The actions that make `session` the shell's current and base session: its credentials, user and expiry are
+ * exported, the base copy is kept unexported, role variables are removed.
+ */
+export function sessionActions(session: SessionRecord, toolPath: string): ShellAction[] {
+  return [
+    ...exportAll({
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken,
+      ...expiryVariables(new Date(session.expiration)),
+      AWS_PROFILE: session.profile,
+      AWS_USER: session.userArn,
+      AWS_USERNAME: session.userName,
+      AWS_SERIAL: session.serial,
+      AWS_SESSION_TOOL: toolPath,
+    }),
+    ...[...ROLE_VARIABLES, ...LEGACY_VARIABLES].map((name): ShellAction => ({
+      kind: "unset",
+      name,
+    })),
+    { kind: "set", name: BASE_SESSION_VARIABLE, value: JSON.stringify(session) },
+  ];
+}
+
+/**
+ * The actions that switch the shell to an assumed role's credentials. The base session stays as it was (kept
+ * unexported), so the user can assume again or return to it.
+ */
+export function roleActions(
+  base: SessionRecord | undefined,
+  role: RoleInfo,
+  credentials: Credentials,
+  toolPath: string,
+): ShellAction[] {
+  const expiration = credentials.expiration ?? new Date(Date.now() + 3600_000);
+  return [
+    ...exportAll({
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+      ...expiryVariables(expiration),
+      AWS_ROLE_ALIAS: role.alias,
+      AWS_ACCOUNT_ID: role.accountId,
+      AWS_ACCOUNT_NAME: role.accountName,
+      AWS_ACCOUNT_ROLE: role.roleName,
+      AWS_SESSION_TOOL: toolPath,
+      ...(base
+        ? {
+          AWS_PROFILE: base.profile,
+          AWS_USER: base.userArn,
+          AWS_USERNAME: base.userName,
+          AWS_SERIAL: base.serial,
+        }
+        : {}),
+    }),
+    ...LEGACY_VARIABLES.map((name): ShellAction => ({ kind: "unset", name })),
+  ];
+}
+
+/** The actions that remove every variable stc sets. */
+export function clearActions(): ShellAction[] {
+  return ALL_VARIABLES.map((name) => ({ kind: "unset", name }));
+}
+
+function isSessionRecord(value: unknown): value is SessionRecord {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  const strings = [
+    "profile",
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "expiration",
+    "userArn",
+    "userName",
+  ];
+  return strings.every((key) => typeof v[key] === "string" && v[key] !== "") &&
+    !Number.isNaN(Date.parse(v.expiration as string));
+}
+
+/** Parses a session record from JSON; undefined when it is not one. */
+export function parseSessionRecord(text: string | undefined): SessionRecord | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return isSessionRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base session the shell function handed to stc, if any. */
+export function readBaseSession(env: Env): SessionRecord | undefined {
+  return parseSessionRecord(env[BASE_SESSION_VARIABLE]);
+}
+
+/** The credentials of a session record. */
+export function sessionCredentials(session: SessionRecord): Credentials {
+  return {
+    accessKeyId: session.accessKeyId,
+    secretAccessKey: session.secretAccessKey,
+    sessionToken: session.sessionToken,
+    expiration: new Date(session.expiration),
+  };
+}
+
+/** Seconds left before `expiration` at `now` (negative when expired). */
+export function secondsLeft(expiration: string | Date, now: Date): number {
+  return Math.floor((new Date(expiration).getTime() - now.getTime()) / 1000);
+}
+
+/** A duration such as `11h 59m` or `4m 10s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds <= 0) return "expired";
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, "0")}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,210 @@
+/**
+ * The one place that renders shell code.
+ *
+ * Every stc subcommand describes its effect on the user's shell as a list of
+ * {@linkcode ShellAction}s; {@linkcode renderShell} turns that list into code for
+ * `bash`, `zsh`, `fish` or POSIX `sh`. The output is `eval`ed by the user's shell, so
+ * for any value the emitter accepts, evaluating the output sets exactly that value and
+ * runs nothing else, whatever the shell's options (`set -eu`, `allexport`, zsh
+ * `setopt`s) or locale (C or UTF-8).
+ *
+ * Values that cannot be represented are rejected with an `Error` that names the
+ * variable but never contains the value (values may be secrets):
+ * - NUL (U+0000): a shell variable is a C string and cannot hold it.
+ * - Lone UTF-16 surrogates: they have no UTF-8 encoding, so the shell would receive
+ *   U+FFFD instead of the value; silently changing a value is worse than refusing it.
+ *
+ * @module
+ */
+
+/** A shell stc can render code for. */
+export type ShellName = "bash" | "zsh" | "fish" | "sh";
+
+/** One effect on the user's shell. */
+export type ShellAction =
+  /** Set an environment variable, exported to child processes. */
+  | { kind: "export"; name: string; value: string }
+  /**
+   * Set a shell variable that is NOT exported to child processes, even if a variable of
+   * that name was exported before (or `allexport` is on).
+   */
+  | { kind: "set"; name: string; value: string }
+  /** Remove a variable, exported or not. */
+  | { kind: "unset"; name: string }
+  /** Print `text` exactly as given (no newline is added) to stdout (default) or stderr. */
+  | { kind: "print"; text: string; stream?: "stdout" | "stderr" };
+
+const SHELL_NAMES: readonly ShellName[] = ["bash", "zsh", "fish", "sh"];
+
+/** Login-shell and path spellings that name one of the shells above. */
+const SHELL_ALIASES: Readonly<Record<string, ShellName>> = {
+  bash: "bash",
+  zsh: "zsh",
+  fish: "fish",
+  sh: "sh",
+  // dash is what /bin/sh is on Debian; it is tested as `sh`.
+  dash: "sh",
+};
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Whether `name` is a portable shell variable name (`[A-Za-z_][A-Za-z0-9_]*`), valid in
+ * bash, zsh, fish and POSIX sh alike.
+ */
+export function isValidVariableName(name: string): boolean {
+  return VARIABLE_NAME.test(name);
+}
+
+/**
+ * Parse a shell name as found in `$SHELL`, `ps` output or a `--shell` option.
+ *
+ * Accepts `bash`, `zsh`, `fish`, `sh` (and `dash`, rendered as `sh`), also as a path
+ * (`/usr/bin/zsh`) or a login-shell name (`-zsh`). Returns `undefined` for anything else.
+ */
+export function parseShellName(text: string): ShellName | undefined {
+  const base = text.trim().split("/").pop() ?? "";
+  const name = base.startsWith("-") ? base.slice(1) : base;
+  return Object.hasOwn(SHELL_ALIASES, name) ? SHELL_ALIASES[name] : undefined;
+}
+
+/**
+ * Quote `value` as one shell word that evaluates to exactly `value` in `shell`.
+ *
+ * bash/zsh/sh: single quotes, an embedded `'` becomes `'\''`. Inside single quotes every
+ * byte, control characters included, is literal, and `'` (0x27) never occurs inside a
+ * multibyte UTF-8 sequence, so the result is read the same in C and UTF-8 locales. The
+ * output never has a `''` inside a quoted string, so zsh's `RC_QUOTES` cannot change it.
+ * zsh only: a newline is written as `$'\n'` between quoted parts, because zsh's
+ * `CSH_JUNKIE_QUOTES` option rejects a raw newline inside quotes.
+ *
+ * fish: single quotes, in which only `\\` and `\'` are escapes.
+ *
+ * @throws {Error} if `value` contains NUL or a lone surrogate (the message omits the value).
+ */
+export function quoteShell(shell: ShellName, value: string): string {
+  checkShell(shell);
+  checkValue(value, "shell word");
+  return quote(shell, value);
+}
+
+/**
+ * Render `actions` as code for `shell`. The code of each action ends with `;` and a
+ * newline, so rendered outputs can be concatenated. Everything is validated
+ * before anything is returned: a bad action throws and yields no partial output.
+ *
+ * Assignments unset the variable first, so attributes it may carry in the user's shell
+ * (bash/zsh integer, upper/lower case, bash nameref) cannot alter or evaluate the value.
+ *
+ * @throws {Error} for an unknown shell or action, an invalid variable name, or a value or
+ * text containing NUL or a lone surrogate. Messages name the variable, never the value.
+ */
+export function renderShell(shell: ShellName, actions: readonly ShellAction[]): string {
+  checkShell(shell);
+  return actions.map((action) => renderAction(shell, action) + "\n").join("");
+}
+
+function renderAction(shell: ShellName, action: ShellAction): string {
+  switch (action.kind) {
+    case "export": {
+      const name = checkName(action.name);
+      checkValue(action.value, `variable ${name}`);
+      const value = quote(shell, action.value);
+      if (shell === "fish") return `set -gx ${name} ${value};`;
+      return `${unsetStatement(shell, name)} export ${name}=${value};`;
+    }
+    case "set": {
+      const name = checkName(action.name);
+      checkValue(action.value, `variable ${name}`);
+      const value = quote(shell, action.value);
+      switch (shell) {
+        case "fish":
+          // -u: also drop the export flag a global of that name may have.
+          return `set -gu ${name} ${value};`;
+        case "bash":
+          // export -n: `set -a` (allexport) would export the plain assignment.
+          return `${unsetStatement(shell, name)} ${name}=${value}; export -n ${name};`;
+        case "zsh":
+          // -g: the output is usually eval'ed inside a function, where a bare typeset
+          // would create a local and a bare assignment warns under WARN_CREATE_GLOBAL.
+          // The second typeset unexports: ALL_EXPORT exports even `typeset +x N=v`.
+          return `${unsetStatement(shell, name)} typeset -g ${name}=${value}; ` +
+            `typeset -g +x ${name};`;
+        case "sh": {
+          // POSIX has no way to unexport, so allexport is switched off around the
+          // assignment and restored. The unset must happen while it is off too: dash
+          // under `set -a` keeps the export flag on the unset variable.
+          const assign = `${unsetStatement(shell, name)} ${name}=${value};`;
+          return `case $- in *a*) set +a; ${assign} set -a;; *) ${assign}; esac;`;
+        }
+      }
+      break;
+    }
+    case "unset": {
+      const name = checkName(action.name);
+      // Global scope, like export/set; a universal variable (set -U) is left alone
+      // because erasing it would change every other fish session too.
+      if (shell === "fish") return `set -e -g ${name};`;
+      return unsetStatement(shell, name);
+    }
+    case "print": {
+      checkValue(action.text, "printed text");
+      const stream = action.stream ?? "stdout";
+      if (stream !== "stdout" && stream !== "stderr") {
+        throw new Error(`unknown output stream for print: ${JSON.stringify(String(stream))}`);
+      }
+      // printf '%s' prints the text as is: no escapes, no format, no added newline.
+      return `printf '%s' ${quote(shell, action.text)}${stream === "stderr" ? " >&2" : ""};`;
+    }
+  }
+  const kind = (action as { kind?: unknown }).kind;
+  throw new Error(`unknown shell action kind: ${JSON.stringify(String(kind)).slice(0, 80)}`);
+}
+
+/** Statements that remove `name` in bash/zsh/sh (fish is handled by its callers). */
+function unsetStatement(shell: ShellName, name: string): string {
+  // -v: without it, bash unsets a *function* of that name when no variable exists.
+  // bash `unset -v` on a nameref unsets its target, so drop the nameref itself first
+  // (`unset -n` leaves plain variables alone).
+  return shell === "bash" ? `unset -n ${name}; unset -v ${name};` : `unset -v ${name};`;
+}
+
+function quote(shell: ShellName, value: string): string {
+  if (shell === "fish") return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+  const quoted = `'${value.replaceAll("'", `'\\''`)}'`;
+  // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error; $'\n' is
+  // read the same under every option.
+  // A function, because `$'` in a replacement string means "the text after the match".
+  return shell === "zsh" ? quoted.replaceAll("\n", () => `'$'\\n''`) : quoted;
+}
+
+function checkShell(shell: ShellName): void {
+  if (!SHELL_NAMES.includes(shell)) {
+    throw new Error(`unsupported shell: ${JSON.stringify(String(shell)).slice(0, 80)}`);
+  }
+}
+
+function checkName(name: string): string {
+  if (typeof name !== "string" || !isValidVariableName(name)) {
+    // The name comes from stc's code, not a secret; JSON.stringify makes control
+    // characters in it visible, and it is cut short so a huge name cannot flood the error.
+    const shown = JSON.stringify(String(name));
+    throw new Error(
+      `invalid shell variable name: ${shown.length > 80 ? shown.slice(0, 77) + "..." : shown}`,
+    );
+  }
+  return name;
+}
+
+/** Throws if `value` cannot be set exactly; `what` names it in the message, never shows it. */
+function checkValue(value: string, what: string): void {
+  if (typeof value !== "string") throw new Error(`${what}: value is not a string`);
+  if (value.includes("\0")) {
+    throw new Error(`${what}: value contains a NUL character, which a shell cannot hold`);
+  }
+  if (!value.isWellFormed()) {
+    throw new Error(
+      `${what}: value contains a lone UTF-16 surrogate, which has no UTF-8 encoding`,
+    );
+  }
+}

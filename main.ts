@@ -1,0 +1,11 @@
+/**
+ * stc: AWS sessions, role assumption, console sign-in and key rotation for IAM users with MFA.
+ *
+ * @module
+ */
+
+import { main } from "./lib/cli.ts";
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

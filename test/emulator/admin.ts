@@ -1,0 +1,155 @@
+/**
+ * The emulator's controls (clock, faults, TOTP, state inspection) and their JSON HTTP face under
+ * `/__admin/`, for tests and tools in other processes.
+ *
+ * @module
+ */
+
+import type { FaultKind, FaultSpec, LoginRecord, RequestRecord } from "./state.ts";
+
+/** A user's access key as seen by assertions (includes the secret: test fixture data only). */
+export interface AccessKeyInfo {
+  accessKeyId: string;
+  secretAccessKey: string;
+  status: "Active" | "Inactive";
+  createDate: Date;
+  /** When the key starts to authenticate (propagation delay). */
+  usableFrom: Date;
+}
+
+/** Everything a test can do to or read from a running emulator. */
+export interface EmulatorControls {
+  /** Current TOTP code of the user's (first) MFA device by the emulator clock, shifted by windows. */
+  totp(userName: string, offsetWindows?: number): string;
+  /** Serial number (ARN) of the user's first MFA device. */
+  mfaSerial(userName: string): string;
+  /** The emulator clock. */
+  now(): Date;
+  /** Moves the emulator clock forward (or back, if negative) by seconds. */
+  advanceClock(seconds: number): void;
+  /** Sets the emulator clock to wall clock + seconds. */
+  setClockOffset(seconds: number): void;
+  /** Makes the next `count` calls of `action` fail. */
+  injectFault(fault: FaultSpec): void;
+  /** Removes all pending faults. */
+  clearFaults(): void;
+  /** Faults still pending. */
+  faults(): FaultSpec[];
+  /** Seconds (emulator clock) before a newly created access key authenticates. */
+  setKeyPropagationDelay(seconds: number): void;
+  /** The user's access keys. */
+  accessKeys(userName: string): AccessKeyInfo[];
+  /** An object's bytes, or `undefined`. */
+  object(bucket: string, key: string): Uint8Array | undefined;
+  /** Stores an object directly (test setup). */
+  putObject(bucket: string, key: string, body: string | Uint8Array): void;
+  /** The user's console password, or `undefined` without a login profile. */
+  userPassword(userName: string): string | undefined;
+  /** Console logins completed through the federation endpoint. */
+  logins(): LoginRecord[];
+  /** Authenticated calls received for an action (faulted ones included). */
+  calls(action: string): number;
+  /** Authenticated AWS requests received so far, oldest first. */
+  requests(): RequestRecord[];
+}
+
+const KINDS: readonly FaultKind[] = ["throttle", "500", "drop"];
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value, null, 2) + "\n", {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+async function body(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  const parsed = JSON.parse(text);
+  if (typeof parsed !== "object" || parsed === null) throw new Error("body must be a JSON object");
+  return parsed;
+}
+
+function need(q: URLSearchParams, name: string): string {
+  const v = q.get(name);
+  if (v === null || v === "") throw new Error(`missing query parameter ${name}`);
+  return v;
+}
+
+/**
+ * Serves `/__admin/…`:
+ * `GET clock`, `POST clock {advanceSeconds|offsetSeconds}`, `GET totp?user=U[&offset=N][&format=text]`,
+ * `GET|POST|DELETE faults` (`POST {action, kind, count}`), `POST key-propagation-delay {seconds}`,
+ * `GET access-keys?user=U`, `GET object?bucket=B&key=K` (raw bytes), `GET password?user=U`,
+ * `GET logins`, `GET calls?action=A`, `GET requests`, `GET health`.
+ */
+export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): Promise<Response> {
+  const route = `${req.method} ${url.pathname.slice("/__admin/".length)}`;
+  const q = url.searchParams;
+  try {
+    switch (route) {
+      case "GET health":
+        return json({ ok: true });
+      case "GET clock":
+        return json({
+          now: c.now().toISOString(),
+          offsetSeconds: (c.now().getTime() - Date.now()) / 1000,
+        });
+      case "POST clock": {
+        const b = await body(req);
+        if (typeof b.offsetSeconds === "number") c.setClockOffset(b.offsetSeconds);
+        else if (typeof b.advanceSeconds === "number") c.advanceClock(b.advanceSeconds);
+        else throw new Error("expected {offsetSeconds} or {advanceSeconds}");
+        return json({ now: c.now().toISOString() });
+      }
+      case "GET totp": {
+        const user = need(q, "user");
+        const code = c.totp(user, Number(q.get("offset") ?? "0"));
+        if (q.get("format") === "text") {
+          return new Response(code + "\n", { headers: { "content-type": "text/plain" } });
+        }
+        return json({ user, serialNumber: c.mfaSerial(user), code });
+      }
+      case "GET faults":
+        return json(c.faults());
+      case "POST faults": {
+        const b = await body(req);
+        if (typeof b.action !== "string" || !KINDS.includes(b.kind as FaultKind)) {
+          throw new Error(`expected {action, kind: ${KINDS.join("|")}, count}`);
+        }
+        c.injectFault({ action: b.action, kind: b.kind as FaultKind, count: Number(b.count ?? 1) });
+        return json(c.faults());
+      }
+      case "DELETE faults":
+        c.clearFaults();
+        return json([]);
+      case "POST key-propagation-delay": {
+        const b = await body(req);
+        if (typeof b.seconds !== "number") throw new Error("expected {seconds}");
+        c.setKeyPropagationDelay(b.seconds);
+        return json({ seconds: b.seconds });
+      }
+      case "GET access-keys":
+        return json(c.accessKeys(need(q, "user")));
+      case "GET object": {
+        const data = c.object(need(q, "bucket"), need(q, "key"));
+        if (!data) return json({ error: "no such object" }, 404);
+        return new Response(data.slice(), {
+          headers: { "content-type": "application/octet-stream" },
+        });
+      }
+      case "GET password":
+        return json({ user: need(q, "user"), password: c.userPassword(need(q, "user")) ?? null });
+      case "GET logins":
+        return json(c.logins());
+      case "GET requests":
+        return json(c.requests());
+      case "GET calls":
+        return json({ action: need(q, "action"), calls: c.calls(need(q, "action")) });
+      default:
+        return json({ error: `unknown admin route ${route}` }, 404);
+    }
+  } catch (e) {
+    return json({ error: (e as Error).message }, 400);
+  }
+}

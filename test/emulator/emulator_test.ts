@@ -1,0 +1,1005 @@
+// Drives every emulated action through the real AWS SDK v3 clients (and AWS CLI v2 when
+// installed), so a passing stc test against the emulator says something about real AWS.
+
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetFederationTokenCommand,
+  GetSessionTokenCommand,
+  STSClient,
+} from "@aws-sdk/client-sts";
+import {
+  ChangePasswordCommand,
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetAccountPasswordPolicyCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListMFADevicesCommand,
+  UpdateAccessKeyCommand,
+} from "@aws-sdk/client-iam";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { type Emulator, startEmulator } from "./server.ts";
+
+/** alice's fixed long-term key (fixture.json). */
+const ALICE = {
+  accessKeyId: "AKIAALICEEXAMPLEKEY1",
+  secretAccessKey: "aliceEmulatorSecretKey0123456789abcdefgh",
+};
+const BOB = {
+  accessKeyId: "AKIABOBEXAMPLEKEY001",
+  secretAccessKey: "bobEmulatorSecretKey+0123456789abcdefghi",
+};
+const BOB_INACTIVE = {
+  accessKeyId: "AKIABOBINACTIVEKEY01",
+  secretAccessKey: "bobInactiveSecretKey0123456789abcdefghij",
+};
+const DEV_ADMIN = "arn:aws:iam::222222222222:role/Admin";
+const DEV_RO = "arn:aws:iam::222222222222:role/ReadOnly";
+const DEV_VENDOR = "arn:aws:iam::222222222222:role/Vendor";
+const PROD_DEPLOYER = "arn:aws:iam::333333333333:role/Deployer";
+const ALICE_SERIAL = "arn:aws:iam::111111111111:mfa/alice";
+
+interface Creds {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+function sts(emu: Emulator, credentials: Creds, maxAttempts = 1): STSClient {
+  return new STSClient({ endpoint: emu.endpoint, region: "eu-west-1", credentials, maxAttempts });
+}
+function iam(emu: Emulator, credentials: Creds, maxAttempts = 1): IAMClient {
+  return new IAMClient({ endpoint: emu.endpoint, region: "us-east-1", credentials, maxAttempts });
+}
+function s3(emu: Emulator, credentials: Creds, maxAttempts = 1): S3Client {
+  return new S3Client({
+    endpoint: emu.endpoint,
+    region: "eu-north-1",
+    credentials,
+    forcePathStyle: true,
+    maxAttempts,
+  });
+}
+
+function creds(
+  c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string },
+): Creds {
+  return {
+    accessKeyId: c.AccessKeyId!,
+    secretAccessKey: c.SecretAccessKey!,
+    sessionToken: c.SessionToken,
+  };
+}
+
+interface AwsErr {
+  name: string;
+  message: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** Asserts that a call fails with an AWS error code, HTTP status and (optionally) exact message. */
+async function rejects(
+  p: Promise<unknown>,
+  code: string,
+  status: number,
+  message?: string | RegExp,
+): Promise<AwsErr> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as AwsErr;
+    assert.equal(err.name, code, `expected ${code}, got ${err.name}: ${err.message}`);
+    assert.equal(err.$metadata?.httpStatusCode, status);
+    if (typeof message === "string") assert.equal(err.message, message);
+    else if (message) assert.match(err.message, message);
+    return err;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+async function withEmulator(fn: (emu: Emulator) => Promise<void>): Promise<void> {
+  const emu = await startEmulator({ quiet: true });
+  try {
+    await fn(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
+/** alice's MFA session; `window` picks another TOTP step so codes are not replayed. */
+async function mfaSession(emu: Emulator, window = 0): Promise<Creds> {
+  const out = await sts(emu, ALICE).send(
+    new GetSessionTokenCommand({
+      SerialNumber: ALICE_SERIAL,
+      TokenCode: emu.totp("alice", window),
+    }),
+  );
+  return creds(out.Credentials!);
+}
+
+async function assume(emu: Emulator, from: Creds, roleArn: string, extra = {}): Promise<Creds> {
+  const out = await sts(emu, from).send(
+    new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "stc-test", ...extra }),
+  );
+  return creds(out.Credentials!);
+}
+
+Deno.test("sts: identity and authentication failures", () =>
+  withEmulator(async (emu) => {
+    const id = await sts(emu, ALICE).send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:iam::111111111111:user/alice");
+    assert.equal(id.Account, "111111111111");
+    assert.match(id.UserId!, /^AIDA[A-Z0-9]{17}$/);
+
+    const invalid = "The security token included in the request is invalid.";
+    await rejects(
+      sts(emu, { ...ALICE, accessKeyId: "AKIAUNKNOWNKEY000000" }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+      "InvalidClientTokenId",
+      403,
+      invalid,
+    );
+    await rejects(
+      sts(emu, { ...ALICE, secretAccessKey: "x".repeat(40) }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+      "SignatureDoesNotMatch",
+      403,
+      /^The request signature we calculated does not match/,
+    );
+    await rejects(
+      sts(emu, BOB_INACTIVE).send(new GetCallerIdentityCommand({})),
+      "InvalidClientTokenId",
+      403,
+      invalid,
+    );
+    // A long-term key with a session token attached is rejected too.
+    await rejects(
+      sts(emu, { ...ALICE, sessionToken: "bogus" }).send(new GetCallerIdentityCommand({})),
+      "InvalidClientTokenId",
+      403,
+    );
+    const session = await mfaSession(emu);
+    assert.match(session.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
+    assert.equal(session.secretAccessKey.length, 40);
+    assert.ok(session.sessionToken!.length > 300);
+    await rejects(
+      sts(emu, { ...session, sessionToken: undefined }).send(new GetCallerIdentityCommand({})),
+      "InvalidClientTokenId",
+      403,
+      invalid,
+    );
+    await rejects(
+      sts(emu, { ...session, sessionToken: session.sessionToken + "x" }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+      "InvalidClientTokenId",
+      403,
+      invalid,
+    );
+    // Request time more than 15 minutes off the emulator clock.
+    emu.advanceClock(3600);
+    await rejects(
+      sts(emu, ALICE).send(new GetCallerIdentityCommand({})),
+      "SignatureDoesNotMatch",
+      403,
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than/,
+    );
+    // With retries the SDK corrects its clock from the Date header, as against real AWS.
+    const fixed = await sts(emu, ALICE, 3).send(new GetCallerIdentityCommand({}));
+    assert.equal(fixed.$metadata.attempts, 2);
+  }));
+
+Deno.test("sts: GetSessionToken with MFA, replay, durations and expiry", () =>
+  withEmulator(async (emu) => {
+    const client = sts(emu, ALICE);
+    await rejects(
+      client.send(new GetSessionTokenCommand({})),
+      "AccessDenied",
+      403,
+      "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:GetSessionToken on resource: arn:aws:iam::111111111111:user/alice with an explicit deny in an identity-based policy",
+    );
+    const wrong = String((Number(emu.totp("alice")) + 500_000) % 1_000_000).padStart(6, "0");
+    await rejects(
+      client.send(new GetSessionTokenCommand({ SerialNumber: ALICE_SERIAL, TokenCode: wrong })),
+      "AccessDenied",
+      403,
+      "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+    );
+    const unable = "MultiFactorAuthentication failed, unable to validate MFA code.  " +
+      "Please verify your MFA serial number is valid and associated with this user.";
+    await rejects(
+      client.send(
+        new GetSessionTokenCommand({
+          SerialNumber: "arn:aws:iam::111111111111:mfa/mallory",
+          TokenCode: emu.totp("alice"),
+        }),
+      ),
+      "AccessDenied",
+      403,
+      unable,
+    );
+    await rejects(
+      client.send(
+        new GetSessionTokenCommand({
+          SerialNumber: ALICE_SERIAL,
+          TokenCode: emu.totp("alice"),
+          DurationSeconds: 899,
+        }),
+      ),
+      "ValidationError",
+      400,
+      "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    );
+    const before = emu.now().getTime();
+    const out = await client.send(
+      new GetSessionTokenCommand({ SerialNumber: ALICE_SERIAL, TokenCode: emu.totp("alice", 1) }),
+    );
+    const lifetime = out.Credentials!.Expiration!.getTime() - before;
+    assert.ok(Math.abs(lifetime - 43200_000) < 5000, `default duration 12h, got ${lifetime}`);
+    // The same code again is a replay.
+    await rejects(
+      client.send(
+        new GetSessionTokenCommand({ SerialNumber: ALICE_SERIAL, TokenCode: emu.totp("alice", 1) }),
+      ),
+      "AccessDenied",
+      403,
+      unable,
+    );
+    const session = creds(out.Credentials!);
+    assert.equal(
+      (await sts(emu, session).send(new GetCallerIdentityCommand({}))).Arn,
+      "arn:aws:iam::111111111111:user/alice",
+    );
+    await rejects(
+      sts(emu, session).send(new GetSessionTokenCommand({})),
+      "AccessDenied",
+      403,
+      "Cannot call GetSessionToken with session credentials",
+    );
+    // bob needs no MFA.
+    const bob = await sts(emu, BOB).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+    emu.advanceClock(901);
+    await rejects(
+      sts(emu, creds(bob.Credentials!)).send(new GetCallerIdentityCommand({})),
+      "ExpiredToken",
+      400,
+      "The security token included in the request is expired",
+    );
+  }));
+
+Deno.test("sts: credentials issued under a negative clock offset are already expired", () =>
+  withEmulator(async (emu) => {
+    emu.setClockOffset(-2 * 3600);
+    // The SDK fixes its clock skew from the Date header on retry, so issuing works.
+    const out = await sts(emu, BOB, 3).send(new GetSessionTokenCommand({ DurationSeconds: 3600 }));
+    emu.setClockOffset(0);
+    assert.ok(out.Credentials!.Expiration!.getTime() < Date.now());
+    await rejects(
+      sts(emu, creds(out.Credentials!)).send(new GetCallerIdentityCommand({})),
+      "ExpiredToken",
+      400,
+    );
+  }));
+
+Deno.test("sts: AssumeRole trust, MFA, ExternalId, durations and chaining", () =>
+  withEmulator(async (emu) => {
+    await rejects(
+      sts(emu, ALICE).send(new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "alice" })),
+      "AccessDenied",
+      403,
+      "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/Admin",
+    );
+    // MFA passed straight to AssumeRole with long-term keys.
+    const direct = await sts(emu, ALICE).send(
+      new AssumeRoleCommand({
+        RoleArn: DEV_ADMIN,
+        RoleSessionName: "alice@example.com",
+        SerialNumber: ALICE_SERIAL,
+        TokenCode: emu.totp("alice", 1),
+        DurationSeconds: 43200,
+      }),
+    );
+    assert.equal(
+      direct.AssumedRoleUser!.Arn,
+      "arn:aws:sts::222222222222:assumed-role/Admin/alice@example.com",
+    );
+    assert.match(direct.AssumedRoleUser!.AssumedRoleId!, /^AROA[A-Z0-9]{17}:alice@example\.com$/);
+    const who = await sts(emu, creds(direct.Credentials!)).send(new GetCallerIdentityCommand({}));
+    assert.equal(who.Arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice@example.com");
+    assert.equal(who.Account, "222222222222");
+
+    const session = await mfaSession(emu);
+    await rejects(
+      sts(emu, session).send(
+        new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "s", DurationSeconds: 3600 }),
+      ),
+      "ValidationError",
+      400,
+      "1 validation error detected: Value 's' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    );
+    await rejects(
+      sts(emu, session).send(new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "a b" })),
+      "ValidationError",
+      400,
+      /regular expression pattern: \[\\w\+=,\.@-\]\*/,
+    );
+    // GetSessionToken credentials count as role chaining for the 1-hour cap.
+    const chainMsg =
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
+    await rejects(
+      sts(emu, session).send(
+        new AssumeRoleCommand({
+          RoleArn: DEV_ADMIN,
+          RoleSessionName: "alice",
+          DurationSeconds: 7200,
+        }),
+      ),
+      "ValidationError",
+      400,
+      chainMsg,
+    );
+    const admin = await assume(emu, session, DEV_ADMIN);
+    // Both codes around "now" are used up; move to the next TOTP step (never to a past one,
+    // which a step boundary could push out of the accepted window).
+    emu.advanceClock(30);
+    await rejects(
+      sts(emu, ALICE).send(
+        new AssumeRoleCommand({
+          RoleArn: DEV_RO,
+          RoleSessionName: "alice",
+          DurationSeconds: 7200,
+          SerialNumber: ALICE_SERIAL,
+          TokenCode: emu.totp("alice", 1),
+        }),
+      ),
+      "ValidationError",
+      400,
+      "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+    );
+    // Chaining from a role session: prod Deployer trusts dev Admin.
+    await rejects(
+      sts(emu, admin).send(
+        new AssumeRoleCommand({
+          RoleArn: PROD_DEPLOYER,
+          RoleSessionName: "chain",
+          DurationSeconds: 3601,
+        }),
+      ),
+      "ValidationError",
+      400,
+      chainMsg,
+    );
+    const deployer = await assume(emu, admin, PROD_DEPLOYER);
+    assert.equal(
+      (await sts(emu, deployer).send(new GetCallerIdentityCommand({}))).Arn,
+      "arn:aws:sts::333333333333:assumed-role/Deployer/stc-test",
+    );
+    // Deployer does not trust alice directly.
+    await rejects(assume(emu, session, PROD_DEPLOYER), "AccessDenied", 403);
+
+    // ExternalId.
+    await rejects(assume(emu, ALICE, DEV_VENDOR), "AccessDenied", 403);
+    await rejects(assume(emu, ALICE, DEV_VENDOR, { ExternalId: "wrong-id" }), "AccessDenied", 403);
+    await assume(emu, ALICE, DEV_VENDOR, { ExternalId: "stc-vendor-external-id" });
+
+    // bob: no MFA device, so Admin (MFA required) is denied, ReadOnly allowed; Vendor trusts alice only.
+    await rejects(assume(emu, BOB, DEV_ADMIN), "AccessDenied", 403);
+    await assume(emu, BOB, DEV_RO);
+    await rejects(
+      assume(emu, BOB, DEV_VENDOR, { ExternalId: "stc-vendor-external-id" }),
+      "AccessDenied",
+      403,
+      "User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/Vendor",
+    );
+    await rejects(assume(emu, ALICE, "arn:aws:iam::222222222222:role/Nope"), "AccessDenied", 403);
+  }));
+
+Deno.test("sts: GetFederationToken", () =>
+  withEmulator(async (emu) => {
+    const out = await sts(emu, ALICE).send(
+      new GetFederationTokenCommand({ Name: "alice-console" }),
+    );
+    assert.equal(out.FederatedUser!.Arn, "arn:aws:sts::111111111111:federated-user/alice-console");
+    assert.equal(out.FederatedUser!.FederatedUserId, "111111111111:alice-console");
+    await rejects(
+      sts(emu, ALICE).send(new GetFederationTokenCommand({ Name: "a" })),
+      "ValidationError",
+      400,
+      "1 validation error detected: Value 'a' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    );
+    await rejects(
+      sts(emu, ALICE).send(
+        new GetFederationTokenCommand({ Name: "alice", DurationSeconds: 129601 }),
+      ),
+      "ValidationError",
+      400,
+      /less than or equal to 129600$/,
+    );
+    const session = await mfaSession(emu);
+    await rejects(
+      sts(emu, session).send(new GetFederationTokenCommand({ Name: "alice" })),
+      "AccessDenied",
+      403,
+      "Cannot call GetFederationToken with session credentials",
+    );
+  }));
+
+Deno.test("iam: self-service keys, MFA devices, password", () =>
+  withEmulator(async (emu) => {
+    const noMfa = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    await rejects(
+      iam(emu, creds(noMfa.Credentials!)).send(new GetUserCommand({})),
+      "InvalidClientTokenId",
+      403,
+      "The security token included in the request is invalid",
+    );
+    const client = iam(emu, await mfaSession(emu));
+    const user = await client.send(new GetUserCommand({}));
+    assert.equal(user.User!.Arn, "arn:aws:iam::111111111111:user/alice");
+    const devices = await client.send(new ListMFADevicesCommand({}));
+    assert.deepEqual(devices.MFADevices!.map((d) => d.SerialNumber), [ALICE_SERIAL]);
+    const keys = await client.send(new ListAccessKeysCommand({ UserName: "alice" }));
+    assert.deepEqual(keys.AccessKeyMetadata!.map((k) => [k.AccessKeyId, k.Status]), [[
+      ALICE.accessKeyId,
+      "Active",
+    ]]);
+
+    const created = await client.send(new CreateAccessKeyCommand({}));
+    const newKey = created.AccessKey!;
+    assert.match(newKey.AccessKeyId!, /^AKIA[A-Z0-9]{16}$/);
+    assert.equal(newKey.SecretAccessKey!.length, 40);
+    assert.deepEqual(emu.accessKeys("alice").map((k) => k.accessKeyId), [
+      ALICE.accessKeyId,
+      newKey.AccessKeyId,
+    ]);
+    await rejects(
+      client.send(new CreateAccessKeyCommand({})),
+      "LimitExceededException",
+      409,
+      "Cannot exceed quota for AccessKeysPerUser: 2",
+    );
+    const fresh = { accessKeyId: newKey.AccessKeyId!, secretAccessKey: newKey.SecretAccessKey! };
+    assert.equal(
+      (await sts(emu, fresh).send(new GetCallerIdentityCommand({}))).Arn,
+      user.User!.Arn,
+    );
+    await client.send(
+      new UpdateAccessKeyCommand({ AccessKeyId: ALICE.accessKeyId, Status: "Inactive" }),
+    );
+    await rejects(
+      sts(emu, ALICE).send(new GetCallerIdentityCommand({})),
+      "InvalidClientTokenId",
+      403,
+    );
+    await client.send(new DeleteAccessKeyCommand({ AccessKeyId: ALICE.accessKeyId }));
+    await rejects(
+      client.send(new DeleteAccessKeyCommand({ AccessKeyId: ALICE.accessKeyId })),
+      "NoSuchEntityException",
+      404,
+      `The Access Key with id ${ALICE.accessKeyId} cannot be found.`,
+    );
+    assert.deepEqual(emu.accessKeys("alice").map((k) => k.accessKeyId), [newKey.AccessKeyId]);
+
+    // Users act on themselves only.
+    await rejects(
+      iam(emu, BOB).send(new ListAccessKeysCommand({ UserName: "alice" })),
+      "AccessDenied",
+      403,
+      "User: arn:aws:iam::111111111111:user/bob is not authorized to perform: iam:ListAccessKeys on resource: user alice because no identity-based policy allows the iam:ListAccessKeys action",
+    );
+
+    // Password changes.
+    const bobIam = iam(emu, BOB);
+    await rejects(
+      bobIam.send(
+        new ChangePasswordCommand({ OldPassword: "not-it", NewPassword: "Bob-New-Passw0rd!!" }),
+      ),
+      "InvalidUserTypeException",
+      400,
+      "The old password is incorrect.",
+    );
+    await rejects(
+      bobIam.send(
+        new ChangePasswordCommand({ OldPassword: "Bob-Emulator-Passw0rd!", NewPassword: "short" }),
+      ),
+      "PasswordPolicyViolationException",
+      400,
+      "Password does not conform to the account password policy.",
+    );
+    await rejects(
+      bobIam.send(
+        new ChangePasswordCommand({
+          OldPassword: "Bob-Emulator-Passw0rd!",
+          NewPassword: "Bob-Emulator-Passw0rd!",
+        }),
+      ),
+      "PasswordPolicyViolationException",
+      400,
+    );
+    await bobIam.send(
+      new ChangePasswordCommand({
+        OldPassword: "Bob-Emulator-Passw0rd!",
+        NewPassword: "Bob-New-Passw0rd!!",
+      }),
+    );
+    assert.equal(emu.userPassword("bob"), "Bob-New-Passw0rd!!");
+
+    const policy = await bobIam.send(new GetAccountPasswordPolicyCommand({}));
+    assert.equal(policy.PasswordPolicy!.MinimumPasswordLength, 14);
+    assert.equal(policy.PasswordPolicy!.PasswordReusePrevention, 3);
+    const role = await assume(emu, BOB, DEV_RO);
+    await rejects(
+      iam(emu, role).send(new GetAccountPasswordPolicyCommand({})),
+      "NoSuchEntityException",
+      404,
+      "The Password Policy with domain name 222222222222 cannot be found.",
+    );
+    await rejects(
+      iam(emu, role).send(new GetUserCommand({})),
+      "ValidationError",
+      400,
+      "Must specify userName when calling with non-User credentials",
+    );
+    // IAM is global: scope must be us-east-1.
+    const wrongRegion = new IAMClient({
+      endpoint: emu.endpoint,
+      region: "eu-west-1",
+      credentials: BOB,
+      maxAttempts: 1,
+    });
+    await rejects(wrongRegion.send(new GetUserCommand({})), "SignatureDoesNotMatch", 403);
+  }));
+
+Deno.test("iam: new access keys propagate after the configured delay", () =>
+  withEmulator(async (emu) => {
+    emu.setKeyPropagationDelay(8);
+    const client = iam(emu, await mfaSession(emu));
+    const key = (await client.send(new CreateAccessKeyCommand({}))).AccessKey!;
+    const fresh = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    await rejects(
+      sts(emu, fresh).send(new GetCallerIdentityCommand({})),
+      "InvalidClientTokenId",
+      403,
+    );
+    const info = emu.accessKeys("alice")[1];
+    assert.equal(info.usableFrom.getTime() - info.createDate.getTime(), 8000);
+    emu.advanceClock(9);
+    const id = await sts(emu, fresh).send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:iam::111111111111:user/alice");
+  }));
+
+Deno.test("s3: permissions, objects, listing, streaming uploads, checksums", () =>
+  withEmulator(async (emu) => {
+    const alice = s3(emu, ALICE);
+    const got = await alice.send(
+      new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+    );
+    const text = await got.Body!.transformToString();
+    assert.match(text, /^dev-admin arn:aws:iam::222222222222:role\/Admin alice-dev-admin$/m);
+    await rejects(
+      alice.send(new PutObjectCommand({ Bucket: "stc-roles", Key: "x", Body: "x" })),
+      "AccessDenied",
+      403,
+      "Access Denied",
+    );
+    await rejects(
+      alice.send(new GetObjectCommand({ Bucket: "stc-roles", Key: "missing" })),
+      "NoSuchKey",
+      404,
+      "The specified key does not exist.",
+    );
+    await rejects(
+      alice.send(new HeadObjectCommand({ Bucket: "stc-roles", Key: "missing" })),
+      "NotFound",
+      404,
+    );
+    await rejects(
+      alice.send(new GetObjectCommand({ Bucket: "no-such-bucket", Key: "k" })),
+      "NoSuchBucket",
+      404,
+      "The specified bucket does not exist",
+    );
+    await rejects(
+      s3(emu, BOB).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      "AccessDenied",
+      403,
+    );
+
+    const admin = s3(emu, await assume(emu, await mfaSession(emu), DEV_ADMIN));
+    for (const key of ["dir/a", "dir/b", "dir/c d", "dir/sub/e", "other"]) {
+      await admin.send(
+        new PutObjectCommand({ Bucket: "stc-roles", Key: key, Body: `body of ${key}` }),
+      );
+    }
+    const head = await admin.send(new HeadObjectCommand({ Bucket: "stc-roles", Key: "dir/c d" }));
+    assert.equal(head.ContentLength, "body of dir/c d".length);
+    const page1 = await alice.send(
+      new ListObjectsV2Command({ Bucket: "stc-roles", Prefix: "dir/", MaxKeys: 2 }),
+    );
+    assert.deepEqual(page1.Contents!.map((o) => o.Key), ["dir/a", "dir/b"]);
+    assert.equal(page1.IsTruncated, true);
+    const page2 = await alice.send(
+      new ListObjectsV2Command({
+        Bucket: "stc-roles",
+        Prefix: "dir/",
+        MaxKeys: 2,
+        ContinuationToken: page1.NextContinuationToken,
+      }),
+    );
+    assert.deepEqual(page2.Contents!.map((o) => o.Key), ["dir/c d", "dir/sub/e"]);
+    assert.equal(page2.IsTruncated, false);
+    const delimited = await alice.send(
+      new ListObjectsV2Command({ Bucket: "stc-roles", Delimiter: "/" }),
+    );
+    assert.deepEqual(delimited.CommonPrefixes!.map((p) => p.Prefix), ["dir/"]);
+    assert.deepEqual(delimited.Contents!.map((o) => o.Key), ["other", "session-tool_roles.cfg"]);
+
+    // A stream body makes the SDK send aws-chunked with a trailing checksum.
+    const parts = ["first chunk, ", "second chunk"];
+    await admin.send(
+      new PutObjectCommand({
+        Bucket: "stc-roles",
+        Key: "streamed",
+        Body: Readable.from(parts.map((p) => new TextEncoder().encode(p))),
+        ContentLength: parts.join("").length,
+        ChecksumAlgorithm: "CRC64NVME",
+      }),
+    );
+    const put = emu.requests().filter((r) => r.action === "PutObject").at(-1)!;
+    assert.equal(put.headers["x-amz-content-sha256"], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    assert.equal(put.headers["x-amz-trailer"], "x-amz-checksum-crc64nvme");
+    assert.equal(new TextDecoder().decode(emu.object("stc-roles", "streamed")), parts.join(""));
+    const back = await alice.send(
+      new GetObjectCommand({ Bucket: "stc-roles", Key: "streamed", ChecksumMode: "ENABLED" }),
+    );
+    assert.equal(await back.Body!.transformToString(), parts.join(""));
+    assert.ok(back.ChecksumCRC64NVME);
+    await rejects(
+      admin.send(
+        new PutObjectCommand({
+          Bucket: "stc-roles",
+          Key: "bad",
+          Body: "data",
+          ChecksumCRC32: "AAAAAA==",
+        }),
+      ),
+      "BadDigest",
+      400,
+      "The CRC32 you specified did not match the calculated checksum.",
+    );
+    assert.equal(emu.object("stc-roles", "bad"), undefined);
+  }));
+
+Deno.test("s3: expired and foreign credentials", () =>
+  withEmulator(async (emu) => {
+    const role = await assume(emu, await mfaSession(emu), DEV_ADMIN);
+    emu.advanceClock(3601);
+    await rejects(
+      s3(emu, role).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      "ExpiredToken",
+      400,
+      "The provided token has expired.",
+    );
+    emu.setClockOffset(0);
+    await rejects(
+      s3(emu, { ...ALICE, accessKeyId: "AKIAUNKNOWNKEY000000" }).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      "InvalidAccessKeyId",
+      403,
+    );
+  }));
+
+Deno.test("faults: throttle, 500 and dropped connections", () =>
+  withEmulator(async (emu) => {
+    emu.injectFault({ action: "GetCallerIdentity", kind: "throttle", count: 1 });
+    await rejects(
+      sts(emu, ALICE).send(new GetCallerIdentityCommand({})),
+      "Throttling",
+      400,
+      "Rate exceeded",
+    );
+    await sts(emu, ALICE).send(new GetCallerIdentityCommand({}));
+
+    emu.injectFault({ action: "GetSessionToken", kind: "500", count: 1 });
+    await rejects(
+      sts(emu, BOB).send(new GetSessionTokenCommand({})),
+      "InternalFailure",
+      500,
+    );
+    // The SDK's standard retries get through a fault of two calls.
+    emu.injectFault({ action: "GetCallerIdentity", kind: "throttle", count: 2 });
+    const retried = await sts(emu, ALICE, 3).send(new GetCallerIdentityCommand({}));
+    assert.equal(retried.$metadata.attempts, 3);
+
+    emu.injectFault({ action: "GetObject", kind: "throttle", count: 1 });
+    await rejects(
+      s3(emu, ALICE).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      "SlowDown",
+      503,
+    );
+
+    emu.injectFault({ action: "CreateAccessKey", kind: "drop", count: 1 });
+    const before = emu.accessKeys("bob").length;
+    try {
+      await iam(emu, BOB).send(new ListAccessKeysCommand({}));
+      await iam(emu, BOB).send(new CreateAccessKeyCommand({}));
+      assert.fail("expected a dropped connection");
+    } catch (e) {
+      const err = e as AwsErr & { code?: string };
+      assert.equal(err.$metadata?.httpStatusCode, undefined, `not an HTTP response: ${err.name}`);
+    }
+    assert.equal(emu.accessKeys("bob").length, before, "a dropped call has no effect");
+    assert.equal(emu.calls("CreateAccessKey"), 1);
+    emu.injectFault({ action: "GetCallerIdentity", kind: "drop", count: 1 });
+    const afterDrop = await sts(emu, ALICE, 2).send(new GetCallerIdentityCommand({}));
+    assert.equal(afterDrop.$metadata.attempts, 2);
+  }));
+
+async function federation(emu: Emulator, params: Record<string, string>): Promise<Response> {
+  const url = `${emu.federationEndpoint}?${new URLSearchParams(params)}`;
+  return await fetch(url, { redirect: "manual" });
+}
+
+function sessionJson(c: Creds): string {
+  return JSON.stringify({
+    sessionId: c.accessKeyId,
+    sessionKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+  });
+}
+
+Deno.test("federation: sign-in token and one-time login", () =>
+  withEmulator(async (emu) => {
+    const session = await mfaSession(emu);
+    // Assumed with long-term keys + MFA: not role chaining, so a 12-hour console session is fine.
+    const role = await assume(emu, ALICE, DEV_ADMIN, {
+      SerialNumber: ALICE_SERIAL,
+      TokenCode: emu.totp("alice", 1),
+    });
+    const res = await federation(emu, {
+      Action: "getSigninToken",
+      Session: sessionJson(role),
+      SessionDuration: "43200",
+    });
+    assert.equal(res.status, 200);
+    const { SigninToken } = await res.json();
+    assert.ok(SigninToken.length > 100);
+
+    const destination = "https://console.aws.amazon.com/";
+    const bad = await federation(emu, {
+      Action: "login",
+      Issuer: "",
+      Destination: destination,
+      SigninToken,
+    });
+    assert.equal(bad.status, 400);
+    await bad.body?.cancel();
+    const insecure = await federation(emu, {
+      Action: "login",
+      Issuer: "stc",
+      Destination: "http://console.aws.amazon.com/",
+      SigninToken,
+    });
+    assert.equal(insecure.status, 400);
+    await insecure.body?.cancel();
+    const ok = await federation(emu, {
+      Action: "login",
+      Issuer: "stc",
+      Destination: destination,
+      SigninToken,
+    });
+    assert.equal(ok.status, 302);
+    assert.equal(ok.headers.get("location"), destination);
+    await ok.body?.cancel();
+    const again = await federation(emu, {
+      Action: "login",
+      Issuer: "stc",
+      Destination: destination,
+      SigninToken,
+    });
+    assert.equal(again.status, 400);
+    await again.body?.cancel();
+    assert.deepEqual(
+      emu.logins().map((l) => [l.arn, l.sessionDuration]),
+      [["arn:aws:sts::222222222222:assumed-role/Admin/stc-test", 43200]],
+    );
+
+    for (
+      const [c, extra] of [
+        [session, {}], // GetSessionToken credentials
+        [ALICE, {}], // long-term keys
+        [{ ...role, sessionToken: "forged" }, {}],
+        [role, { SessionDuration: "43201" }],
+        [role, { SessionDuration: "899" }],
+        [await assume(emu, session, DEV_ADMIN), { SessionDuration: "7200" }], // chained
+      ] as [Creds, Record<string, string>][]
+    ) {
+      const r = await federation(emu, {
+        Action: "getSigninToken",
+        Session: sessionJson(c),
+        ...extra,
+      });
+      assert.equal(r.status, 400, `${c.accessKeyId} ${JSON.stringify(extra)}`);
+      assert.ok((await r.text()).length > 0);
+    }
+
+    // Federated-user credentials work; tokens expire after 15 minutes.
+    const fed = await sts(emu, ALICE).send(
+      new GetFederationTokenCommand({ Name: "alice-console" }),
+    );
+    const t = await federation(emu, {
+      Action: "getSigninToken",
+      Session: sessionJson(creds(fed.Credentials!)),
+    });
+    const token = (await t.json()).SigninToken;
+    emu.advanceClock(901);
+    const late = await federation(emu, {
+      Action: "login",
+      Issuer: "stc",
+      Destination: destination,
+      SigninToken: token,
+    });
+    assert.equal(late.status, 400);
+    await late.body?.cancel();
+    // Expired role credentials cannot get a token either.
+    emu.advanceClock(3600);
+    const expired = await federation(emu, { Action: "getSigninToken", Session: sessionJson(role) });
+    assert.equal(expired.status, 400);
+    await expired.body?.cancel();
+  }));
+
+Deno.test("admin HTTP API mirrors the in-process controls", () =>
+  withEmulator(async (emu) => {
+    const get = async (path: string) => {
+      const r = await fetch(`${emu.endpoint}/__admin/${path}`);
+      assert.equal(r.status, 200, path);
+      return r;
+    };
+    const post = async (path: string, body: unknown) => {
+      const r = await fetch(`${emu.endpoint}/__admin/${path}`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      assert.equal(r.status, 200, path);
+      return await r.json();
+    };
+    assert.equal(
+      (await (await get("totp?user=alice&format=text")).text()).trim(),
+      emu.totp("alice"),
+    );
+    assert.equal((await (await get("totp?user=alice")).json()).serialNumber, ALICE_SERIAL);
+    await post("clock", { offsetSeconds: 120 });
+    assert.ok(Math.abs(emu.now().getTime() - Date.now() - 120_000) < 1000);
+    await post("faults", { action: "GetCallerIdentity", kind: "500", count: 1 });
+    await rejects(sts(emu, ALICE).send(new GetCallerIdentityCommand({})), "InternalFailure", 500);
+    const keys = await (await get("access-keys?user=alice")).json();
+    assert.equal(keys[0].accessKeyId, ALICE.accessKeyId);
+    assert.equal(
+      await (await get("object?bucket=stc-roles&key=session-tool_roles.cfg")).text(),
+      new TextDecoder().decode(emu.object("stc-roles", "session-tool_roles.cfg")),
+    );
+    assert.deepEqual(await (await get("calls?action=GetCallerIdentity")).json(), {
+      action: "GetCallerIdentity",
+      calls: 1,
+    });
+    const missing = await fetch(`${emu.endpoint}/__admin/nope`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+  }));
+
+async function awsCliV2(): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("/usr/bin/aws", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    return text.startsWith("aws-cli/2") ? "/usr/bin/aws" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+Deno.test("aws cli v2: sts and s3 against the emulator", async () => {
+  const aws = await awsCliV2();
+  if (!aws) {
+    console.log("skip: /usr/bin/aws is not AWS CLI v2");
+    return;
+  }
+  await withEmulator(async (emu) => {
+    const home = await Deno.makeTempDir();
+    try {
+      const run = async (c: Creds, args: string[], stdin?: string) => {
+        const env: Record<string, string> = {
+          HOME: home,
+          PATH: "/usr/bin:/bin",
+          AWS_ACCESS_KEY_ID: c.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+          AWS_DEFAULT_REGION: "eu-west-1",
+          AWS_EC2_METADATA_DISABLED: "true",
+          AWS_PAGER: "",
+        };
+        if (c.sessionToken) env.AWS_SESSION_TOKEN = c.sessionToken;
+        const child = new Deno.Command(aws, {
+          args: [...args, "--endpoint-url", emu.endpoint, "--output", "json"],
+          env,
+          clearEnv: true,
+          stdin: stdin === undefined ? "null" : "piped",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        if (stdin !== undefined) {
+          const w = child.stdin.getWriter();
+          await w.write(new TextEncoder().encode(stdin));
+          await w.close();
+        }
+        const out = await child.output();
+        return {
+          code: out.code,
+          stdout: new TextDecoder().decode(out.stdout),
+          stderr: new TextDecoder().decode(out.stderr),
+        };
+      };
+      const id = await run(ALICE, ["sts", "get-caller-identity"]);
+      assert.equal(id.code, 0, id.stderr);
+      assert.equal(JSON.parse(id.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
+
+      const denied = await run(ALICE, ["sts", "get-session-token"]);
+      assert.notEqual(denied.code, 0);
+      assert.match(denied.stderr, /AccessDenied/);
+      const gst = await run(ALICE, [
+        "sts",
+        "get-session-token",
+        "--serial-number",
+        ALICE_SERIAL,
+        "--token-code",
+        emu.totp("alice"),
+      ]);
+      assert.equal(gst.code, 0, gst.stderr);
+      const session = creds(JSON.parse(gst.stdout).Credentials);
+      const sid = await run(session, ["sts", "get-caller-identity"]);
+      assert.equal(JSON.parse(sid.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
+
+      const cat = await run(ALICE, ["s3", "cp", "s3://stc-roles/session-tool_roles.cfg", "-"]);
+      assert.equal(cat.code, 0, cat.stderr);
+      assert.equal(
+        cat.stdout,
+        new TextDecoder().decode(emu.object("stc-roles", "session-tool_roles.cfg")),
+      );
+      const admin = await assume(emu, session, DEV_ADMIN);
+      const up = await run(
+        admin,
+        ["s3", "cp", "-", "s3://stc-roles/from-cli.txt"],
+        "uploaded by aws cli\n",
+      );
+      assert.equal(up.code, 0, up.stderr);
+      assert.equal(
+        new TextDecoder().decode(emu.object("stc-roles", "from-cli.txt")),
+        "uploaded by aws cli\n",
+      );
+    } finally {
+      await Deno.remove(home, { recursive: true });
+    }
+  });
+});

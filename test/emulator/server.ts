@@ -1,0 +1,383 @@
+/**
+ * The strict local AWS emulator: STS, IAM and S3 (path style) on one endpoint, routed by the
+ * SigV4 credential scope, plus the console federation endpoint and `/__admin/` controls.
+ *
+ * Listens on 127.0.0.1 only. Connections pass through a small TCP relay in front of
+ * `Deno.serve`, so an injected "drop" fault can close the client's socket before any response
+ * byte is written (a real dropped connection, which `Deno.serve` alone cannot produce).
+ *
+ * @module
+ */
+
+import { type AccessKeyInfo, type EmulatorControls, handleAdmin } from "./admin.ts";
+import { authenticate, type Caller, readAuth } from "./auth.ts";
+import { handleFederation } from "./federation.ts";
+import { IAM_ACTIONS } from "./iam.ts";
+import type { QueryHandler } from "./query.ts";
+import { handleS3, routeS3, type S3Route } from "./s3.ts";
+import {
+  createState,
+  type FaultSpec,
+  findUser,
+  type Fixture,
+  makeObject,
+  nowMs,
+  type RequestRecord,
+  type State,
+  type UserState,
+} from "./state.ts";
+import { STS_ACTIONS } from "./sts.ts";
+import { totp } from "./totp.ts";
+import { AwsError, httpDate, queryError, queryResponse, s3Error, type Service } from "./xml.ts";
+
+export type { AccessKeyInfo, EmulatorControls } from "./admin.ts";
+export type { FaultKind, FaultSpec, Fixture, LoginRecord, RequestRecord } from "./state.ts";
+
+/** Options of {@linkcode startEmulator}. */
+export interface EmulatorOptions {
+  /** Seed; defaults to test/emulator/fixture.json. */
+  fixture?: Fixture;
+  /** Suppress the log of unexpected internal errors. */
+  quiet?: boolean;
+}
+
+/** A running emulator. */
+export interface Emulator extends EmulatorControls {
+  /** `http://127.0.0.1:PORT`. */
+  readonly endpoint: string;
+  /** `ENDPOINT/federation`. */
+  readonly federationEndpoint: string;
+  /** AWS_ENDPOINT_URL, STC_FEDERATION_ENDPOINT and AWS_EC2_METADATA_DISABLED for a subprocess. */
+  env(): Record<string, string>;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+}
+
+const API_VERSIONS = { sts: "2011-06-15", iam: "2010-05-08" } as const;
+const QUERY_ACTIONS: Record<"sts" | "iam", Record<string, QueryHandler>> = {
+  sts: STS_ACTIONS,
+  iam: IAM_ACTIONS,
+};
+
+/** Loads the default fixture shipped next to this module. */
+export async function defaultFixture(): Promise<Fixture> {
+  return JSON.parse(await Deno.readTextFile(new URL("./fixture.json", import.meta.url)));
+}
+
+/** Starts an emulator on 127.0.0.1 with a random port. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const state = createState(options.fixture ?? await defaultFixture());
+  const quiet = options.quiet ?? false;
+  const relay = new Map<number, { client: Deno.Conn; upstream: Deno.Conn }>();
+
+  const controls = makeControls(state);
+  const dropConnection = (remotePort: number) => {
+    const link = relay.get(remotePort);
+    if (!link) return;
+    for (const conn of [link.client, link.upstream]) {
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+    }
+  };
+
+  const inner = Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen() {},
+      onError(e) {
+        if (!quiet) console.error("emulator: internal error:", e);
+        return new Response("internal emulator error", { status: 500 });
+      },
+    },
+    (req, info) =>
+      handle(
+        state,
+        controls,
+        req,
+        quiet,
+        () => dropConnection((info.remoteAddr as Deno.NetAddr).port),
+      ),
+  );
+  const innerPort = inner.addr.port;
+
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const tasks = new Set<Promise<void>>();
+  const relayConn = async (client: Deno.Conn) => {
+    let upstream: Deno.Conn;
+    try {
+      upstream = await Deno.connect({ hostname: "127.0.0.1", port: innerPort });
+    } catch {
+      client.close();
+      return;
+    }
+    const port = (upstream.localAddr as Deno.NetAddr).port;
+    relay.set(port, { client, upstream });
+    const closeBoth = () => {
+      for (const conn of [client, upstream]) {
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+      }
+    };
+    const opts = { preventClose: true, preventAbort: true, preventCancel: true };
+    await Promise.race([
+      client.readable.pipeTo(upstream.writable, opts).catch(() => {}),
+      upstream.readable.pipeTo(client.writable, opts).catch(() => {}),
+    ]);
+    closeBoth();
+    relay.delete(port);
+  };
+  const acceptLoop = (async () => {
+    try {
+      for await (const client of listener) {
+        const t = relayConn(client).catch(() => {});
+        tasks.add(t);
+        t.finally(() => tasks.delete(t));
+      }
+    } catch { /* listener closed */ }
+  })();
+
+  const endpoint = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
+  let closed = false;
+  return {
+    ...controls,
+    endpoint,
+    federationEndpoint: `${endpoint}/federation`,
+    env: () => ({
+      AWS_ENDPOINT_URL: endpoint,
+      STC_FEDERATION_ENDPOINT: `${endpoint}/federation`,
+      AWS_EC2_METADATA_DISABLED: "true",
+    }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      listener.close();
+      await acceptLoop;
+      for (const { client, upstream } of relay.values()) {
+        for (const conn of [client, upstream]) {
+          try {
+            conn.close();
+          } catch { /* already closed */ }
+        }
+      }
+      await Promise.allSettled([...tasks]);
+      await inner.shutdown();
+    },
+  };
+}
+
+function userOrThrow(state: State, userName: string): UserState {
+  const user = findUser(state, userName);
+  if (!user) throw new Error(`emulator: no user ${userName}`);
+  return user;
+}
+
+function makeControls(state: State): EmulatorControls {
+  return {
+    totp(userName, offsetWindows = 0) {
+      const device = userOrThrow(state, userName).mfaDevices[0];
+      if (!device) throw new Error(`emulator: user ${userName} has no MFA device`);
+      return totp(device.secret, nowMs(state), offsetWindows);
+    },
+    mfaSerial(userName) {
+      const device = userOrThrow(state, userName).mfaDevices[0];
+      if (!device) throw new Error(`emulator: user ${userName} has no MFA device`);
+      return device.serial;
+    },
+    now: () => new Date(nowMs(state)),
+    advanceClock(seconds) {
+      state.clockOffsetMs += seconds * 1000;
+    },
+    setClockOffset(seconds) {
+      state.clockOffsetMs = seconds * 1000;
+    },
+    injectFault(fault) {
+      if (!(fault.count >= 1)) throw new Error("emulator: fault count must be >= 1");
+      state.faults.push({ ...fault });
+    },
+    clearFaults() {
+      state.faults.length = 0;
+    },
+    faults: () => state.faults.map((f) => ({ ...f })),
+    setKeyPropagationDelay(seconds) {
+      state.keyPropagationDelayMs = seconds * 1000;
+    },
+    accessKeys: (userName): AccessKeyInfo[] =>
+      userOrThrow(state, userName).keys.map((k) => ({
+        accessKeyId: k.id,
+        secretAccessKey: k.secret,
+        status: k.status,
+        createDate: new Date(k.createDate),
+        usableFrom: new Date(k.usableFrom),
+      })),
+    object: (bucket, key) => state.buckets.get(bucket)?.objects.get(key)?.body.slice(),
+    putObject(bucket, key, body) {
+      const b = state.buckets.get(bucket);
+      if (!b) throw new Error(`emulator: no bucket ${bucket}`);
+      const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body.slice();
+      b.objects.set(key, makeObject(bytes, "application/octet-stream", nowMs(state), {}));
+    },
+    userPassword: (userName) => userOrThrow(state, userName).password,
+    logins: () => state.logins.map((l) => ({ ...l })),
+    calls: (action) => state.calls.get(action) ?? 0,
+    requests: () => structuredClone(state.requests),
+  };
+}
+
+/** Takes one pending fault for an action, if any. */
+function takeFault(state: State, action: string): FaultSpec | undefined {
+  const fault = state.faults.find((f) => f.action === action && f.count > 0);
+  if (!fault) return undefined;
+  fault.count--;
+  if (fault.count === 0) state.faults.splice(state.faults.indexOf(fault), 1);
+  return fault;
+}
+
+function faultError(service: Service, kind: "throttle" | "500"): AwsError {
+  if (kind === "throttle") {
+    return service === "s3"
+      ? new AwsError(503, "SlowDown", "Please reduce your request rate.")
+      : new AwsError(400, "Throttling", "Rate exceeded");
+  }
+  return service === "s3"
+    ? new AwsError(500, "InternalError", "We encountered an internal error. Please try again.")
+    : new AwsError(
+      500,
+      "InternalFailure",
+      "The request processing has failed because of an unknown error, exception or failure.",
+    );
+}
+
+async function handle(
+  state: State,
+  controls: EmulatorControls,
+  req: Request,
+  quiet: boolean,
+  drop: () => void,
+): Promise<Response> {
+  const url = new URL(req.url);
+  if (url.pathname.startsWith("/__admin/")) return handleAdmin(controls, req, url);
+  const requestId = crypto.randomUUID();
+  const headers = { date: httpDate(nowMs(state)) };
+  if (url.pathname === "/federation") {
+    if (req.method !== "GET") return new Response("Method not allowed\n", { status: 405 });
+    return handleFederation(state, url, headers);
+  }
+
+  const rawBody = new Uint8Array(await req.arrayBuffer());
+  const isQuery = req.method === "POST" && url.pathname === "/" ||
+    url.searchParams.has("Action");
+  let service: Service = isQuery ? "sts" : "s3";
+  const render = (e: AwsError): Response =>
+    service === "s3"
+      ? s3Error(e, requestId, headers, req.method === "HEAD")
+      : queryError(service, e, requestId, headers);
+
+  try {
+    const auth = readAuth(req, url, service);
+    if (!auth) {
+      throw isQuery
+        ? new AwsError(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+        : new AwsError(403, "AccessDenied", "Access Denied");
+    }
+    if (auth.service !== "sts" && auth.service !== "iam" && auth.service !== "s3") {
+      throw new AwsError(
+        403,
+        "SignatureDoesNotMatch",
+        `Credential should be scoped to correct service: '${auth.service}' is not served here. `,
+      );
+    }
+    service = auth.service;
+
+    let params: URLSearchParams | undefined;
+    let route: S3Route | undefined;
+    let action: string;
+    if (service === "s3") {
+      route = routeS3(req, url);
+      action = route.action;
+    } else {
+      params = new URLSearchParams(url.search);
+      const type = req.headers.get("content-type") ?? "";
+      if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
+        for (const [k, v] of new URLSearchParams(new TextDecoder().decode(rawBody))) {
+          params.append(k, v);
+        }
+      }
+      action = params.get("Action") ?? "";
+    }
+
+    const { caller, payload } = authenticate(state, service, auth, req, url, rawBody);
+    state.calls.set(action, (state.calls.get(action) ?? 0) + 1);
+    state.requests.push(record(service, action, params, req, caller));
+    const fault = takeFault(state, action);
+    if (fault?.kind === "drop") {
+      drop();
+      return new Response(null, { status: 500 });
+    }
+    if (fault) throw faultError(service, fault.kind);
+
+    if (service === "s3") {
+      return handleS3(
+        { state, caller, req, url, payload, now: nowMs(state), requestId, headers },
+        route!,
+      );
+    }
+    return runQuery(service, action, params!, state, caller, requestId, headers);
+  } catch (e) {
+    if (e instanceof AwsError) return render(e);
+    if (!quiet) console.error("emulator: internal error:", e);
+    return render(faultError(service, "500"));
+  }
+}
+
+const REDACTED_PARAMS = new Set(["OldPassword", "NewPassword"]);
+const UNRECORDED_HEADERS = new Set(["authorization", "x-amz-security-token"]);
+
+function record(
+  service: Service,
+  action: string,
+  params: URLSearchParams | undefined,
+  req: Request,
+  caller: Caller,
+): RequestRecord {
+  const p: Record<string, string> = {};
+  for (const [k, v] of params ?? []) p[k] = REDACTED_PARAMS.has(k) ? "***" : v;
+  const h: Record<string, string> = {};
+  for (const [k, v] of req.headers) if (!UNRECORDED_HEADERS.has(k)) h[k] = v;
+  return { service, action, params: p, headers: h, caller: caller.arn };
+}
+
+function runQuery(
+  service: "sts" | "iam",
+  action: string,
+  params: URLSearchParams,
+  state: State,
+  caller: Caller,
+  requestId: string,
+  headers: HeadersInit,
+): Response {
+  const version = params.get("Version");
+  if (action === "") throw new AwsError(400, "MissingAction", "Missing Action");
+  const handler = Object.hasOwn(QUERY_ACTIONS[service], action)
+    ? QUERY_ACTIONS[service][action]
+    : undefined;
+  if (!handler || version !== API_VERSIONS[service]) {
+    throw new AwsError(
+      400,
+      "InvalidAction",
+      `Could not find operation ${action} for version ${version ?? "NO_VERSION_SPECIFIED"}`,
+    );
+  }
+  if (service === "iam" && caller.kind === "session-token" && !caller.mfa) {
+    // AWS: GetSessionToken credentials cannot call IAM unless MFA was included.
+    throw new AwsError(
+      403,
+      "InvalidClientTokenId",
+      "The security token included in the request is invalid",
+    );
+  }
+  const result = handler({ state, caller, params, now: nowMs(state) });
+  return queryResponse(service, action, result, requestId, headers);
+}

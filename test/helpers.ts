@@ -1,0 +1,174 @@
+/**
+ * Test support: a temporary HOME with real ~/.aws files, and the real stc CLI run as a subprocess.
+ *
+ * @module
+ */
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const MAIN = `${ROOT}main.ts`;
+
+/** The repository root (with a trailing slash). */
+export const REPO_ROOT: string = ROOT;
+
+let denoDir: string | undefined;
+
+/** Deno's cache directory, so subprocesses with a temporary HOME reuse the downloaded npm packages. */
+export async function realDenoDir(): Promise<string> {
+  if (denoDir) return denoDir;
+  const fromEnv = Deno.env.get("DENO_DIR");
+  if (fromEnv) return denoDir = fromEnv;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" })
+    .output();
+  denoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+  return denoDir;
+}
+
+/** A temporary HOME directory. */
+export interface TempHome {
+  /** Absolute path of HOME. */
+  home: string;
+  /** Absolute path of HOME/.aws. */
+  aws: string;
+  /** Base environment for subprocesses: HOME, PATH, DENO_DIR, NO_COLOR, TZ. */
+  env: Record<string, string>;
+  /** Writes a file below HOME (creating directories), with an optional mode. */
+  write(relative: string, text: string, mode?: number): Promise<string>;
+  /** Reads a file below HOME, or undefined when missing. */
+  read(relative: string): Promise<string | undefined>;
+  /** Removes the directory. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates a temporary HOME; dispose it with `await using`. */
+export async function makeHome(): Promise<TempHome> {
+  const home = await Deno.makeTempDir({ prefix: "stc-home-" });
+  const env: Record<string, string> = {
+    HOME: home,
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: await realDenoDir(),
+    NO_COLOR: "1",
+    TZ: "UTC",
+    LANG: "C.UTF-8",
+  };
+  return {
+    home,
+    aws: `${home}/.aws`,
+    env,
+    async write(relative, text, mode) {
+      const path = `${home}/${relative}`;
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(path, text, mode === undefined ? undefined : { mode });
+      if (mode !== undefined) await Deno.chmod(path, mode);
+      return path;
+    },
+    async read(relative) {
+      try {
+        return await Deno.readTextFile(`${home}/${relative}`);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return undefined;
+        throw error;
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/** The outcome of one stc run. */
+export interface RunResult {
+  /** Exit code. */
+  code: number;
+  /** Everything written to stdout. */
+  stdout: string;
+  /** Everything written to stderr. */
+  stderr: string;
+}
+
+/** Options of {@linkcode runStc}. */
+export interface RunOptions {
+  /** Environment (replaces the process environment entirely). */
+  env: Record<string, string>;
+  /** Text fed to stdin; stdin is /dev/null when absent. */
+  stdin?: string;
+  /** Working directory. */
+  cwd?: string;
+}
+
+/** The command line that runs stc from source, as `deno task stc` does. */
+export function stcCommandLine(): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+    "--allow-run",
+    "--allow-sys",
+    MAIN,
+  ];
+}
+
+/** Runs the real stc CLI from source in a subprocess. */
+export async function runStc(args: string[], options: RunOptions): Promise<RunResult> {
+  const [command, ...prefix] = stcCommandLine();
+  const child = new Deno.Command(command, {
+    args: [...prefix, ...args],
+    env: options.env,
+    clearEnv: true,
+    cwd: options.cwd,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/**
+ * Evaluates stc's shell output in a real bash and returns the resulting values of the named variables (undefined
+ * when unset). The values are read back through files, byte for byte.
+ */
+export async function evalInBash(
+  shellCode: string,
+  names: string[],
+  initialEnv: Record<string, string> = {},
+): Promise<Record<string, string | undefined>> {
+  const dir = await Deno.makeTempDir({ prefix: "stc-eval-" });
+  try {
+    await Deno.writeTextFile(`${dir}/code.sh`, shellCode);
+    const reads = names.map((name, i) =>
+      `if [ -n "\${${name}+set}" ]; then printf '%s' "$${name}" > '${dir}/v${i}'; fi`
+    ).join("\n");
+    const script = `set -eu\neval "$(cat '${dir}/code.sh')"\n${reads}\n`;
+    const out = await new Deno.Command("bash", {
+      args: ["-c", script],
+      env: initialEnv,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0) {
+      throw new Error(`bash failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`);
+    }
+    const values: Record<string, string | undefined> = {};
+    for (const [i, name] of names.entries()) {
+      try {
+        values[name] = await Deno.readTextFile(`${dir}/v${i}`);
+      } catch {
+        values[name] = undefined;
+      }
+    }
+    return values;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
