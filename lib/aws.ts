@@ -95,7 +95,8 @@ const NETWORK = new Set([
 /** The AWS error code of an SDK error (`AccessDenied`, `ExpiredToken`, …), or undefined for other errors. */
 export function awsErrorCode(error: unknown): string | undefined {
   const e = error as SdkError;
-  if (!e || typeof e !== "object" || !e.$metadata) return undefined;
+  // The SDK adds $metadata (attempt counts) to network errors too; only an HTTP answer carries an AWS error code.
+  if (!e || typeof e !== "object" || !e.$metadata?.httpStatusCode) return undefined;
   return e.Code ?? e.name;
 }
 

@@ -13,7 +13,6 @@ import { type FileKind, parseProfileFile, parseProfileFiles, type ProfileFiles }
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 import { type Env, processEnv } from "./env.ts";
 
-
 /** Locations of the two shared files. */
 export interface AwsPaths {
   /** `AWS_CONFIG_FILE`, default `~/.aws/config`. */

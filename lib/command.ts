@@ -34,6 +34,18 @@ export interface OptionSpec {
   complete?: CompletionKind;
 }
 
+/** The `-p/--profile PROFILE` option of every command that works with a profile. */
+export function profileOption(description: string): OptionSpec {
+  return {
+    name: "profile",
+    short: "p",
+    type: "string",
+    valueName: "PROFILE",
+    description,
+    complete: "profile",
+  };
+}
+
 /** A positional argument. */
 export interface ArgSpec {
   /** Name shown in help, e.g. `alias`. */

@@ -6,9 +6,29 @@
  */
 
 import type { Command } from "./command.ts";
+import { assumeCommand } from "./commands/assume.ts";
+import { rolesCommand } from "./commands/roles.ts";
+import { consoleCommand } from "./commands/console.ts";
+import { exportCommand } from "./commands/export.ts";
+import { importCommand } from "./commands/import.ts";
+import { rotateCommand } from "./commands/rotate.ts";
+import { sessionCommand } from "./commands/session.ts";
+import { statusCommand } from "./commands/status.ts";
 import { versionCommand } from "./commands/version.ts";
+import { initCommand } from "./commands/init.ts";
+import { completeCommand } from "./commands/complete.ts";
 
 /** Every subcommand. */
 export const COMMANDS: readonly Command[] = [
+  assumeCommand,
+  rolesCommand,
+  consoleCommand,
+  sessionCommand,
+  statusCommand,
+  importCommand,
+  exportCommand,
+  rotateCommand,
   versionCommand,
+  initCommand,
+  completeCommand,
 ];

@@ -13,7 +13,9 @@
  * @module
  */
 
+import { CHAINED_ROLE_MAX_SECONDS, ROLE_LIMITS } from "./duration.ts";
 import { usageError } from "./errors.ts";
+import { formatDuration } from "./session_vars.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** An AWS partition with its own sign-in and console hosts. */
@@ -190,12 +192,20 @@ export function checkConsoleUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw usageError("the -u value is not a URL", "give a console URL such as https://console.aws.amazon.com/s3/");
+    throw usageError(
+      "the -u value is not a URL",
+      "give a console URL such as https://console.aws.amazon.com/s3/",
+    );
   }
-  if (url.protocol !== "https:" || !partitionOfConsoleHost(url.hostname) || url.username || url.password) {
+  if (
+    url.protocol !== "https:" || !partitionOfConsoleHost(url.hostname) || url.username ||
+    url.password
+  ) {
     throw usageError(
       `-u must be an https URL of the AWS console, not '${url.protocol}//${url.host}'`,
-      `console hosts: ${PARTITIONS.map((p) => PARTITION_HOSTS[p].console).join(", ")} and their subdomains`,
+      `console hosts: ${
+        PARTITIONS.map((p) => PARTITION_HOSTS[p].console).join(", ")
+      } and their subdomains`,
     );
   }
   return text;
@@ -288,16 +298,9 @@ export function loginUrl(endpoint: string, destination: string, signinToken: str
 /** How the credentials for a console session were obtained: it decides the longest session AWS allows. */
 export type ConsoleCredentialKind = "chained-role" | "role" | "federated";
 
-/** Shortest console session AWS accepts, in seconds. */
-export const MIN_CONSOLE_SESSION = 900;
-/** Longest console session AWS accepts, in seconds (12 hours). */
-export const MAX_CONSOLE_SESSION = 43200;
-/** Longest session for credentials from role chaining, in seconds (1 hour). */
-export const CHAINED_ROLE_MAX = 3600;
-
 /** The longest console session for a kind of credentials. */
 export function maxConsoleSession(kind: ConsoleCredentialKind): number {
-  return kind === "chained-role" ? CHAINED_ROLE_MAX : MAX_CONSOLE_SESSION;
+  return kind === "chained-role" ? CHAINED_ROLE_MAX_SECONDS : ROLE_LIMITS.max;
 }
 
 /**
@@ -307,36 +310,18 @@ export function maxConsoleSession(kind: ConsoleCredentialKind): number {
 export function consoleSessionDuration(kind: ConsoleCredentialKind, requested?: number): number {
   const max = maxConsoleSession(kind);
   if (requested === undefined) return max;
-  if (requested < MIN_CONSOLE_SESSION || requested > MAX_CONSOLE_SESSION) {
+  if (requested < ROLE_LIMITS.min || requested > ROLE_LIMITS.max) {
     throw usageError(
-      `--duration must be between 15m and 12h (${MIN_CONSOLE_SESSION}–${MAX_CONSOLE_SESSION} seconds)`,
+      `--duration must be between 15m and 12h (${ROLE_LIMITS.min}-${ROLE_LIMITS.max} seconds)`,
     );
   }
   if (requested > max) {
     throw usageError(
-      `--duration ${formatSeconds(requested)} is longer than the ${
-        formatSeconds(max)
+      `--duration ${formatDuration(requested)} is longer than the ${
+        formatDuration(max)
       } AWS allows for role credentials obtained with temporary credentials (role chaining)`,
       "give the role alias: stc assumes it with your long-term key and MFA for sessions over one hour",
     );
   }
   return requested;
-}
-
-/** Seconds as `1h`, `1h30m`, `45m` or `90s`. */
-export function formatSeconds(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s ? `${s}s` : ""].join("") || "0s";
-}
-
-/** Parses a duration: seconds (`3600`) or units (`12h`, `90m`, `1h30m`, `45s`); undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
-  if (!match || trimmed === "") return undefined;
-  const [, h, m, s] = match;
-  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
 }

@@ -59,7 +59,8 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     );
   } catch {
     throw new StcError("STC_FEDERATION_ENDPOINT is not a valid URL", {
-      hint: "set it to the full URL of the federation endpoint, e.g. https://signin.aws.amazon.com/federation",
+      hint:
+        "set it to the full URL of the federation endpoint, e.g. https://signin.aws.amazon.com/federation",
     });
   }
   let response: Response;

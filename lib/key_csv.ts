@@ -150,7 +150,10 @@ export async function parseKeyInput(text: string): Promise<KeyInput> {
  * The one key to import: the only key, or the one named by `keyId`. Several keys without `keyId` is an error
  * listing their ids.
  */
-export function chooseKey(keys: readonly AccessKeyPair[], keyId: string | undefined): AccessKeyPair {
+export function chooseKey(
+  keys: readonly AccessKeyPair[],
+  keyId: string | undefined,
+): AccessKeyPair {
   if (keyId !== undefined) {
     const found = keys.find((k) => k.accessKeyId === keyId.trim());
     if (!found) {

@@ -65,7 +65,10 @@ Deno.test("parseKeyInput accepts a pair, CSV text and an import command", async 
     bucket: "bkt",
     download: true,
   });
-  await assert.rejects(() => parseKeyInput(`${ID} ${SECRET} extra`), (e) => rejectsWithoutSecret(e));
+  await assert.rejects(
+    () => parseKeyInput(`${ID} ${SECRET} extra`),
+    (e) => rejectsWithoutSecret(e),
+  );
   await assert.rejects(() => parseKeyInput(""), StcError);
 });
 

@@ -11,7 +11,12 @@ const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 Deno.test("formatImportCommand matches session-tool.sh's export line", () => {
   assert.equal(
-    formatImportCommand({ profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET, bucket: "b1" }),
+    formatImportCommand({
+      profile: "awsops",
+      accessKeyId: ID,
+      secretAccessKey: SECRET,
+      bucket: "b1",
+    }),
     `get_session -p awsops -i ${ID},${SECRET} -b b1 -d`,
   );
   assert.equal(
@@ -45,7 +50,13 @@ Deno.test("parseImportCommand accepts stc import lines and a missing bucket", ()
 });
 
 Deno.test("parseImportCommand errors never contain the secret", () => {
-  for (const line of [`get_session -i ${ID}${SECRET}`, `ls -i ${ID},${SECRET}`, `get_session -x ${SECRET}`]) {
+  for (
+    const line of [
+      `get_session -i ${ID}${SECRET}`,
+      `ls -i ${ID},${SECRET}`,
+      `get_session -x ${SECRET}`,
+    ]
+  ) {
     assert.throws(() => parseImportCommand(line), (e: Error) => {
       assert.ok(!e.message.includes(SECRET), e.message);
       return true;

@@ -140,9 +140,12 @@ export function decryptLegacySession(data: Uint8Array, passphrase: string): Lega
     const variables = parseAssignments(text);
     if (variables && REQUIRED.every((name) => variables[name])) return { variables, kdf };
   }
-  throw new StcError("cannot decrypt the session-tool.sh session: wrong passphrase or corrupt file", {
-    hint: "use the passphrase you gave to 'get_session -s' when you stored it",
-  });
+  throw new StcError(
+    "cannot decrypt the session-tool.sh session: wrong passphrase or corrupt file",
+    {
+      hint: "use the passphrase you gave to 'get_session -s' when you stored it",
+    },
+  );
 }
 
 /** A session record from session-tool.sh's variables; `profile` is used when the file names none. */

@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  decryptLegacySession,
-  legacyToSessionRecord,
-  parseAssignments,
-} from "./legacy_session.ts";
+import { decryptLegacySession, legacyToSessionRecord, parseAssignments } from "./legacy_session.ts";
 import { StcError } from "./errors.ts";
 
 const CONTENT = [
@@ -21,13 +17,26 @@ const CONTENT = [
 ].join("\n");
 
 /** Encrypts `content` with the real openssl binary; the passphrase goes through a file, never argv. */
-async function opensslEncrypt(content: string, passphrase: string, args: string[]): Promise<Uint8Array> {
+async function opensslEncrypt(
+  content: string,
+  passphrase: string,
+  args: string[],
+): Promise<Uint8Array> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/pass`, passphrase, { mode: 0o600 });
     await Deno.writeTextFile(`${dir}/in`, content);
     const out = await new Deno.Command("openssl", {
-      args: ["enc", "-aes-256-cbc", "-salt", ...args, "-in", `${dir}/in`, "-pass", `file:${dir}/pass`],
+      args: [
+        "enc",
+        "-aes-256-cbc",
+        "-salt",
+        ...args,
+        "-in",
+        `${dir}/in`,
+        "-pass",
+        `file:${dir}/pass`,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();

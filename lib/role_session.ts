@@ -12,14 +12,15 @@
  */
 
 import {
-  type AssumeRoleRequest,
   assumeRole,
+  type AssumeRoleRequest,
   type AwsTarget,
   type Credentials,
   type Env,
   getCallerIdentity,
 } from "./aws.ts";
 import type { Context } from "./command.ts";
+import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./duration.ts";
 import { ExitCode, StcError, usageError } from "./errors.ts";
 import type { ProfileFiles } from "./ini.ts";
 import { obtainMfaCode, resolveMfaDevice } from "./mfa.ts";
@@ -37,7 +38,12 @@ import {
   type RoleEntry,
   roleInfo,
 } from "./roles.ts";
-import { type LoadedProfiles, loadProfiles, loadRoleCatalog, reportProblems } from "./roles_load.ts";
+import {
+  type LoadedProfiles,
+  loadProfiles,
+  loadRoleCatalog,
+  reportProblems,
+} from "./roles_load.ts";
 import {
   formatDuration,
   formatLocalTime,
@@ -49,9 +55,6 @@ import {
 } from "./session_vars.ts";
 import { didYouMean } from "./suggest.ts";
 import { info } from "./ui.ts";
-
-/** The longest session AWS allows for a role assumed with temporary credentials (role chaining). */
-export const CHAINED_ROLE_LIMIT_SECONDS = 3600;
 
 /** What to assume. */
 export interface RoleRequest {
@@ -108,19 +111,6 @@ interface Plan {
   profileCredentials?: Credentials;
   /** `duration_seconds` of a config profile. */
   durationSeconds?: number;
-}
-
-/** Parses a duration: seconds, or a number with `s`, `m` or `h` (`7200`, `90m`, `2h`). */
-export function parseDuration(text: string, what: string): number {
-  const match = /^(\d+)\s*([smh]?)$/i.exec(text.trim());
-  if (!match) {
-    throw usageError(`${what} must be seconds or a number with s, m or h (e.g. 7200 or 2h)`);
-  }
-  const seconds = Number(match[1]) * ({ "": 1, s: 1, m: 60, h: 3600 }[match[2].toLowerCase()] ?? 1);
-  if (seconds < 900 || seconds > 43200) {
-    throw usageError(`${what} must be between 15 minutes and 12 hours (900-43200 seconds)`);
-  }
-  return seconds;
 }
 
 function chooseProfile(request: RoleRequest, env: Env, files: ProfileFiles, base?: SessionRecord) {
@@ -260,7 +250,7 @@ function requestedDuration(request: RoleRequest, plan: Plan, env: Env): number |
   if (request.durationSeconds !== undefined) return request.durationSeconds;
   if (plan.durationSeconds !== undefined) return plan.durationSeconds;
   const timeout = env.AWS_ROLE_SESSION_TIMEOUT;
-  return timeout ? parseDuration(timeout, "AWS_ROLE_SESSION_TIMEOUT") : undefined;
+  return timeout ? parseDuration(timeout, "AWS_ROLE_SESSION_TIMEOUT", ROLE_LIMITS) : undefined;
 }
 
 function expiredBase(base: SessionRecord): StcError {
@@ -286,7 +276,9 @@ function explainAssumeError(error: unknown, step: Step, duration: number | undef
         (step.externalId ? " with this external id" : "") +
         "; check the alias, or ask the role's owner to trust your user";
     } else if (/MaxSessionDuration/.test(message)) {
-      hint = `the role allows less than ${formatDuration(duration ?? 0)}; ask for less with --duration`;
+      hint = `the role allows less than ${
+        formatDuration(duration ?? 0)
+      }; ask for less with --duration`;
     } else if (/1 hour session limit/.test(message)) {
       hint = "roles assumed with session credentials last at most 1 hour";
     }
@@ -341,7 +333,7 @@ export async function obtainRoleCredentials(
   const plan = resolvePlan(request, env, catalog, files, profileName);
   const duration = requestedDuration(request, plan, env);
   const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
-  const wantsLong = duration !== undefined && duration > CHAINED_ROLE_LIMIT_SECONDS;
+  const wantsLong = duration !== undefined && duration > CHAINED_ROLE_MAX_SECONDS;
   if (wantsLong && plan.steps.length > 1) {
     throw new StcError(
       `'${plan.role.alias}' is reached through ${plan.steps.length} roles; AWS caps chained roles at 1 hour`,
@@ -376,7 +368,9 @@ export async function obtainRoleCredentials(
     const code = await obtainMfaCode(request.mfaCode, serial);
     firstExtra = { serialNumber: serial, tokenCode: code };
   }
-  if (route !== "long-term-key" && userName === undefined && plan.steps.some((s) => !s.sessionName)) {
+  if (
+    route !== "long-term-key" && userName === undefined && plan.steps.some((s) => !s.sessionName)
+  ) {
     userName = await userNameOf(target(current));
   }
 
@@ -417,7 +411,9 @@ function explainLongRoute(
         "assumed with session credentials",
     );
   } else if (!shellBase) {
-    info(`${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`);
+    info(
+      `${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`,
+    );
   } else {
     info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
   }

@@ -138,7 +138,9 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
       continue;
     }
     if (fields.length > 4) {
-      problem(`too many fields (${fields.length}); expected 'alias role_arn [session_name [external_id]]'`);
+      problem(
+        `too many fields (${fields.length}); expected 'alias role_arn [session_name [external_id]]'`,
+      );
       continue;
     }
     const [alias, roleArn, sessionName, externalId] = fields;
@@ -281,7 +283,7 @@ function scanJsonObject(text: string): JsonMember[] {
     return fail("expected a value");
   };
   skipWs();
-  if (text[pos] !== "{") fail("expected a JSON object like {\"name\": \"123456789012\"}");
+  if (text[pos] !== "{") fail('expected a JSON object like {"name": "123456789012"}');
   pos++;
   const members: JsonMember[] = [];
   skipWs();
@@ -475,7 +477,9 @@ export function accountName(catalog: RoleCatalog, accountId: string): string | u
 
 /** Every name `stc assume` accepts first: role aliases, then account names. Deduplicated, in order. */
 export function assumableNames(catalog: RoleCatalog): string[] {
-  return [...new Set([...catalog.roles.map((r) => r.alias), ...catalog.accounts.map((a) => a.name)])];
+  return [
+    ...new Set([...catalog.roles.map((r) => r.alias), ...catalog.accounts.map((a) => a.name)]),
+  ];
 }
 
 /** A role reached the Coinbase way: an account (name or id) and a role name. */

@@ -92,10 +92,13 @@ export function validateRolesList(bytes: Uint8Array, name: string): ValidatedRol
 function locationOf(profile: Profile, name: string): RolesLocation {
   const location = rolesLocation(profile);
   if (!location) {
-    throw new StcError(`profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`, {
-      hint: `set it: ${BUCKET_KEY} = BUCKET (and ${ROLES_FILE_KEY} = KEY when it is not ` +
-        `${DEFAULT_ROLES_FILE}) in profile '${name}' of ~/.aws/config`,
-    });
+    throw new StcError(
+      `profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`,
+      {
+        hint: `set it: ${BUCKET_KEY} = BUCKET (and ${ROLES_FILE_KEY} = KEY when it is not ` +
+          `${DEFAULT_ROLES_FILE}) in profile '${name}' of ~/.aws/config`,
+      },
+    );
   }
   return location;
 }

@@ -7,14 +7,14 @@
  */
 
 import { join } from "node:path";
-import { awsPaths, type Env as FileEnv } from "./aws_files.ts";
+import { awsPaths } from "./aws_files.ts";
 import type { Env } from "./aws.ts";
 import { StcError } from "./errors.ts";
 import {
   parseProfileFile,
   parseProfileFiles,
-  ProfileParseError,
   type ProfileFiles,
+  ProfileParseError,
 } from "./ini.ts";
 import {
   formatProblem,
@@ -41,11 +41,6 @@ export interface RolePaths {
   credentials: string;
 }
 
-/** Adapts an environment snapshot to lib/aws_files.ts's reader interface. */
-export function fileEnv(env: Env): FileEnv {
-  return { get: (name) => env[name] };
-}
-
 function awsDir(env: Env): string {
   return join(env.HOME || env.USERPROFILE || ".", ".aws");
 }
@@ -54,7 +49,7 @@ function awsDir(env: Env): string {
 export function rolePaths(env: Env, profile: string): RolePaths {
   const dir = awsDir(env);
   const safe = /^[\w.@+-]+$/.test(profile) && !profile.startsWith(".");
-  const paths = awsPaths(fileEnv(env));
+  const paths = awsPaths(env);
   return {
     local: safe ? join(dir, `${profile}_roles.cfg`) : "",
     organisation: safe ? join(dir, `${profile}_session-tool_roles.cfg`) : "",
@@ -86,7 +81,7 @@ export interface LoadedProfiles {
 
 /** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
 export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
-  const paths = awsPaths(fileEnv(env));
+  const paths = awsPaths(env);
   const [config, credentials] = await Promise.all([
     readOptionalText(paths.config),
     readOptionalText(paths.credentials),

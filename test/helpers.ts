@@ -4,8 +4,9 @@
  * @module
  */
 
+import { selfCommand } from "../lib/cli.ts";
+
 const ROOT = new URL("..", import.meta.url).pathname;
-const MAIN = `${ROOT}main.ts`;
 
 /** The repository root (with a trailing slash). */
 export const REPO_ROOT: string = ROOT;
@@ -95,20 +96,9 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** The command line that runs stc from source, as `deno task stc` does. */
+/** The command line that runs stc from source: what stc itself uses to re-run (`deno run … main.ts`). */
 export function stcCommandLine(): string[] {
-  return [
-    Deno.execPath(),
-    "run",
-    "--quiet",
-    "--allow-env",
-    "--allow-read",
-    "--allow-write",
-    "--allow-net",
-    "--allow-run",
-    "--allow-sys",
-    MAIN,
-  ];
+  return selfCommand();
 }
 
 /** Runs the real stc CLI from source in a subprocess. */

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Command, Context, ParsedArgs } from "../command.ts";
+import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../duration.ts";
+import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
 import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
 import { updateProfile } from "../aws_files.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
@@ -21,7 +22,7 @@ import {
   selectProfile,
 } from "../profile.ts";
 import { getProfile } from "../ini.ts";
-import { fileEnv, loadProfiles } from "../roles_load.ts";
+import { loadProfiles } from "../roles_load.ts";
 import {
   decryptSession,
   legacySessionPath,
@@ -44,38 +45,8 @@ import {
 import type { ShellAction } from "../shell.ts";
 import { confirm, info, prompt, promptNewSecret, say } from "../ui.ts";
 
-/** GetSessionToken's limits for IAM users, in seconds. */
-export const MIN_DURATION = 900;
-/** The longest session AWS grants an IAM user (36 h). */
-export const MAX_DURATION = 129_600;
-/** The default session length: 12 h, as session-tool.sh. */
-export const DEFAULT_DURATION = 43_200;
-
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
 const RETURN_TO_BASE_MIN_SECONDS = 600;
-
-/**
- * Parses a session length: `12h`, `90m`, `3600s` or plain seconds (`3600`), within GetSessionToken's limits
- * (900–129600 s).
- */
-export function parseDuration(text: string): number {
-  const match = /^\s*(\d{1,7})\s*([hms]?)\s*$/i.exec(text);
-  if (!match) {
-    throw usageError(
-      `invalid duration '${text.slice(0, 20)}'`,
-      "give it as 12h, 90m or seconds (3600)",
-    );
-  }
-  const unit = match[2].toLowerCase();
-  const seconds = Number(match[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
-  if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
-    throw usageError(
-      `duration ${text.trim()} is out of range`,
-      `AWS allows ${MIN_DURATION} s (15m) to ${MAX_DURATION} s (36h)`,
-    );
-  }
-  return seconds;
-}
 
 /** The path of this stc, for AWS_SESSION_TOOL: the binary, or main.ts when run from source. */
 export function toolPath(context: Context): string {
@@ -177,7 +148,10 @@ function checkNotExpired(session: SessionRecord, now: Date, what: string): void 
   }
 }
 
-async function restoreProfileName(context: Context, requested: string | undefined): Promise<string> {
+async function restoreProfileName(
+  context: Context,
+  requested: string | undefined,
+): Promise<string> {
   if (requested) return requested;
   const { files } = await loadProfiles(context.env);
   return selectProfile(undefined, context.env, files).name;
@@ -245,7 +219,9 @@ async function storeCurrent(context: Context): Promise<ShellAction[]> {
   const base = readBaseSession(context.env)!;
   const now = context.now();
   checkNotExpired(base, now, "the session in this shell");
-  const passphrase = await promptNewSecret(`New passphrase for the stored session of '${base.profile}':`);
+  const passphrase = await promptNewSecret(
+    `New passphrase for the stored session of '${base.profile}':`,
+  );
   const path = await saveSession(sessionStoreDir(context.env), base, passphrase, now);
   info(`stored ${describe(base, now)} in ${path}`);
   return [];
@@ -260,8 +236,8 @@ async function newSession(
   const given = args.positionals[0];
   if (given !== undefined) checkMfaCode(given);
   const durationSeconds = typeof args.values.duration === "string"
-    ? parseDuration(args.values.duration)
-    : DEFAULT_DURATION;
+    ? parseDuration(args.values.duration, "--duration", SESSION_TOKEN_LIMITS)
+    : DEFAULT_SESSION_SECONDS;
   const store = args.values.save === true;
   const { files } = await loadProfiles(context.env);
   const selected = selectProfile(requested, context.env, files);
@@ -290,20 +266,20 @@ async function newSession(
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken ?? "",
-    expiration: (credentials.expiration ?? new Date(context.now().getTime() + durationSeconds * 1000))
-      .toISOString(),
+    expiration:
+      (credentials.expiration ?? new Date(context.now().getTime() + durationSeconds * 1000))
+        .toISOString(),
     userArn: identity.arn,
     userName: userNameFromArn(identity.arn),
     serial: device.serial,
     region: target.region,
   };
-  const fileEnvironment = fileEnv(context.env);
   if (device.discovered) {
-    await updateProfile("config", selected.name, { mfa_serial: device.serial }, fileEnvironment);
+    await updateProfile("config", selected.name, { mfa_serial: device.serial }, context.env);
     info(`saved mfa_serial = ${device.serial} in profile '${selected.name}'`);
   }
   if (requested && getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested) {
-    await updateProfile("config", "default", { [DEFAULT_PROFILE_KEY]: requested }, fileEnvironment);
+    await updateProfile("config", "default", { [DEFAULT_PROFILE_KEY]: requested }, context.env);
     info(`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
   }
   const now = context.now();
@@ -318,7 +294,8 @@ async function newSession(
 /** `stc session`. */
 export const sessionCommand: Command = {
   name: "session",
-  summary: "Get an MFA session from the profile's access key, or store, restore, clear or verify one",
+  summary:
+    "Get an MFA session from the profile's access key, or store, restore, clear or verify one",
   description: `
 Calls GetSessionToken with the profile's long-term access key and an MFA code, and sets AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_USER, AWS_EXPIRATION and related variables in the
@@ -328,16 +305,13 @@ available to later stc commands in the same shell (assume, console) without a ne
 -s stores the session encrypted (age format, passphrase) in ~/.aws/PROFILE.session.age; -r restores it in another
 shell (also session-tool.sh's ~/.aws/PROFILE.aes). Exit codes of -v: 3 expired or no session, 4 invalid
 credentials, 5 AWS unreachable.`,
-  args: [{ name: "MFA", description: "Current code of your MFA device (asked when missing)", optional: true }],
+  args: [{
+    name: "MFA",
+    description: "Current code of your MFA device (asked when missing)",
+    optional: true,
+  }],
   options: [
-    {
-      name: "profile",
-      short: "p",
-      type: "string",
-      valueName: "PROFILE",
-      description: "Profile with the long-term key; remembered as the default",
-      complete: "profile",
-    },
+    profileOption("Profile with the long-term key; remembered as the default"),
     {
       name: "duration",
       type: "string",
@@ -352,12 +326,19 @@ credentials, 5 AWS unreachable.`,
       name: "verify",
       short: "v",
       type: "boolean",
-      description: "Check the shell's credentials with AWS (exit 3 expired, 4 invalid, 5 unreachable)",
+      description:
+        "Check the shell's credentials with AWS (exit 3 expired, 4 invalid, 5 unreachable)",
     },
   ],
   examples: [
-    { command: "stc session 123456", description: "Get a 12-hour session with the default profile" },
-    { command: "stc session -p awsops -s", description: "Get a session (asks the code) and store it" },
+    {
+      command: "stc session 123456",
+      description: "Get a 12-hour session with the default profile",
+    },
+    {
+      command: "stc session -p awsops -s",
+      description: "Get a session (asks the code) and store it",
+    },
     { command: "stc session -r", description: "Restore the stored session in another shell" },
     { command: "stc session -v", description: "Check that the shell's session still works" },
   ],

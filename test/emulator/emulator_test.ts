@@ -1003,3 +1003,18 @@ Deno.test("aws cli v2: sts and s3 against the emulator", async () => {
     }
   });
 });
+
+Deno.test("unsigned requests are refused in each service's format", () =>
+  withEmulator(async (emu) => {
+    const query = await fetch(emu.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=GetCallerIdentity&Version=2011-06-15",
+    });
+    assert.equal(query.status, 403);
+    assert.match(await query.text(), /<Code>MissingAuthenticationToken<\/Code>/);
+    const object = await fetch(`${emu.endpoint}/stc-roles/session-tool_roles.cfg`);
+    assert.equal(object.status, 403);
+    assert.match(await object.text(), /^<\?xml[^]*<Error><Code>AccessDenied<\/Code>/);
+    assert.equal(emu.requests().length, 0);
+  }));

@@ -291,6 +291,7 @@ async function handle(
     }
     service = auth.service;
 
+    const { caller, payload } = authenticate(state, service, auth, req, url, rawBody);
     let params: URLSearchParams | undefined;
     let route: S3Route | undefined;
     let action: string;
@@ -301,14 +302,12 @@ async function handle(
       params = new URLSearchParams(url.search);
       const type = req.headers.get("content-type") ?? "";
       if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
-        for (const [k, v] of new URLSearchParams(new TextDecoder().decode(rawBody))) {
+        for (const [k, v] of new URLSearchParams(new TextDecoder().decode(payload.body))) {
           params.append(k, v);
         }
       }
       action = params.get("Action") ?? "";
     }
-
-    const { caller, payload } = authenticate(state, service, auth, req, url, rawBody);
     state.calls.set(action, (state.calls.get(action) ?? 0) + 1);
     state.requests.push(record(service, action, params, req, caller));
     const fault = takeFault(state, action);

@@ -240,7 +240,7 @@ export interface State {
   clockOffsetMs: number;
   keyPropagationDelayMs: number;
   faults: FaultSpec[];
-  /** serial → (counter:code) → expiry ms; codes already used, rejected until they expire. */
+  /** serial → code → expiry ms: codes already used, rejected until they leave the window. */
   usedMfaCodes: Map<string, Map<string, number>>;
   signinTokens: Map<string, SigninTokenState>;
   logins: LoginRecord[];

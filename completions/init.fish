@@ -1,0 +1,160 @@
+# stc shell integration for fish, loaded by: stc init fish | source
+#
+# Defines the stc function (runs stc and applies the environment changes it prints), session-tool.sh's
+# get_session, assume_role, get_console_url, rotate_credentials and aws-assume-role, Coinbase's assume-role,
+# the prompt helper stc_prompt and completions. Internal names start with _stc_; nothing else is set.
+
+# The base session (STC_BASE_SESSION) is an unexported global: the prefix assignment hands it to this one stc
+# process, never to other children of the shell.
+function stc --description 'AWS sessions, roles and console sign-in'
+    # A pipe into `read`, not a command substitution: stc must get the function's stdin (`… | stc import -`).
+    STC_EVAL_SHELL=fish STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
+    set -l _stc_rc $pipestatus[1]
+    if test "$_stc_rc" -eq 0
+        printf '%s' "$_stc_out" | source
+        set _stc_rc $status
+    end
+    return $_stc_rc
+end
+
+# Prints e.g. (awsops[dev-admin]) coloured by the time left: green, yellow under 10 minutes, red when expired.
+# Use it in fish_prompt, e.g.: function fish_prompt; stc_prompt; printf '> '; end
+function stc_prompt --description 'Show the AWS profile and role of stc, coloured by time left'
+    set -q AWS_PROFILE[1]; and test -n "$AWS_PROFILE"; or return 0
+    set -l _stc_text $AWS_PROFILE
+    if set -q AWS_ROLE_ALIAS[1]; and test -n "$AWS_ROLE_ALIAS"
+        set _stc_text (string join '' -- $AWS_PROFILE '[' $AWS_ROLE_ALIAS ']')
+    end
+    if set -q NO_COLOR; or not string match -qr '^[0-9]+$' -- "$AWS_EXPIRATION_S"
+        printf '(%s)' $_stc_text
+        return 0
+    end
+    set -l _stc_left (math $AWS_EXPIRATION_S - (date +%s))
+    set -l _stc_colour red
+    if test $_stc_left -gt 600
+        set _stc_colour green
+    else if test $_stc_left -gt 0
+        set _stc_colour yellow
+    end
+    printf '(%s%s%s)' (set_color $_stc_colour) $_stc_text (set_color normal)
+end
+
+function _stc_usage_error --argument-names command message
+    printf 'stc: error: %s\nhint: see \'%s -h\'\n' $message $command >&2
+    return 2
+end
+
+# get_session [-h] [-s] [-r] [-l] [-c] [-d|-u] [-v] [-i <file> -b <bucket>|-e] [-p <profile>] [<MFA token>]
+function get_session --description 'session-tool.sh get_session, run by stc'
+    argparse --name=get_session h c d l p= r s u v i= b= e -- $argv
+    or return 2
+    if set -q _flag_h
+        stc help session
+        return
+    end
+    set -l _stc_flags
+    for _stc_flag in c l r s v
+        set -q _flag_$_stc_flag; and set -a _stc_flags -$_stc_flag
+    end
+    set -l _stc_common
+    set -q _flag_p; and set _stc_common -p $_flag_p
+    if set -q _flag_i
+        set -q _flag_b; and set -a _stc_common -b $_flag_b
+        set -q _flag_d; and set -a _stc_common -d
+        if test -e "$_flag_i"
+            stc import $_stc_common -- $_flag_i
+            return
+        end
+        # KEYID,SECRET: handed over on stdin (printf is a builtin: the secret never shows in ps).
+        printf '%s\n' $_flag_i | stc import $_stc_common -
+        return
+    end
+    if set -q _flag_e
+        stc export $_stc_common
+        return
+    end
+    if set -q _flag_d; and set -q _flag_u
+        _stc_usage_error get_session '-d and -u exclude each other'
+        return
+    end
+    if set -q _flag_d; or set -q _flag_u
+        set -l _stc_what --download
+        set -q _flag_u; and set _stc_what --upload
+        stc roles $_stc_what $_stc_common; or return
+        # Only the roles were asked for: no new session.
+        test (count $_stc_flags $argv) -gt 0; or return 0
+    end
+    stc session $_stc_flags $_stc_common $argv
+end
+
+# assume_role [-h] [-l] <alias>
+function assume_role --description 'session-tool.sh assume_role, run by stc'
+    argparse --name=assume_role h l -- $argv
+    or return 2
+    if set -q _flag_h
+        stc help assume
+    else if set -q _flag_l
+        stc roles --names
+    else
+        stc assume $argv
+    end
+end
+
+# get_console_url [-h] [-l] [-o|-d] [-u <url>] <alias>
+function get_console_url --description 'session-tool.sh get_console_url, run by stc'
+    argparse --name=get_console_url h l o d u= -- $argv
+    or return 2
+    if set -q _flag_h
+        stc help console
+        return
+    end
+    if set -q _flag_l
+        stc roles --names
+        return
+    end
+    set -l _stc_flags
+    set -q _flag_o; and set -a _stc_flags -o
+    set -q _flag_d; and set -a _stc_flags -d
+    set -q _flag_u; and set -a _stc_flags -u $_flag_u
+    stc console $_stc_flags $argv
+end
+
+# rotate_credentials [-h] [-p <profile>] [-y|-n] [-t]
+function rotate_credentials --description 'session-tool.sh rotate_credentials, run by stc'
+    argparse --name=rotate_credentials h p= y n t -- $argv
+    or return 2
+    if set -q _flag_h
+        stc help rotate
+        return
+    end
+    set -l _stc_flags
+    set -q _flag_p; and set _stc_flags -p $_flag_p
+    for _stc_flag in y n t
+        set -q _flag_$_stc_flag; and set -a _stc_flags -$_stc_flag
+    end
+    stc rotate $_stc_flags $argv
+end
+
+# aws-assume-role PROFILE ALIAS [MFA]: a session, the role, and a console URL for it, as session-tool.sh does.
+function aws-assume-role --description 'session-tool.sh aws-assume-role, run by stc'
+    if contains -- "$argv[1]" -h --help
+        printf '%s\n' 'Usage: aws-assume-role PROFILE ALIAS [MFA]' '' \
+            'Gets a session for PROFILE (stc session -p PROFILE MFA), assumes the role ALIAS' \
+            '(stc assume ALIAS) and prints a console sign-in URL for it (stc console ALIAS).' >&2
+        return 0
+    end
+    if test (count $argv) -lt 2; or test (count $argv) -gt 3
+        _stc_usage_error aws-assume-role 'expected PROFILE ALIAS [MFA]'
+        return
+    end
+    stc session -p $argv[1] $argv[3..-1]; and stc assume $argv[2]; and stc console $argv[2]
+end
+
+# Coinbase's assume-role [account] [role] [mfa].
+function assume-role --description 'Coinbase assume-role, run by stc'
+    if contains -- "$argv[1]" -h --help
+        stc help assume
+        return
+    end
+    stc assume $argv
+end

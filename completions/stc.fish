@@ -1,0 +1,25 @@
+# fish completion for stc and the session-tool.sh / assume-role commands it provides. The candidates come
+# from `stc complete words`, which reads the words before the cursor and the current word on stdin (stdin, not
+# arguments: a word may be a secret typed in the wrong place) and prints a mode line, then candidates
+# (a tab and a description may follow a candidate).
+function _stc_complete_fish
+    set -l _stc_lines (printf '%s\n' (commandline -opc) (commandline -ct) | stc complete words 2>/dev/null)
+    switch "$_stc_lines[1]"
+        case files
+            __fish_complete_path (commandline -ct)
+        case 'files:*'
+            # fish offers other files after the matching ones; only directories and matches are wanted.
+            set -l _stc_ext (string replace -- files: '' $_stc_lines[1] | string escape --style=regex)
+            __fish_complete_suffix .$_stc_ext | string match -r -- "^.*(?:\\.$_stc_ext|/)(?:\t.*)?\$"
+        case '*'
+            set -e _stc_lines[1]
+            printf '%s\n' $_stc_lines
+    end
+end
+complete -c stc -f -a '(_stc_complete_fish)'
+complete -c get_session -f -a '(_stc_complete_fish)'
+complete -c assume_role -f -a '(_stc_complete_fish)'
+complete -c get_console_url -f -a '(_stc_complete_fish)'
+complete -c rotate_credentials -f -a '(_stc_complete_fish)'
+complete -c aws-assume-role -f -a '(_stc_complete_fish)'
+complete -c assume-role -f -a '(_stc_complete_fish)'

@@ -1,0 +1,42 @@
+# zsh completion for stc and the session-tool.sh / assume-role commands it provides. The candidates come
+# from `stc complete words`, which reads the words before the cursor and the current word on stdin (stdin, not
+# arguments: a word may be a secret typed in the wrong place) and prints a mode line, then candidates
+# (a tab and a description may follow a candidate).
+function _stc_complete_zsh {
+  emulate -L zsh
+  local -a _stc_lines _stc_specs
+  local _stc_line _stc_mode
+  _stc_lines=("${(@f)$(printf '%s\n' "${(@)words[1,CURRENT-1]}" "$PREFIX" | stc complete words 2>/dev/null)}")
+  _stc_mode=${_stc_lines[1]-}
+  case $_stc_mode in
+    files) _files ;;
+    files:*) _files -g "*.${_stc_mode#files:}" ;;
+    *)
+      for _stc_line in "${(@)_stc_lines[2,-1]}"; do
+        [[ -n $_stc_line ]] || continue
+        if [[ $_stc_line == *$'\t'* ]]; then
+          _stc_specs+=("${${_stc_line%%$'\t'*}//:/\\:}:${_stc_line#*$'\t'}")
+        else
+          _stc_specs+=("${_stc_line//:/\\:}")
+        fi
+      done
+      (( ${#_stc_specs} )) && _describe -t values 'stc' _stc_specs
+      ;;
+  esac
+}
+
+# compdef exists once compinit has run. When it has not run yet (init loaded before compinit in .zshrc, or
+# never), the registration waits for the first prompt at which it exists.
+function _stc_compdef {
+  (( ${+functions[compdef]} )) || return 0
+  compdef _stc_complete_zsh stc get_session assume_role get_console_url rotate_credentials \
+    aws-assume-role assume-role
+  (( ! ${+precmd_functions} )) || precmd_functions=(${precmd_functions:#_stc_compdef})
+  unfunction _stc_compdef
+}
+if (( ${+functions[compdef]} )); then
+  _stc_compdef
+else
+  typeset -ga precmd_functions
+  precmd_functions+=(_stc_compdef)
+fi

@@ -1,0 +1,213 @@
+/**
+ * `stc complete`: completion candidates for the shell completions of `stc init` (completions/stc.*).
+ *
+ * @module
+ */
+
+import type { Command, CompletionKind, Context } from "../command.ts";
+import { usageError } from "../errors.ts";
+import {
+  type Candidate,
+  type CompletionSpec,
+  completionTarget,
+  filterCandidates,
+  formatCompletion,
+  optionCandidates,
+  optionValue,
+} from "../init_complete.ts";
+import { SEED_COMMANDS } from "../init_seed.ts";
+import { readAllStdin, stdinIsTerminal } from "../ui.ts";
+
+/** Kinds `stc complete KIND` lists directly. */
+const KINDS: Readonly<Record<string, CompletionKind>> = {
+  commands: "command",
+  profiles: "profile",
+  roles: "role",
+  accounts: "account",
+  shells: "shell",
+  services: "service",
+};
+
+const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh"];
+
+/** The spec of an stc subcommand; `help` and the top level have none. */
+async function commandSpec(name: string): Promise<CompletionSpec | undefined> {
+  // Imported here: lib/commands.ts imports this module.
+  const { findCommand, GLOBAL_OPTIONS } = await import("../cli.ts");
+  const command = findCommand(name);
+  if (!command) return undefined;
+  return {
+    options: [...command.options, ...GLOBAL_OPTIONS],
+    args: command.args,
+    longOptions: true,
+  };
+}
+
+async function commandCandidates(): Promise<Candidate[]> {
+  const { COMMANDS } = await import("../commands.ts");
+  return [
+    ...COMMANDS.map((c) => ({ value: c.name, description: c.summary })),
+    { value: "help", description: "Show the help of a command" },
+  ];
+}
+
+async function profileNames(context: Context): Promise<string[]> {
+  const { loadProfiles } = await import("../roles_load.ts");
+  const { files } = await loadProfiles(context.env);
+  return Object.keys(files.profiles).sort();
+}
+
+/** The profile whose roles to offer: -p on the line (or aws-assume-role's first argument), else the usual. */
+async function rolesProfile(context: Context, requested: string | undefined): Promise<string> {
+  const { loadProfiles } = await import("../roles_load.ts");
+  const { selectProfile } = await import("../profile.ts");
+  const loaded = await loadProfiles(context.env);
+  try {
+    return selectProfile(requested, context.env, loaded.files).name;
+  } catch {
+    return "";
+  }
+}
+
+/** The values of a kind; files are for the shell to complete, so they have none here. */
+export async function kindCandidates(
+  context: Context,
+  kind: CompletionKind,
+  profile?: string,
+): Promise<Candidate[]> {
+  switch (kind) {
+    case "command":
+      return await commandCandidates();
+    case "profile":
+      return (await profileNames(context)).map((value) => ({ value }));
+    case "role":
+    case "account": {
+      const { loadRoleCatalog } = await import("../roles_load.ts");
+      const catalog = await loadRoleCatalog(context.env, await rolesProfile(context, profile));
+      const accounts = catalog.accounts.map((a) => ({
+        value: a.name,
+        description: `account ${a.accountId}`,
+      }));
+      if (kind === "account") return accounts;
+      return [
+        ...catalog.roles.map((r) => ({ value: r.alias, description: r.roleArn })),
+        ...accounts,
+      ];
+    }
+    case "shell":
+      return SHELLS.map((value) => ({ value }));
+    case "service": {
+      const { SERVICE_NAMES } = await import("../console_url.ts");
+      return SERVICE_NAMES.map((value) => ({ value }));
+    }
+    case "csv":
+    case "file":
+      return [];
+  }
+}
+
+/**
+ * Answers `stc complete words`: `words` are the command (`stc` or a seed command such as `get_session`), the
+ * words after it and, last, the word being typed.
+ */
+export async function completeWords(context: Context, words: readonly string[]): Promise<string> {
+  if (words.length < 2) return formatCompletion("values");
+  const current = words[words.length - 1];
+  const program = words[0].split("/").pop() ?? "";
+  let rest = words.slice(1, -1);
+  let spec: CompletionSpec | undefined;
+  let profile: string | undefined;
+  const seed = SEED_COMMANDS.find((s) => s.name === program);
+  if (seed) {
+    spec = { options: seed.options, args: seed.args, longOptions: false };
+    profile = optionValue(spec, rest, "profile") ??
+      (seed.name === "aws-assume-role" ? rest.find((w) => !w.startsWith("-")) : undefined);
+  } else {
+    if (rest.length === 0) {
+      if (current.startsWith("-")) {
+        return formatCompletion(
+          "values",
+          filterCandidates([
+            { value: "--help", description: "Show help" },
+            { value: "--version", description: "Print the version" },
+          ], current),
+        );
+      }
+      return formatCompletion("values", filterCandidates(await commandCandidates(), current));
+    }
+    const [name, ...after] = rest;
+    if (name === "help") {
+      if (after.length > 0) return formatCompletion("values");
+      return formatCompletion("values", filterCandidates(await commandCandidates(), current));
+    }
+    spec = await commandSpec(name);
+    if (!spec) return formatCompletion("values");
+    rest = after;
+    profile = optionValue(spec, rest, "profile");
+  }
+  const target = completionTarget(spec, rest, current);
+  if (target.type === "none") return formatCompletion("values");
+  if (target.type === "options") {
+    return formatCompletion("values", optionCandidates(target.spec, target.prefix));
+  }
+  if (target.kind === "csv") return formatCompletion("files:csv");
+  if (target.kind === "file") return formatCompletion("files");
+  const values = filterCandidates(
+    await kindCandidates(context, target.kind, profile),
+    target.prefix,
+  );
+  return formatCompletion(
+    "values",
+    values.map((c) => ({ ...c, value: target.insertPrefix + c.value })),
+  );
+}
+
+/** The `complete` command. */
+export const completeCommand: Command = {
+  name: "complete",
+  summary: "Print completion candidates (used by the shell completions of 'stc init')",
+  description: `
+'stc complete KIND [PREFIX]' prints the names of a kind that start with PREFIX, one a line: commands,
+profiles, roles (every alias 'stc assume' accepts), accounts, shells or services.
+
+'stc complete words' reads a command line from stdin, one word a line, the last being the word under the
+cursor, and prints what fits there: a mode line ('values', 'files' or 'files:EXT'), then the candidates, each
+optionally followed by a tab and a description. The words come on stdin rather than as arguments because a
+half-typed line may hold a secret.`,
+  args: [
+    { name: "kind", description: "words, commands, profiles, roles, accounts, shells or services" },
+    { name: "prefix", description: "Only names starting with it", optional: true },
+  ],
+  options: [],
+  examples: [
+    { command: "stc complete roles dev", description: "Role aliases starting with 'dev'" },
+    {
+      command: "printf '%s\\n' stc session -p '' | stc complete words",
+      description: "What to offer after 'stc session -p '",
+    },
+  ],
+  async run(context, args) {
+    const [kind, prefix = ""] = args.positionals;
+    if (kind === "words") {
+      if (stdinIsTerminal()) {
+        throw usageError(
+          "'stc complete words' reads the words from stdin, one a line",
+          "see 'stc help complete'",
+        );
+      }
+      const words = (await readAllStdin()).split("\n");
+      return [{ kind: "print", text: await completeWords(context, words) }];
+    }
+    const completion = KINDS[kind];
+    if (!completion) {
+      throw usageError(
+        `unknown kind '${kind}' for 'stc complete'`,
+        `use one of: words, ${Object.keys(KINDS).join(", ")}`,
+      );
+    }
+    const names = filterCandidates(await kindCandidates(context, completion), prefix)
+      .filter((c) => !/[\r\n]/.test(c.value))
+      .map((c) => c.value);
+    return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
+  },
+};

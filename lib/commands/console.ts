@@ -1,0 +1,530 @@
+/**
+ * `stc console`: a one-click sign-in to the AWS web console in a role's account (session-tool.sh's
+ * `get_console_url`, with its option letters `-o -d -u -l`), without touching the shell's credentials: the command
+ * only ever prints, so the shell is the same afterwards whether it succeeds or fails.
+ *
+ * Three steps, each named when it fails: the credentials ("assume"), the sign-in token from the federation
+ * endpoint ("sign-in token") and, with `-o`/`-d`, the browser ("browser").
+ *
+ * Credentials: a role alias is assumed with `obtainRoleCredentials` (lib/role_session.ts): from the shell's MFA
+ * session (a console session of up to 1 hour), or with the long-term key and an MFA code when `--duration` asks
+ * for more. Without an alias, the shell's current temporary credentials are used (an assumed role). With only an
+ * IAM user's long-term key, GetFederationToken makes federated-user credentials with an allow-all inline session
+ * policy: a session policy can only narrow permissions, so the console gets exactly the user's own (aws-vault does
+ * the same). Federated-user sessions cannot call the IAM API, so IAM console pages show errors there.
+ *
+ * @module
+ */
+
+import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
+import {
+  type AwsTarget,
+  type Credentials,
+  getCallerIdentity,
+  getFederationToken,
+  resolveRegion,
+} from "../aws.ts";
+import {
+  browserLaunch,
+  commandAvailable,
+  currentPlatform,
+  type Launch,
+  profileDirectoryFor,
+  runLaunch,
+} from "../browser.ts";
+import {
+  checkConsoleUrl,
+  type ConsoleCredentialKind,
+  consoleDestination,
+  consoleSessionDuration,
+  federationEndpoint,
+  isRegionName,
+  loginUrl,
+  resolvePartition,
+  SERVICE_NAMES,
+  servicePage,
+} from "../console_url.ts";
+import { ExitCode, StcError, usageError } from "../errors.ts";
+import { getSigninToken } from "../federation.ts";
+import { getProfile, type ProfileFiles } from "../ini.ts";
+import { printLine, SECRET_VARIABLES } from "../output.ts";
+import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../profile.ts";
+import { obtainRoleCredentials } from "../role_session.ts";
+import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../duration.ts";
+import { type LoadedProfiles, loadProfiles } from "../roles_load.ts";
+import { rolesCommand } from "./roles.ts";
+import {
+  BASE_SESSION_VARIABLE,
+  formatDuration,
+  formatLocalTime,
+  readBaseSession,
+  secondsLeft,
+} from "../session_vars.ts";
+import type { ShellAction } from "../shell.ts";
+import { info, warn } from "../ui.ts";
+
+/**
+ * The inline session policy for GetFederationToken. Without a policy a federated session has no permissions; the
+ * effective permissions are the intersection of the user's policies and this one, i.e. the user's own.
+ */
+export const ALLOW_ALL_POLICY: string = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
+
+/** Credentials for the console, and what they are. */
+export interface ConsoleCredentials {
+  /** Temporary credentials of a role or federated user. */
+  credentials: Credentials;
+  /** How they were obtained: decides the longest console session. */
+  kind: ConsoleCredentialKind;
+  /** The role or user ARN, when known (decides the partition). */
+  arn?: string;
+  /** Names the browser profile directory for `-o` and the messages. */
+  label: string;
+  /** The profile whose files hold the browser setting, when one was used. */
+  profile?: string;
+}
+
+/** Runs a step, naming it in the error when it fails (exit code and hint kept). */
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StcError) {
+      throw new StcError(`${name}: ${error.message}`, {
+        hint: error.hint,
+        exitCode: error.exitCode,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function checkTemporaryEnvironment(context: Context): Credentials | undefined {
+  const env = context.env;
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY || !env.AWS_SESSION_TOKEN) {
+    return undefined;
+  }
+  const expiration = env.AWS_EXPIRATION ?? env.AWS_CREDENTIAL_EXPIRATION;
+  const expires = expiration && !Number.isNaN(Date.parse(expiration))
+    ? new Date(expiration)
+    : undefined;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN,
+    ...(expires ? { expiration: expires } : {}),
+  };
+}
+
+/** The shell's current temporary credentials, for `stc console` without an alias. */
+function currentCredentials(context: Context, credentials: Credentials): ConsoleCredentials {
+  const env = context.env;
+  const base = readBaseSession(env);
+  if (base && base.accessKeyId === credentials.accessKeyId) {
+    throw new StcError("the shell holds the MFA session, not a role's credentials", {
+      hint: "AWS signs in to the console only with a role's or a federated user's credentials: " +
+        "give a role alias (stc console ALIAS; 'stc console -l' lists them)",
+    });
+  }
+  if (credentials.expiration && secondsLeft(credentials.expiration, context.now()) <= 0) {
+    throw new StcError(
+      `the credentials in this shell expired at ${formatLocalTime(credentials.expiration)}`,
+      {
+        hint: "assume the role again, or give its alias: stc console ALIAS",
+        exitCode: ExitCode.SessionExpired,
+      },
+    );
+  }
+  // Role chaining caps credentials at one hour: credentials with more left were not chained.
+  const left = credentials.expiration ? secondsLeft(credentials.expiration, context.now()) : 0;
+  return {
+    credentials,
+    kind: left > CHAINED_ROLE_MAX_SECONDS ? "role" : "chained-role",
+    label: env.AWS_ROLE_ALIAS || env.AWS_ACCOUNT_NAME || env.AWS_ACCOUNT_ID || "stc",
+  };
+}
+
+/** A GetFederationToken name (2–32 of `\w+=,.@-`) from an IAM user name. */
+export function federatedUserName(userName: string): string {
+  const name = userName.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
+  return name.length >= 2 ? name : "stc-console";
+}
+
+/** The long-term key: in the environment (AKIA… without a session token), else the profile's. */
+function longTermCredentials(
+  context: Context,
+  files: ProfileFiles,
+  requestedProfile: string | undefined,
+): { credentials: Credentials; profile?: string; region: string } {
+  const env = context.env;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !env.AWS_SESSION_TOKEN) {
+    return {
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      },
+      region: resolveRegion(env),
+    };
+  }
+  const name = selectProfile(requestedProfile, env, files).name;
+  const profile = requireProfile(files, name);
+  return {
+    credentials: longTermKey(profile, name),
+    profile: name,
+    region: resolveRegion(env, profile.region),
+  };
+}
+
+/** Federated-user credentials for an IAM user's long-term key (GetFederationToken). */
+async function federatedCredentials(
+  context: Context,
+  files: ProfileFiles,
+  requestedProfile: string | undefined,
+  requestedDuration: number | undefined,
+): Promise<{ console: ConsoleCredentials; sessionDuration: number }> {
+  const key = longTermCredentials(context, files, requestedProfile);
+  const target: AwsTarget = { env: context.env, region: key.region, credentials: key.credentials };
+  const identity = await getCallerIdentity(target);
+  const userName = identity.arn.slice(identity.arn.lastIndexOf("/") + 1);
+  if (!/:user\//.test(identity.arn)) {
+    throw new StcError(`the key belongs to ${identity.arn}, not an IAM user`, {
+      hint: "GetFederationToken needs an IAM user's long-term key",
+    });
+  }
+  const sessionDuration = consoleSessionDuration("federated", requestedDuration);
+  // The console session of federated credentials is bounded by their own lifetime: ask for the same length.
+  const credentials = await getFederationToken(target, {
+    name: federatedUserName(userName),
+    durationSeconds: sessionDuration,
+    policy: ALLOW_ALL_POLICY,
+  });
+  return {
+    console: {
+      credentials,
+      kind: "federated",
+      arn: identity.arn,
+      label: userName,
+      ...(key.profile ? { profile: key.profile } : {}),
+    },
+    sessionDuration,
+  };
+}
+
+/** The environment for the browser: the shell's, without credentials or the base session. */
+export function browserEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || SECRET_VARIABLES.has(name) || name === BASE_SESSION_VARIABLE) {
+      continue;
+    }
+    if (name === "AWS_ACCESS_KEY_ID" || name === "STC_EVAL_SHELL") continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** `session-tool_chrome` of the profile, else of `[default]`. */
+export function configuredBrowser(
+  files: ProfileFiles,
+  profile: string | undefined,
+): string | undefined {
+  const fromProfile = profile ? getProfile(files, profile)?.[BROWSER_KEY] : undefined;
+  return fromProfile || getProfile(files, "default")?.[BROWSER_KEY] || undefined;
+}
+
+function profileForBrowser(
+  context: Context,
+  files: ProfileFiles,
+  requested: string | undefined,
+): string | undefined {
+  const fromBase = requested || context.env.AWS_PROFILE_ASSUME_ROLE ||
+    readBaseSession(context.env)?.profile;
+  try {
+    return selectProfile(fromBase, context.env, files).name;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkOptions(args: ParsedArgs) {
+  const v = args.values;
+  const str = (name: string) => (typeof v[name] === "string" ? v[name] as string : undefined);
+  if (v.open && v["default-profile"]) {
+    throw usageError(
+      "-o and -d exclude each other",
+      "-o: the role's own browser profile; -d: the default one",
+    );
+  }
+  const [aliasArg, service] = args.positionals;
+  const url = str("url");
+  if (service !== undefined && url !== undefined) {
+    throw usageError("give a service or -u URL, not both");
+  }
+  if (url !== undefined) checkConsoleUrl(url);
+  if (service !== undefined) servicePage(service);
+  const region = str("region");
+  if (region !== undefined && !isRegionName(region)) {
+    throw usageError(
+      `'${region.slice(0, 30)}' is not a region name`,
+      "e.g. eu-west-1, us-east-1, cn-north-1, us-gov-west-1",
+    );
+  }
+  const durationText = str("duration");
+  const duration = durationText === undefined
+    ? undefined
+    : parseDuration(durationText, "--duration", ROLE_LIMITS);
+  // Partition conflicts between --region and -u are usage errors before any prompt or call.
+  resolvePartition({ region, url });
+  return {
+    alias: aliasArg === "-" ? undefined : aliasArg,
+    service,
+    url,
+    region,
+    duration,
+    profile: str("profile"),
+    browser: v.open ? "own" as const : v["default-profile"] ? "default" as const : undefined,
+  };
+}
+
+async function runConsole(context: Context, args: ParsedArgs): Promise<ShellAction[]> {
+  if (args.values.list) {
+    if (args.positionals.length > 0) throw usageError("-l takes no arguments");
+    // session-tool.sh's `get_console_url -l`: the roles listing of `stc roles`.
+    const profile = args.values.profile;
+    return await rolesCommand.run(context, {
+      values: typeof profile === "string" ? { profile } : {},
+      positionals: [],
+    });
+  }
+  const options = checkOptions(args);
+  const env = context.env;
+  let loaded: LoadedProfiles | undefined;
+  const files = async () => (loaded ??= await loadProfiles(env)).files;
+
+  // The browser is checked before any MFA code or sign-in token is spent on it.
+  let planLaunch: ((url: string, label: string) => Launch) | undefined;
+  if (options.browser !== undefined) {
+    const browser = configuredBrowser(
+      await files(),
+      profileForBrowser(context, await files(), options.profile),
+    );
+    const own = options.browser === "own";
+    const platform = currentPlatform(env);
+    planLaunch = (url, label) =>
+      browserLaunch(
+        {
+          url,
+          ...(browser ? { browser } : {}),
+          profileDirectory: own ? profileDirectoryFor(label) : "Default",
+        },
+        platform,
+      );
+    const command = planLaunch("", "").command;
+    if (!commandAvailable(command, env.PATH)) {
+      throw new StcError(`browser: '${command}' not found`, {
+        hint: `set the browser with: aws configure set ${BROWSER_KEY} PATH --profile PROFILE`,
+      });
+    }
+  }
+
+  let signin: ConsoleCredentials;
+  let sessionDuration: number;
+  if (options.alias !== undefined) {
+    const alias = options.alias;
+    const result = await step(`assume role '${alias.slice(0, 80)}'`, async () => {
+      await files();
+      return await obtainRoleCredentials(context, {
+        role: alias,
+        ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
+        ...(options.profile ? { profile: options.profile } : {}),
+      }, loaded);
+    });
+    // Only a single AssumeRole with the long-term key escapes role chaining's one hour; obtainRoleCredentials
+    // takes that route for one role when more than an hour is asked for.
+    const kind: ConsoleCredentialKind =
+      result.route === "long-term-key" && (options.duration ?? 0) > CHAINED_ROLE_MAX_SECONDS
+        ? "role"
+        : "chained-role";
+    signin = {
+      credentials: result.credentials,
+      kind,
+      arn: result.role.roleArn,
+      label: result.role.alias,
+      profile: result.profile,
+    };
+    sessionDuration = consoleSessionDuration(kind, options.duration);
+  } else {
+    const current = checkTemporaryEnvironment(context);
+    if (current) {
+      signin = await step(
+        "current credentials",
+        () => Promise.resolve().then(() => currentCredentials(context, current)),
+      );
+      sessionDuration = consoleSessionDuration(signin.kind, options.duration);
+    } else {
+      const federated = await step(
+        "assume (GetFederationToken)",
+        async () => federatedCredentials(context, await files(), options.profile, options.duration),
+      );
+      signin = federated.console;
+      sessionDuration = federated.sessionDuration;
+    }
+  }
+
+  const fallbackRegion = resolveRegion(env);
+  const partition = resolvePartition({
+    ...(signin.arn ? { arn: signin.arn } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.url ? { url: options.url } : {}),
+    fallbackRegion,
+  });
+  const destination = consoleDestination({
+    partition,
+    ...(options.service ? { service: options.service } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.url ? { url: options.url } : {}),
+  });
+  const endpoint = federationEndpoint(partition, env);
+  const token = await step(
+    "sign-in token",
+    () => getSigninToken({ endpoint, credentials: signin.credentials, sessionDuration }),
+  );
+  const url = loginUrl(endpoint, destination, token);
+  const length = formatDuration(sessionDuration);
+
+  if (planLaunch === undefined) {
+    info(
+      `sign-in URL for ${signin.label}: works once within 15 minutes; console session ${length}`,
+    );
+    return [printLine(url)];
+  }
+  const launch = planLaunch(url, signin.label);
+  if (options.browser === "own" && !launch.usesProfile) {
+    warn(
+      `-o opens a browser profile per role only with Chrome or Chromium set as ${BROWSER_KEY}; ` +
+        `using ${launch.command}`,
+    );
+  }
+  await step("browser", () => runLaunch(launch, browserEnvironment(env)));
+  info(`opened the console for ${signin.label} (session ${length}) with ${launch.command}`);
+  return [];
+}
+
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line].map((l) => `  ${l}`).join("\n");
+}
+
+/** The `console` command. */
+export const consoleCommand: Command = {
+  name: "console",
+  summary: "Sign in to the AWS web console as a role: print a one-click URL, or open it",
+  description: `
+Assumes the role (from the shell's MFA session; with the long-term key and an MFA code when --duration is
+over 1 hour), asks the federation endpoint for a sign-in token, and prints a login URL that works once within
+15 minutes. The shell's environment is not changed. Without an alias (or with '-') the shell's current role
+credentials are used; with only an IAM user's long-term key, GetFederationToken signs in as a federated user
+with the user's own permissions.
+
+The console session lasts as long as AWS allows for the credentials (1 hour for roles assumed with session
+credentials, up to 12 hours otherwise), or --duration. The partition (aws, aws-cn, aws-us-gov) follows the
+role's ARN, -u or --region.
+
+-o opens the URL in a browser profile of the role's own (Chrome/Chromium --profile-directory), so several
+accounts can be open side by side; -d uses the default profile. The browser is ${BROWSER_KEY} in the
+profile's config (aws configure set ${BROWSER_KEY} /usr/bin/chromium --profile PROFILE), else the
+system's default browser. STC_FEDERATION_ENDPOINT overrides the federation endpoint URL.
+
+Service shortcuts:
+${wrap(SERVICE_NAMES.join(", "), 100)}`,
+  args: [
+    {
+      name: "alias",
+      description:
+        "Role alias to sign in as (see 'stc roles'); '-' or none: the current credentials",
+      optional: true,
+      complete: "role",
+    },
+    {
+      name: "service",
+      description: "Service page to open, e.g. s3, ec2, iam (default: the console home)",
+      optional: true,
+      complete: "service",
+    },
+  ],
+  options: [
+    {
+      name: "open",
+      short: "o",
+      type: "boolean",
+      description: "Open the URL in the browser, in a browser profile of the role's own",
+    },
+    {
+      name: "default-profile",
+      short: "d",
+      type: "boolean",
+      description: "Open the URL in the browser's default profile",
+    },
+    {
+      name: "url",
+      short: "u",
+      type: "string",
+      valueName: "URL",
+      description: "Console page to open after sign-in (any https console URL)",
+    },
+    {
+      name: "list",
+      short: "l",
+      type: "boolean",
+      description: "List the role aliases",
+    },
+    {
+      name: "region",
+      type: "string",
+      valueName: "REGION",
+      description: "Region of the page (also decides the partition)",
+    },
+    {
+      name: "duration",
+      type: "string",
+      valueName: "DURATION",
+      description: "Console session length: 15m to 12h, e.g. 8h (over 1h needs an MFA code)",
+    },
+    profileOption("Profile with the long-term key (default: the session's, $AWS_PROFILE, …)"),
+  ],
+  examples: [
+    {
+      command: "stc console prod-admin",
+      description: "Print a sign-in URL for the role prod-admin",
+    },
+    {
+      command: "stc console -o prod-admin s3 --region eu-west-1",
+      description: "Open S3 in eu-west-1 in prod-admin's own browser profile",
+    },
+    {
+      command: "stc console --duration 8h prod-admin",
+      description:
+        "An 8-hour console session (assumes with the long-term key; asks for an MFA code)",
+    },
+    {
+      command: "stc console -d -u https://console.aws.amazon.com/iam/home",
+      description:
+        "Open IAM with the shell's current role credentials in the default browser profile",
+    },
+  ],
+  run: runConsole,
+};

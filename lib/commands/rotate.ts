@@ -1,0 +1,534 @@
+/**
+ * `stc rotate`: replace a profile's long-term access key with a new one (session-tool.sh's
+ * `rotate_credentials`), and optionally the IAM user's console password.
+ *
+ * ## Crash safety
+ *
+ * At every moment the profile in the credentials file holds a key that works, and a secret AWS returns only
+ * once is on disk before anything else can fail. The key is replaced in steps, each a single atomic, locked
+ * write of the credentials file (lib/aws_files.ts):
+ *
+ * | state | credentials file                                  | IAM keys   | a kill or failure here leaves   |
+ * | ----- | ------------------------------------------------- | ---------- | ------------------------------- |
+ * | S0    | `[P]` = old                                       | old        | nothing changed                 |
+ * | S1    | `[P]` = old                                       | old, new   | new key's secret lost (1)       |
+ * | S2    | `[P]` = old, `[P.stc-new-key]` = new (unproven)   | old, new   | resumable (2)                   |
+ * | S3    | `[P]` = new (proven), no `[P.stc-new-key]`        | old, new   | old key still in IAM (3)        |
+ * | S4    | `[P]` = new                                       | new        | done                            |
+ *
+ * S0 → S1 is CreateAccessKey; S1 → S2 saves the new key in the side profile `P.stc-new-key`; S2 → S3 first
+ * proves the new key (GetCallerIdentity signed with it, retried with backoff while IAM propagates, up to
+ * `STC_ROTATE_PROPAGATION_TIMEOUT` seconds, default 60), then moves it into `[P]` and drops the side profile
+ * in one write; S3 → S4 is DeleteAccessKey of the old key. The old key is deleted only after the new one is
+ * proven and configured.
+ *
+ * 1. A kill between CreateAccessKey and the first write loses the new secret; the old key still works. The
+ *    next run finds two keys and names the one not in use (`-t` deletes it).
+ * 2. The next `stc rotate` of the profile finds `[P.stc-new-key]` and resumes: it proves that key, moves it
+ *    into `[P]` and deletes the old one. A saved key that no longer exists in IAM is discarded.
+ * 3. The next run finds two keys and names the old one as not in use.
+ *
+ * A failure after CreateAccessKey never deletes a key: the command stops, says on stderr what state the
+ * keys and the file are in and how to finish, and exits non-zero.
+ *
+ * With `-t` (one key per host): the key not in use is deleted first, the profile's key is rotated, then a
+ * second key is created and only its import command is printed, for the other host.
+ *
+ * @module
+ */
+
+import {
+  type AccessKeyInfo,
+  type AwsTarget,
+  changePassword,
+  createAccessKey,
+  type Credentials,
+  deleteAccessKey,
+  getAccountPasswordPolicy,
+  getCallerIdentity,
+  getUser,
+  type IamUser,
+  listAccessKeys,
+  type PasswordPolicy,
+} from "../aws.ts";
+import {
+  awsPaths,
+  editAwsFile,
+  readProfileFiles,
+  removeProfile,
+  updateProfile,
+} from "../aws_files.ts";
+import { type Command, type Context, profileOption } from "../command.ts";
+import { ExitCode, StcError, usageError } from "../errors.ts";
+import { getProfile, type Profile, type ProfileFiles, ProfileParseError } from "../ini.ts";
+import { profileSection, removeSection, setKey } from "../ini_edit.ts";
+import { formatImportCommand } from "../key_transfer.ts";
+import { printLine } from "../output.ts";
+import { generatePassword, STRONG_DEFAULT_POLICY } from "../password.ts";
+import {
+  BUCKET_KEY,
+  longTermKey,
+  profileRegion,
+  requireProfile,
+  selectProfile,
+} from "../profile.ts";
+import { confirm, info, paint, prompt, say } from "../ui.ts";
+
+/** The environment variable bounding the wait for a new key to work, in seconds (default 60). */
+export const PROPAGATION_TIMEOUT_VARIABLE = "STC_ROTATE_PROPAGATION_TIMEOUT";
+const DEFAULT_PROPAGATION_TIMEOUT_S = 60;
+
+/** Suffix of the side profile that holds a new key until it is proven and moved into the profile. */
+export const PENDING_SUFFIX = ".stc-new-key";
+
+/** The side profile of `profile` holding a new key not yet proven. */
+export function pendingProfileName(profile: string): string {
+  return `${profile}${PENDING_SUFFIX}`;
+}
+
+/** How long to wait for a new key to be accepted, from {@linkcode PROPAGATION_TIMEOUT_VARIABLE}. */
+export function propagationTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env[PROPAGATION_TIMEOUT_VARIABLE];
+  if (raw === undefined || raw === "") return DEFAULT_PROPAGATION_TIMEOUT_S * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw usageError(
+      `${PROPAGATION_TIMEOUT_VARIABLE} must be a number of seconds`,
+      `unset it for the default of ${DEFAULT_PROPAGATION_TIMEOUT_S}`,
+    );
+  }
+  return seconds * 1000;
+}
+
+/** The delays between attempts to use a new key: 1, 2, 4, 8, 8, … seconds. */
+export function backoffMs(attempt: number): number {
+  return Math.min(8, 2 ** attempt) * 1000;
+}
+
+/** What the user asked about the password: `true` change it, `false` keep it, `undefined` ask. */
+export function passwordChoice(values: Readonly<Record<string, unknown>>): boolean | undefined {
+  if (values.password && values["keep-password"]) {
+    throw usageError("-y and -n contradict each other", "give at most one of them");
+  }
+  if (values.password) return true;
+  if (values["keep-password"]) return false;
+  return undefined;
+}
+
+/** The long-term key a profile holds, or undefined when it holds none. */
+function storedKey(profile: Profile | undefined): Credentials | undefined {
+  const accessKeyId = profile?.aws_access_key_id;
+  const secretAccessKey = profile?.aws_secret_access_key;
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
+/** Everything the steps share: who, where, and how to describe the state in messages. */
+interface Rotation {
+  context: Context;
+  profile: string;
+  pending: string;
+  credentialsPath: string;
+  region: string;
+  user: IamUser;
+  old: Credentials;
+}
+
+function target(rotation: Rotation, credentials: Credentials): AwsTarget {
+  return { env: rotation.context.env, region: rotation.region, credentials };
+}
+
+/** Why something failed, in one line without secrets. */
+function reason(error: unknown): string {
+  if (error instanceof Error) return error.message.split("\n")[0];
+  return String(error);
+}
+
+/**
+ * Says on stderr what state the keys and the file are in, and returns the error to stop with. Used for every
+ * failure after CreateAccessKey.
+ */
+function stopWithState(
+  rotation: Rotation,
+  message: string,
+  state: string[],
+  finish: string,
+  cause: unknown,
+): StcError {
+  say(`${paint("bold", "State of the key rotation")} of profile '${rotation.profile}':`);
+  for (const line of state) say(`  - ${line}`);
+  // Exit 4 would say the profile's key is bad; it is not, the rotation is unfinished.
+  const unreachable = cause instanceof StcError && cause.exitCode === ExitCode.Unreachable;
+  return new StcError(message, {
+    hint: `to finish: ${finish}`,
+    exitCode: unreachable ? ExitCode.Unreachable : ExitCode.Failure,
+    cause,
+  });
+}
+
+function deleteKeyCommand(rotation: Rotation, accessKeyId: string): string {
+  return `aws iam delete-access-key --access-key-id ${accessKeyId} --profile ${rotation.profile}`;
+}
+
+async function readFiles(env: Context["env"]): Promise<ProfileFiles> {
+  try {
+    return await readProfileFiles(env);
+  } catch (error) {
+    if (error instanceof ProfileParseError) {
+      throw new StcError(`cannot read the AWS files: ${error.message}`, {
+        hint: "fix the line named, then run stc rotate again",
+      });
+    }
+    throw new StcError(`cannot read the AWS files: ${reason(error)}`, { cause: error });
+  }
+}
+
+/** The error for a user who already has a key besides the profile's, when `-t` was not given. */
+function twoKeysError(rotation: Rotation, unused: AccessKeyInfo[]): StcError {
+  const key = unused[0];
+  const created = key.created ? `, created ${key.created.toISOString().slice(0, 10)}` : "";
+  return new StcError(
+    `user ${rotation.user.userName} already has two access keys; ${key.accessKeyId} (${key.status}${created}) is not the key of profile '${rotation.profile}'`,
+    {
+      hint: `if no other host uses it, delete it: ${
+        deleteKeyCommand(rotation, key.accessKeyId)
+      }; or run 'stc rotate -t -p ${rotation.profile}', which deletes it, rotates, and creates a second key for another host`,
+    },
+  );
+}
+
+/** Asks (unless `-y`/`-n` decided) and changes the console password; the new one is shown once on stderr. */
+async function changeConsolePassword(
+  rotation: Rotation,
+  choice: boolean | undefined,
+): Promise<void> {
+  const wanted = choice ??
+    await confirm(`Change the console password of ${rotation.user.userName} too?`, false);
+  if (!wanted) return;
+  const as = target(rotation, rotation.old);
+  const current = await prompt(`Current console password of ${rotation.user.userName}:`, {
+    secret: true,
+  });
+  if (current === "") throw new StcError("no password entered; nothing was changed");
+  let policy: PasswordPolicy | undefined;
+  try {
+    policy = await getAccountPasswordPolicy(as);
+  } catch (error) {
+    info(`cannot read the account's password policy (${reason(error)}); using a strong default`);
+  }
+  const password = generatePassword(policy ?? STRONG_DEFAULT_POLICY);
+  try {
+    await changePassword(as, current, password);
+  } catch (error) {
+    const e = error as StcError;
+    throw new StcError(`the console password was not changed: ${reason(error)}`, {
+      hint: e.hint ?? "check the current password and try again; the access key was not touched",
+      exitCode: e.exitCode,
+      cause: error,
+    });
+  }
+  say(`New console password of ${rotation.user.userName} (shown only now, store it safely):`);
+  say(`  ${paint("bold", password)}`);
+}
+
+/** S0 → S1 → S2: creates the new key and saves it in the side profile at once. */
+async function createAndSave(rotation: Rotation): Promise<Credentials> {
+  let fresh: Credentials;
+  try {
+    fresh = await createAccessKey(target(rotation, rotation.old));
+  } catch (error) {
+    const e = error as StcError;
+    throw new StcError(
+      `no new key: ${
+        reason(error)
+      }; profile '${rotation.profile}' still holds its key ${rotation.old.accessKeyId}, which works`,
+      {
+        hint:
+          `try again later; if AWS created a key anyway, 'stc rotate -p ${rotation.profile}' will name it`,
+        exitCode: e.exitCode,
+        cause: error,
+      },
+    );
+  }
+  const key = { accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey };
+  try {
+    await updateProfile(
+      "credentials",
+      rotation.pending,
+      { aws_access_key_id: key.accessKeyId, aws_secret_access_key: key.secretAccessKey },
+      rotation.context.env,
+    );
+  } catch (error) {
+    throw stopWithState(
+      rotation,
+      `the new key ${key.accessKeyId} could not be saved to ${rotation.credentialsPath}: ${
+        reason(error)
+      }`,
+      [
+        `profile '${rotation.profile}' still holds the old key ${rotation.old.accessKeyId}, which works`,
+        `the new key ${key.accessKeyId} exists in IAM, but its secret could not be saved and is lost`,
+        "both keys exist in IAM; nothing was deleted",
+      ],
+      `delete the new key (${
+        deleteKeyCommand(rotation, key.accessKeyId)
+      }), make ${rotation.credentialsPath} writable, then run 'stc rotate -p ${rotation.profile}' again`,
+      error,
+    );
+  }
+  info(`created the new key ${key.accessKeyId}; saved it in profile '${rotation.pending}'`);
+  return key;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Signs requests with the new key until AWS accepts it (IAM propagates new keys in seconds). */
+async function waitUntilAccepted(rotation: Rotation, fresh: Credentials): Promise<void> {
+  const timeoutMs = propagationTimeoutMs(rotation.context.env);
+  const start = Date.now();
+  const as = { ...target(rotation, fresh), maxAttempts: 1 };
+  for (let attempt = 0;; attempt++) {
+    let problem: unknown;
+    try {
+      await getCallerIdentity(as);
+      if (attempt > 0) info(`AWS accepts the new key ${fresh.accessKeyId}`);
+      return;
+    } catch (error) {
+      problem = error;
+    }
+    const elapsed = Date.now() - start;
+    const left = timeoutMs - elapsed;
+    if (left <= 0) {
+      throw stopWithState(
+        rotation,
+        `AWS did not accept the new key ${fresh.accessKeyId} within ${
+          Math.round(timeoutMs / 1000)
+        } s: ${reason(problem)}`,
+        [
+          `profile '${rotation.profile}' still holds the old key ${rotation.old.accessKeyId}, which works`,
+          `the new key ${fresh.accessKeyId} is saved in profile '${rotation.pending}' of ${rotation.credentialsPath}`,
+          "both keys exist in IAM; nothing was deleted",
+        ],
+        `run 'stc rotate -p ${rotation.profile}' again later: it checks the saved new key, moves it into the profile and deletes the old one`,
+        problem,
+      );
+    }
+    const delay = Math.min(backoffMs(attempt), left);
+    info(
+      `waiting for AWS to accept the new key ${fresh.accessKeyId} (new keys take a while to propagate): ${
+        Math.round(elapsed / 1000)
+      } s of ${Math.round(timeoutMs / 1000)} s, next try in ${Math.ceil(delay / 1000)} s…`,
+    );
+    await sleep(delay);
+  }
+}
+
+/** S2 → S3: the proven new key goes into the profile and the side profile goes away, in one write. */
+async function promote(rotation: Rotation, fresh: Credentials): Promise<void> {
+  try {
+    await editAwsFile("credentials", (text) => {
+      const section = profileSection("credentials", rotation.profile, text);
+      text = setKey(text, section, "aws_access_key_id", fresh.accessKeyId);
+      text = setKey(text, section, "aws_secret_access_key", fresh.secretAccessKey);
+      return removeSection(text, profileSection("credentials", rotation.pending, text));
+    }, rotation.context.env);
+  } catch (error) {
+    throw stopWithState(
+      rotation,
+      `the new key ${fresh.accessKeyId} works but could not be written to profile '${rotation.profile}': ${
+        reason(error)
+      }`,
+      [
+        `profile '${rotation.profile}' still holds the old key ${rotation.old.accessKeyId}, which works`,
+        `the new key ${fresh.accessKeyId} works and is saved in profile '${rotation.pending}' of ${rotation.credentialsPath}`,
+        "both keys exist in IAM; nothing was deleted",
+      ],
+      `make ${rotation.credentialsPath} writable, then run 'stc rotate -p ${rotation.profile}' again`,
+      error,
+    );
+  }
+  info(`profile '${rotation.profile}' now holds the new key ${fresh.accessKeyId}`);
+}
+
+/** S3 → S4: deletes the old key, signed with the new one. */
+async function deleteOldKey(rotation: Rotation, fresh: Credentials): Promise<void> {
+  try {
+    await deleteAccessKey(target(rotation, fresh), rotation.old.accessKeyId);
+  } catch (error) {
+    throw stopWithState(
+      rotation,
+      `the old key ${rotation.old.accessKeyId} could not be deleted: ${reason(error)}`,
+      [
+        `profile '${rotation.profile}' holds the new key ${fresh.accessKeyId}, which works`,
+        `the old key ${rotation.old.accessKeyId} still exists in IAM and still works`,
+      ],
+      `delete the old key: ${deleteKeyCommand(rotation, rotation.old.accessKeyId)}`,
+      error,
+    );
+  }
+  info(`deleted the old key ${rotation.old.accessKeyId}`);
+}
+
+/** The `rotate` command. */
+export const rotateCommand: Command = {
+  name: "rotate",
+  summary: "Replace the profile's access key with a new one (and optionally the console password)",
+  description: `
+Creates a new access key for the IAM user of the profile, saves it, checks that AWS accepts it
+(new keys take a few seconds to propagate; the wait is bounded by ${PROPAGATION_TIMEOUT_VARIABLE}
+seconds, default ${DEFAULT_PROPAGATION_TIMEOUT_S}) and only then deletes the old key. It prints the command that
+imports the new key on another host. Progress and the new password go to stderr; only the import
+command goes to stdout.
+
+The profile keeps a working key at every step. If a step fails or stc is killed, no key is deleted
+and stc says what state the keys are in. A new key saved but not yet in use lives in the profile
+PROFILE${PENDING_SUFFIX}; the next 'stc rotate' checks it and finishes the job.
+
+IAM allows two keys per user. If the user has another key, stc stops and names it, unless -t is
+given: then it deletes that key, rotates the profile's key and creates a second key for another host.
+
+With -y the console password is changed too: the current one is asked for without echo, the new one
+is generated to fit the account's password policy and shown once on stderr. With -n it is not
+changed; without either, stc asks.`,
+  args: [],
+  options: [
+    profileOption("The profile whose key to rotate"),
+    {
+      name: "password",
+      short: "y",
+      type: "boolean",
+      description: "Also change the console password",
+    },
+    {
+      name: "keep-password",
+      short: "n",
+      type: "boolean",
+      description: "Do not change the console password (do not ask)",
+    },
+    {
+      name: "two-keys",
+      short: "t",
+      type: "boolean",
+      description: "Delete the user's other key, rotate, and create a second key for another host",
+    },
+  ],
+  examples: [
+    { command: "stc rotate -n", description: "Rotate the key of the default profile" },
+    {
+      command: "stc rotate -p awsops -y",
+      description: "Rotate the key of 'awsops' and change the console password",
+    },
+    {
+      command: "stc rotate -t -n",
+      description: "Use two keys: one for this host, one printed for the other host",
+    },
+  ],
+  async run(context, args) {
+    const choice = passwordChoice(args.values);
+    const twoKeys = args.values["two-keys"] === true;
+    propagationTimeoutMs(context.env); // a bad setting is a usage error before anything happens
+    const files = await readFiles(context.env);
+    const selected = selectProfile(args.values.profile as string | undefined, context.env, files);
+    const profile = requireProfile(files, selected.name);
+    const old = longTermKey(profile, selected.name);
+    const region = profileRegion(context.env, profile);
+    const base = { context, profile: selected.name, region, old };
+    const pendingName = pendingProfileName(selected.name);
+
+    let pending = storedKey(getProfile(files, pendingName));
+    let user: IamUser;
+    try {
+      user = await getUser({ env: context.env, region, credentials: old });
+    } catch (error) {
+      if (pending && error instanceof StcError && error.exitCode === ExitCode.CredentialsInvalid) {
+        throw new StcError(error.message, {
+          hint:
+            `an unfinished rotation saved a newer key in profile '${pendingName}'; if 'aws sts get-caller-identity --profile ${pendingName}' works, import that key into '${selected.name}'`,
+          exitCode: error.exitCode,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const rotation: Rotation = {
+      ...base,
+      pending: pendingName,
+      credentialsPath: awsPaths(context.env).credentials,
+      user,
+    };
+    const keys = await listAccessKeys(target(rotation, old));
+
+    if (pending) {
+      const id = pending.accessKeyId;
+      const stale = id === old.accessKeyId
+        ? "is already the profile's key"
+        : keys.some((k) => k.accessKeyId === id)
+        ? undefined
+        : "no longer exists in IAM";
+      if (stale) {
+        info(`discarding profile '${pendingName}': its key ${id} ${stale}`);
+        try {
+          await removeProfile("credentials", pendingName, context.env);
+        } catch (error) {
+          throw new StcError(`cannot remove profile '${pendingName}': ${reason(error)}`, {
+            hint: `make ${rotation.credentialsPath} writable and try again`,
+            cause: error,
+          });
+        }
+        pending = undefined;
+      }
+    }
+    const unused = keys.filter((k) =>
+      k.accessKeyId !== old.accessKeyId && k.accessKeyId !== pending?.accessKeyId
+    );
+    if (unused.length > 0 && !twoKeys) throw twoKeysError(rotation, unused);
+
+    await changeConsolePassword(rotation, choice);
+
+    for (const key of unused) {
+      await deleteAccessKey(target(rotation, old), key.accessKeyId);
+      info(`deleted the key not in use ${key.accessKeyId}`);
+    }
+    if (pending) {
+      info(
+        `resuming the rotation of profile '${rotation.profile}': the new key ${pending.accessKeyId} is saved in profile '${pendingName}'`,
+      );
+    }
+    const fresh = pending ?? await createAndSave(rotation);
+    await waitUntilAccepted(rotation, fresh);
+    await promote(rotation, fresh);
+    await deleteOldKey(rotation, fresh);
+
+    const bucket = profile[BUCKET_KEY] ?? getProfile(files, "default")?.[BUCKET_KEY];
+    let exported = fresh;
+    if (twoKeys) {
+      try {
+        exported = await createAccessKey(target(rotation, fresh));
+      } catch (error) {
+        const e = error as StcError;
+        throw new StcError(
+          `the key of profile '${rotation.profile}' was rotated to ${fresh.accessKeyId}, but the second key could not be created: ${
+            reason(error)
+          }`,
+          {
+            hint: `run 'stc rotate -t -p ${rotation.profile}' again to rotate and create it`,
+            exitCode: e.exitCode,
+            cause: error,
+          },
+        );
+      }
+      info(`created the second key ${exported.accessKeyId} for another host (not stored here)`);
+    }
+    info(
+      twoKeys
+        ? "import the second key on the other host with:"
+        : "to use the new key on another host too, run there:",
+    );
+    return [
+      printLine(formatImportCommand({
+        profile: rotation.profile,
+        accessKeyId: exported.accessKeyId,
+        secretAccessKey: exported.secretAccessKey,
+        bucket,
+      })),
+    ];
+  },
+};

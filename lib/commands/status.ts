@@ -1,0 +1,149 @@
+/**
+ * `stc status`: what the shell's AWS session is — identity, profile, role and time left — read from the
+ * environment stc set, without network unless `--verify` is given.
+ *
+ * @module
+ */
+
+import type { Command, Context } from "../command.ts";
+import { type CallerIdentity, getCallerIdentity } from "../aws.ts";
+import { printLine } from "../output.ts";
+import { profileRegion } from "../profile.ts";
+import { formatDuration, formatLocalTime, readBaseSession, secondsLeft } from "../session_vars.ts";
+import type { ShellAction } from "../shell.ts";
+
+/** The shell's session as `stc status --json` reports it. */
+export interface SessionStatus {
+  /** Whether the shell holds AWS credentials at all. */
+  active: boolean;
+  /** AWS_PROFILE. */
+  profile: string | null;
+  /** ARN of the IAM user (AWS_USER). */
+  user: string | null;
+  /** AWS_USERNAME. */
+  userName: string | null;
+  /** The access key id in use (not secret). */
+  accessKeyId: string | null;
+  /** The assumed role, when one is. */
+  role: { alias: string; accountId: string; accountName: string; roleName: string } | null;
+  /** Expiry of the credentials in use, ISO 8601. */
+  expiration: string | null;
+  /** Seconds left (negative when expired). */
+  secondsLeft: number | null;
+  /** Whether the credentials in use have expired. */
+  expired: boolean;
+  /** The base (MFA) session kept for later commands, when the shell function handed one over. */
+  baseSession: { profile: string; expiration: string; secondsLeft: number } | null;
+  /** What AWS said about the credentials, with `--verify`. */
+  verified: CallerIdentity | null;
+}
+
+/** Reads the session status from an environment (pure: no network). */
+export function sessionStatus(env: Context["env"], now: Date): SessionStatus {
+  const value = (name: string) => (env[name] ? env[name]! : null);
+  const expiration = value("AWS_EXPIRATION") ?? value("AWS_CREDENTIAL_EXPIRATION");
+  const validExpiration = expiration && !Number.isNaN(Date.parse(expiration)) ? expiration : null;
+  const left = validExpiration ? secondsLeft(validExpiration, now) : null;
+  const base = readBaseSession(env);
+  return {
+    active: Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY),
+    profile: value("AWS_PROFILE"),
+    user: value("AWS_USER"),
+    userName: value("AWS_USERNAME"),
+    accessKeyId: value("AWS_ACCESS_KEY_ID"),
+    role: env.AWS_ACCOUNT_ROLE || env.AWS_ROLE_ALIAS
+      ? {
+        alias: env.AWS_ROLE_ALIAS ?? "",
+        accountId: env.AWS_ACCOUNT_ID ?? "",
+        accountName: env.AWS_ACCOUNT_NAME ?? "",
+        roleName: env.AWS_ACCOUNT_ROLE ?? "",
+      }
+      : null,
+    expiration: validExpiration,
+    secondsLeft: left,
+    expired: left !== null && left <= 0,
+    baseSession: base
+      ? {
+        profile: base.profile,
+        expiration: base.expiration,
+        secondsLeft: secondsLeft(base.expiration, now),
+      }
+      : null,
+    verified: null,
+  };
+}
+
+/** The status as lines for a person. */
+export function formatStatus(status: SessionStatus): string[] {
+  if (!status.active) return ["no AWS session in this shell (stc session to get one)"];
+  const lines: string[] = [];
+  const who = status.user ?? status.userName ?? "unknown user";
+  lines.push(`identity:  ${who}${status.profile ? ` (profile ${status.profile})` : ""}`);
+  if (status.role) {
+    const account = status.role.accountName
+      ? `${status.role.accountName} (${status.role.accountId})`
+      : status.role.accountId;
+    lines.push(
+      `role:      ${status.role.roleName} in ${account}${
+        status.role.alias ? ` [${status.role.alias}]` : ""
+      }`,
+    );
+  }
+  if (status.expiration !== null && status.secondsLeft !== null) {
+    lines.push(
+      `expires:   ${formatLocalTime(new Date(status.expiration))} (${
+        status.expired ? "EXPIRED" : `${formatDuration(status.secondsLeft)} left`
+      })`,
+    );
+  } else {
+    lines.push("expires:   unknown (not set by stc)");
+  }
+  if (status.role && status.baseSession) {
+    lines.push(
+      `base:      profile ${status.baseSession.profile}, ${
+        status.baseSession.secondsLeft > 0
+          ? `${formatDuration(status.baseSession.secondsLeft)} left`
+          : "EXPIRED"
+      }`,
+    );
+  }
+  if (status.verified) {
+    lines.push(`verified:  ${status.verified.arn} (account ${status.verified.account})`);
+  }
+  return lines;
+}
+
+/** `stc status`. */
+export const statusCommand: Command = {
+  name: "status",
+  summary: "Show the shell's AWS identity, profile, role and time left",
+  description: `
+Reads the variables stc set; no network unless --verify, which asks AWS (GetCallerIdentity) and fails with exit
+code 3 (expired), 4 (invalid) or 5 (unreachable).`,
+  args: [],
+  options: [
+    { name: "json", type: "boolean", description: "Print JSON for scripts" },
+    { name: "verify", type: "boolean", description: "Check the credentials with AWS" },
+  ],
+  examples: [
+    { command: "stc status", description: "Who am I and for how long" },
+    { command: "stc status --json | jq .secondsLeft", description: "Time left, for a prompt" },
+  ],
+  async run(context, args): Promise<ShellAction[]> {
+    const status = sessionStatus(context.env, context.now());
+    if (args.values.verify === true && status.active) {
+      status.verified = await getCallerIdentity({
+        env: context.env,
+        region: profileRegion(context.env, undefined),
+        credentials: {
+          accessKeyId: context.env.AWS_ACCESS_KEY_ID!,
+          secretAccessKey: context.env.AWS_SECRET_ACCESS_KEY!,
+          ...(context.env.AWS_SESSION_TOKEN ? { sessionToken: context.env.AWS_SESSION_TOKEN } : {}),
+        },
+        maxAttempts: 3,
+      });
+    }
+    if (args.values.json === true) return [printLine(JSON.stringify(status, null, 2))];
+    return formatStatus(status).map(printLine);
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * `stc init SHELL --install`: the line that loads stc in the shell's start-up file, and adding it once.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic.ts";
+import { type InitShell, quoteCommand } from "./init_script.ts";
+
+/** The comment written above the line, by which a later `--install` finds it. */
+export const INSTALL_MARKER = "# stc shell integration (added by 'stc init --install')";
+
+/** Environment variables that locate the start-up file. */
+export type RcEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The start-up file of an interactive `shell`: ~/.bashrc, $ZDOTDIR/.zshrc (else ~/.zshrc), or
+ * $XDG_CONFIG_HOME/fish/config.fish (else ~/.config/fish/config.fish).
+ */
+export function rcFile(shell: InitShell, env: RcEnv): string {
+  const home = env.HOME || ".";
+  switch (shell) {
+    case "bash":
+      return join(home, ".bashrc");
+    case "zsh":
+      return join(env.ZDOTDIR || home, ".zshrc");
+    case "fish":
+      return join(env.XDG_CONFIG_HOME || join(home, ".config"), "fish", "config.fish");
+  }
+}
+
+/** The line that loads stc's init code in `shell`, running stc as `self`. */
+export function installLine(shell: InitShell, self: readonly string[]): string {
+  const command = quoteCommand(shell, self);
+  return shell === "fish" ? `${command} init fish | source` : `eval "$(${command} init ${shell})"`;
+}
+
+/** What `--install` did. */
+export type InstallOutcome = "added" | "updated" | "present";
+
+/**
+ * The new text of a start-up file with the line installed: appended with the marker when absent, replaced
+ * when the line under the marker differs (stc moved), unchanged when already there. A line loading
+ * `stc init SHELL` that the user wrote without the marker also counts as installed.
+ */
+export function planInstall(
+  text: string,
+  shell: InitShell,
+  line: string,
+): { text: string; outcome: InstallOutcome } {
+  const lines = text.split("\n");
+  const marker = lines.indexOf(INSTALL_MARKER);
+  if (marker >= 0) {
+    if (lines[marker + 1] === line) return { text, outcome: "present" };
+    const next = [...lines];
+    if (marker + 1 < next.length && /\binit\s+\w+/.test(next[marker + 1])) next[marker + 1] = line;
+    else next.splice(marker + 1, 0, line);
+    return { text: next.join("\n"), outcome: "updated" };
+  }
+  const own = new RegExp(`^\\s*[^#]*\\bstc\\b.*\\binit\\s+${shell}\\b`);
+  if (lines.some((l) => own.test(l))) return { text, outcome: "present" };
+  const separator = text === "" ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+  return { text: `${text}${separator}${INSTALL_MARKER}\n${line}\n`, outcome: "added" };
+}
+
+/**
+ * Installs the line in the start-up file (created when missing, with its directory), atomically and keeping
+ * the file's mode. Returns the file and what was done.
+ */
+export async function installInit(
+  shell: InitShell,
+  self: readonly string[],
+  env: RcEnv,
+): Promise<{ file: string; outcome: InstallOutcome }> {
+  const file = rcFile(shell, env);
+  let text = "";
+  let mode = 0o644;
+  try {
+    text = await Deno.readTextFile(file);
+    mode = (await Deno.stat(file)).mode! & 0o7777;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(join(file, ".."), { recursive: true });
+  }
+  const plan = planInstall(text, shell, installLine(shell, self));
+  if (plan.outcome !== "present") await writeFileAtomic(file, plan.text, { mode });
+  return { file, outcome: plan.outcome };
+}

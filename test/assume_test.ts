@@ -1,0 +1,247 @@
+/**
+ * `stc assume` end to end: the real CLI against the emulator, its output evaluated in a real bash.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { evalInBash, runStc } from "./helpers.ts";
+import { assumedArn, baseSession, VARIABLES, withBase, world } from "./role_world.ts";
+
+Deno.test("assume from the base session exports the role and its variables", async () => {
+  await using w = await world();
+  await w.home.write(".aws/accounts", '{"dev": "222222222222"}');
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "dev-admin"], { env: withBase(w, base) });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(vars.AWS_ROLE_ALIAS, "dev-admin");
+  assert.equal(vars.AWS_ACCOUNT_ID, "222222222222");
+  assert.equal(vars.AWS_ACCOUNT_NAME, "dev");
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Admin");
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.match(vars.AWS_ACCESS_KEY_ID!, /^ASIA/);
+  assert.notEqual(vars.AWS_ACCESS_KEY_ID, base.accessKeyId);
+  // Assumed from a session: AWS's default (and cap) of one hour.
+  const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
+  assert.ok(left > 3500 && left <= 3601, `expires in ${left} s`);
+  // The session name column of the roles file is the role session name.
+  assert.equal(
+    await assumedArn(w, vars),
+    "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin",
+  );
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+
+  // Without an alias, the shell's current role (AWS_ROLE_ALIAS) is assumed again.
+  const again = await runStc(["assume"], {
+    env: withBase(w, base, { AWS_ROLE_ALIAS: "dev-ro" }),
+  });
+  assert.equal(again.code, 0, again.stderr);
+  const ro = await evalInBash(again.stdout, VARIABLES);
+  assert.equal(ro.AWS_ACCOUNT_ROLE, "ReadOnly");
+  assert.equal(ro.AWS_ROLE_ALIAS, "dev-ro");
+});
+
+Deno.test("assume: the session name defaults to the IAM user; a local alias wins", async () => {
+  await using w = await world();
+  // The local file overrides the organisation's dev-admin, and gives no session name.
+  await w.home.write(
+    ".aws/awsops_roles.cfg",
+    "dev-admin arn:aws:iam::222222222222:role/ReadOnly\n",
+  );
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "dev-admin"], { env: withBase(w, base) });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::222222222222:assumed-role/ReadOnly/alice");
+});
+
+Deno.test("assume passes the external id of the roles file", async () => {
+  await using w = await world();
+  await w.home.write(
+    ".aws/awsops_roles.cfg",
+    "vendor-no-ext arn:aws:iam::222222222222:role/Vendor vendor-session\n",
+  );
+  const base = await baseSession(w);
+  const ok = await runStc(["assume", "dev-vendor"], { env: withBase(w, base) });
+  assert.equal(ok.code, 0, ok.stderr);
+  const vars = await evalInBash(ok.stdout, VARIABLES);
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Vendor");
+  assert.equal(
+    await assumedArn(w, vars),
+    "arn:aws:sts::222222222222:assumed-role/Vendor/alice-vendor",
+  );
+
+  // Without the external id the trust policy refuses: nothing on stdout, exit 1, a hint.
+  const denied = await runStc(["assume", "vendor-no-ext"], { env: withBase(w, base) });
+  assert.equal(denied.code, 1);
+  assert.equal(denied.stdout, "");
+  assert.match(denied.stderr, /stc: error: AssumeRole: .*AccessDenied/);
+  assert.match(denied.stderr, /hint: .*may not assume arn:aws:iam::222222222222:role\/Vendor/);
+});
+
+Deno.test("assume: access denied changes nothing and exits 1", async () => {
+  await using w = await world();
+  // prod's Deployer trusts only dev's Admin role, not alice.
+  await w.home.write(
+    ".aws/awsops_roles.cfg",
+    "prod-deployer arn:aws:iam::333333333333:role/Deployer\n",
+  );
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "prod-deployer"], { env: withBase(w, base) });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /AccessDenied/);
+  assert.doesNotMatch(result.stderr, new RegExp(base.secretAccessKey.slice(0, 12)));
+});
+
+Deno.test("assume: an unknown alias suggests close matches", async () => {
+  await using w = await world();
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "dev-admn"], { env: withBase(w, base) });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /stc: error: unknown role alias 'dev-admn'/);
+  assert.match(result.stderr, /hint: did you mean 'dev-admin'/);
+  assert.equal(w.emulator.calls("AssumeRole"), 0);
+});
+
+Deno.test("assume: an expired base session exits 3 and says how to renew it", async () => {
+  await using w = await world();
+  // Issued two hours ago for one hour (the SDK corrects its clock skew on a retry).
+  w.emulator.setClockOffset(-7200);
+  const base = await baseSession(w, 3600);
+  w.emulator.setClockOffset(0);
+  const result = await runStc(["assume", "dev-admin"], { env: withBase(w, base) });
+  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /stc: error: the base session of profile 'awsops' expired/);
+  assert.match(result.stderr, /hint: .*stc session.*stc session -r/);
+  assert.equal(w.emulator.calls("AssumeRole"), 0);
+});
+
+Deno.test("assume --duration over an hour uses the access key and a new MFA code", async () => {
+  await using w = await world();
+  const base = await baseSession(w);
+  // The base session cannot do it: AWS caps roles assumed with session credentials at 1 hour.
+  const result = await runStc(["assume", "--duration", "7200", "dev-admin"], {
+    env: withBase(w, base),
+    stdin: `${w.emulator.totp("alice", 1)}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /longer than the 1 hour/);
+  assert.match(result.stderr, /MFA code for arn:aws:iam::111111111111:mfa\/alice/);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
+  assert.ok(left > 7100 && left <= 7201, `expires in ${left} s`);
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Admin");
+  // The shell keeps its profile and user from the base session.
+  assert.equal(vars.AWS_PROFILE, "awsops");
+
+  // More than the role allows (ReadOnly: 1 hour) is refused with a hint.
+  w.emulator.advanceClock(90);
+  const tooLong = await runStc(
+    ["assume", "-d", "2h", "--mfa", w.emulator.totp("alice"), "dev-ro"],
+    {
+      env: withBase(w, base),
+    },
+  );
+  assert.equal(tooLong.code, 1);
+  assert.equal(tooLong.stdout, "");
+  assert.match(tooLong.stderr, /MaxSessionDuration/);
+  assert.match(tooLong.stderr, /hint: the role allows less than 2h 00m/);
+});
+
+Deno.test("assume without a base session asks for an MFA code", async () => {
+  await using w = await world();
+  const result = await runStc(["assume", "prod-ro"], {
+    env: w.env,
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /no base session/);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(vars.AWS_ACCOUNT_ID, "333333333333");
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "ReadOnly");
+  assert.equal(
+    await assumedArn(w, vars),
+    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
+  );
+  // Without stdin there is no code: a clear failure, nothing printed.
+  const none = await runStc(["assume", "prod-ro"], { env: w.env });
+  assert.notEqual(none.code, 0);
+  assert.equal(none.stdout, "");
+});
+
+Deno.test("assume: Coinbase's account form with ~/.aws/accounts and an MFA argument", async () => {
+  await using w = await world();
+  await w.home.write(".aws/accounts", '{\n  "prod": "333333333333",\n  "dev": 222222222222\n}\n');
+  const result = await runStc(["assume", "prod", "Admin", w.emulator.totp("alice")], {
+    env: w.env,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  // The number is still usable, but reported.
+  assert.match(result.stderr, /accounts:3: account 'dev': write the account id as a string/);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(vars.AWS_ROLE_ALIAS, "prod/Admin");
+  assert.equal(vars.AWS_ACCOUNT_NAME, "prod");
+  assert.equal(vars.AWS_ACCOUNT_ID, "333333333333");
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Admin");
+
+  // The account id is sent as the external id, which Vendor's trust policy refuses.
+  w.emulator.advanceClock(90);
+  const base = await baseSession(w);
+  const vendor = await runStc(["assume", "dev", "Vendor"], { env: withBase(w, base) });
+  assert.equal(vendor.code, 1);
+  assert.match(vendor.stderr, /AccessDenied/);
+  // Re-assume of the recorded account form, and an account without a role name.
+  const again = await runStc(["assume"], {
+    env: withBase(w, base, { AWS_ROLE_ALIAS: "dev/ReadOnly" }),
+  });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((await evalInBash(again.stdout, VARIABLES)).AWS_ACCOUNT_ROLE, "ReadOnly");
+  const noRole = await runStc(["assume", "prod"], { env: withBase(w, base) });
+  assert.equal(noRole.code, 2);
+  assert.match(noRole.stderr, /is an account, not a role alias/);
+});
+
+Deno.test("assume: config profiles with role_arn and source_profile chains", async () => {
+  await using w = await world(
+    "[profile dev-admin-cli]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = awsops\n" +
+      "[profile deployer-cli]\nrole_arn = arn:aws:iam::333333333333:role/Deployer\n" +
+      "source_profile = dev-admin-cli\nrole_session_name = deploy-bot\n",
+  );
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "deployer-cli"], { env: withBase(w, base) });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(vars.AWS_ROLE_ALIAS, "deployer-cli");
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Deployer");
+  assert.equal(
+    await assumedArn(w, vars),
+    "arn:aws:sts::333333333333:assumed-role/Deployer/deploy-bot",
+  );
+  assert.equal(w.emulator.calls("AssumeRole"), 2);
+
+  // A chain cannot last longer than an hour.
+  const long = await runStc(["assume", "-d", "2h", "deployer-cli"], { env: withBase(w, base) });
+  assert.equal(long.code, 1);
+  assert.match(long.stderr, /reached through 2 roles/);
+});
+
+Deno.test("assume validates its arguments before anything else", async () => {
+  await using w = await world();
+  const badCode = await runStc(["assume", "prod", "Admin", "12x"], { env: w.env });
+  assert.equal(badCode.code, 2);
+  assert.match(badCode.stderr, /MFA code must be six digits/);
+  assert.doesNotMatch(badCode.stderr, /12x/);
+  const badDuration = await runStc(["assume", "-d", "forever", "dev-admin"], { env: w.env });
+  assert.equal(badDuration.code, 2);
+  const twice = await runStc(["assume", "--mfa", "123456", "dev-admin", "654321"], { env: w.env });
+  assert.equal(twice.code, 2);
+  const none = await runStc(["assume"], { env: w.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no role given/);
+  assert.equal(w.emulator.calls("AssumeRole"), 0);
+});

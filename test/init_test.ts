@@ -1,0 +1,486 @@
+/**
+ * `stc init`: the code it prints, sourced in real bash, zsh and fish. The mapping of the seed commands is checked
+ * against a recording stand-in for the binary (fast, no AWS); test/tmux_test.ts runs the real thing.
+ */
+
+import assert from "node:assert/strict";
+import { renderShell, type ShellAction } from "../lib/shell.ts";
+import {
+  INIT_SHELLS,
+  initAssets,
+  type InitShell,
+  readAsset,
+  renderInit,
+} from "../lib/init_script.ts";
+import { INSTALL_MARKER } from "../lib/init_install.ts";
+import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
+
+const decoder = new TextDecoder();
+
+/** Public functions the init code defines; everything else must start with _stc_. */
+const PUBLIC_FUNCTIONS = [
+  "assume-role",
+  "assume_role",
+  "aws-assume-role",
+  "get_console_url",
+  "get_session",
+  "rotate_credentials",
+  "stc",
+  "stc_prompt",
+];
+
+const available = new Map<string, boolean>();
+async function hasShell(shell: string): Promise<boolean> {
+  if (!available.has(shell)) {
+    try {
+      const out = await new Deno.Command(shell, { args: ["-c", "exit 0"] }).output();
+      available.set(shell, out.success);
+    } catch {
+      available.set(shell, false);
+    }
+  }
+  if (!available.get(shell)) console.log(`skip: ${shell} is not installed`);
+  return available.get(shell)!;
+}
+
+interface ShellRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `script` in a non-interactive shell with a clean environment; stdin is /dev/null. */
+async function runShell(
+  shell: InitShell,
+  script: string,
+  env: Record<string, string>,
+): Promise<ShellRun> {
+  const args = shell === "fish"
+    ? ["--no-config", "-c", script]
+    : shell === "zsh"
+    ? ["-f", "-c", script]
+    : ["--norc", "--noprofile", "-c", script];
+  const out = await new Deno.Command(shell, {
+    args,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+async function initFor(shell: InitShell, self: readonly string[]): Promise<string> {
+  return renderInit(shell, self, await Promise.all(initAssets(shell).map((n) => readAsset(n))));
+}
+
+/** Writes the init code to a file in HOME and returns the statement that loads it. */
+async function loadStatement(home: TempHome, shell: InitShell, code: string): Promise<string> {
+  const path = await home.write(`init.${shell}`, code);
+  return shell === "fish" ? `source '${path}'` : `eval "$(cat '${path}')"`;
+}
+
+Deno.test("stc init prints code that parses in each shell; unknown shells are usage errors", async () => {
+  await using home = await makeHome();
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const result = await runStc(["init", shell], { env: home.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    assert.ok(result.stdout.includes(stcCommandLine().at(-1)!), "it runs this stc");
+    const path = await home.write(`init.${shell}`, result.stdout);
+    const check = await new Deno.Command(shell, {
+      args: shell === "fish" ? ["--no-execute", path] : ["-n", path],
+    }).output();
+    assert.equal(check.code, 0, `${shell}: ${decoder.decode(check.stderr)}`);
+  }
+  const bad = await runStc(["init", "tcsh"], { env: home.env });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /stc: error: unsupported shell 'tcsh'/);
+});
+
+Deno.test("sourcing under set -eu defines exactly the functions and leaves no variables behind", async () => {
+  await using home = await makeHome();
+  const self = stcCommandLine();
+  const scripts: Record<InitShell, (load: string) => string> = {
+    bash: (load) =>
+      `set -eu; before=$(compgen -v | sort); ${load}
+       comm -13 <(printf '%s\\n' "$before") <(compgen -v | sort) | grep -vx before || :
+       echo ---; compgen -A function | sort; echo "--- survived"`,
+    zsh: (load) =>
+      `set -eu; typeset -a before; before=(\${(k)parameters}); ${load}
+       print -l -- \${(k)parameters:|before} | grep -vx before || :
+       echo ---; print -l -- \${(k)functions} | sort; echo "--- survived"`,
+    fish: (load) =>
+      `set -l before (set -n); set -l fb (functions -n); ${load}
+       for v in (set -n); contains -- $v $before; or echo $v; end | string match -v -r '^(before|fb)$'
+       echo ---; for f in (functions -n); contains -- $f $fb; or echo $f; end; echo "--- survived"`,
+  };
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, self));
+    const result = await runShell(shell, scripts[shell](load), home.env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.equal(result.stderr, "", shell);
+    const [variables, functions] = result.stdout.split("---\n");
+    const allowed = shell === "zsh" ? ["precmd_functions"] : [];
+    const fishSpecial = ["status", "pipestatus", "_", "history", "PWD", "CMD_DURATION"];
+    assert.deepEqual(
+      variables.split("\n").filter((v) => v && !allowed.includes(v) && !fishSpecial.includes(v)),
+      [],
+      `${shell} leaves no variables`,
+    );
+    const defined = functions.split("\n").filter((f) => f && !f.startsWith("---")).sort();
+    const publicOnes = defined.filter((f) => !f.startsWith("_stc_"));
+    assert.deepEqual(publicOnes, [...PUBLIC_FUNCTIONS].sort(), shell);
+    assert.match(result.stdout, /--- survived/);
+  }
+});
+
+Deno.test("bash in POSIX mode: sourcing works, the dashed names are left out", async () => {
+  if (!(await hasShell("bash"))) return;
+  await using home = await makeHome();
+  const load = await loadStatement(home, "bash", await initFor("bash", stcCommandLine()));
+  const result = await runShell(
+    "bash",
+    `set -o posix; set -eu; ${load}; type -t get_session stc_prompt; type -t assume-role || echo none`,
+    home.env,
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "function\nfunction\nnone\n");
+});
+
+Deno.test("zsh: completion registers with compinit loaded, and waits for it when it is not", async () => {
+  if (!(await hasShell("zsh"))) return;
+  await using home = await makeHome();
+  const load = await loadStatement(home, "zsh", await initFor("zsh", stcCommandLine()));
+  const compinit = `autoload -Uz compinit; compinit -u -D -d '${home.home}/zcompdump'`;
+  const after = await runShell(
+    "zsh",
+    `set -eu; ${compinit}; ${load}; print -r -- $_comps[stc] $_comps[get_session] $_comps[assume-role] \${precmd_functions-none}`,
+    home.env,
+  );
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.stdout, "_stc_complete_zsh _stc_complete_zsh _stc_complete_zsh none\n");
+  const before = await runShell(
+    "zsh",
+    `set -eu; ${load}; print -r -- $precmd_functions; ${compinit}
+     for f in $precmd_functions; do $f; done
+     print -r -- $_comps[stc] "[$precmd_functions]" \${+functions[_stc_compdef]}`,
+    home.env,
+  );
+  assert.equal(before.code, 0, before.stderr);
+  assert.equal(before.stdout, "_stc_compdef\n_stc_complete_zsh [] 0\n");
+});
+
+/** A stand-in for the binary: records its arguments, STC_* variables and stdin, prints $FAKE_OUT. */
+const FAKE = `#!/bin/bash
+{
+  printf '%s' "$*"
+  printf ' |eval=%s' "\${STC_EVAL_SHELL-}"
+  [ -z "\${STC_BASE_SESSION-}" ] || printf ' |base=%s' "$STC_BASE_SESSION"
+  input=$(cat)
+  [ -z "$input" ] || printf ' |stdin=%s' "$input"
+  printf '\\n'
+} >> "$FAKE_LOG"
+[ -z "\${FAKE_OUT-}" ] || cat "$FAKE_OUT"
+exit "\${FAKE_RC:-0}"
+`;
+
+async function withFake(
+  home: TempHome,
+  shell: InitShell,
+): Promise<{ load: string; env: Record<string, string>; log: () => Promise<string[]> }> {
+  const fake = await home.write("bin/fake stc", FAKE, 0o755);
+  const load = await loadStatement(home, shell, await initFor(shell, [fake]));
+  const logPath = `${home.home}/fake.log`;
+  await Deno.writeTextFile(logPath, "");
+  return {
+    load,
+    env: { ...home.env, FAKE_LOG: logPath },
+    log: async () => {
+      const lines = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean);
+      await Deno.writeTextFile(logPath, "");
+      return lines;
+    },
+  };
+}
+
+Deno.test("the seed commands run the mapped stc commands, in every shell", async () => {
+  await using home = await makeHome();
+  const csv = await home.write("key.csv", "Access key ID,Secret access key\nAKIAX,s\n");
+  const cases: [string, string[]][] = [
+    ["get_session", ["session"]],
+    ["get_session -p work -s 123456", ["session -s -p work 123456"]],
+    ["get_session -r -p work", ["session -r -p work"]],
+    ["get_session -c", ["session -c"]],
+    ["get_session -l", ["session -l"]],
+    ["get_session -v", ["session -v"]],
+    ["get_session -d", ["roles --download"]],
+    ["get_session -u -p x", ["roles --upload -p x"]],
+    ["get_session -d 123456", ["roles --download", "session 123456"]],
+    [`get_session -i '${csv}' -b bkt -d -p work`, [`import -p work -b bkt -d -- ${csv}`]],
+    ["get_session -i AKIAX,sec/ret -b bkt", ["import -b bkt - |stdin=AKIAX,sec/ret"]],
+    ["get_session -e -p work", ["export -p work"]],
+    ["get_session -h", ["help session"]],
+    ["assume_role dev-admin", ["assume dev-admin"]],
+    ["assume_role -l", ["roles --names"]],
+    ["assume_role -h", ["help assume"]],
+    ["get_console_url -o -u https://x.test/ dev", ["console -o -u https://x.test/ dev"]],
+    ["get_console_url -d", ["console -d"]],
+    ["get_console_url -l", ["roles --names"]],
+    ["get_console_url -h", ["help console"]],
+    ["rotate_credentials -p x -y -t", ["rotate -p x -y -t"]],
+    ["rotate_credentials -h", ["help rotate"]],
+    ["aws-assume-role work dev 123456", ["session -p work 123456", "assume dev", "console dev"]],
+    ["assume-role prod Admin 123456", ["assume prod Admin 123456"]],
+    ["assume-role -h", ["help assume"]],
+    ["stc 'two words' \"\" x", ["two words  x"]],
+  ];
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    for (const [call, expected] of cases) {
+      const result = await runShell(shell, `${fake.load}; ${call}`, fake.env);
+      assert.equal(result.code, 0, `${shell}: ${call}: ${result.stderr}`);
+      assert.deepEqual(
+        await fake.log(),
+        expected.map((line) => line.replace(/( \|stdin=|$)/, ` |eval=${shell}$1`)),
+        `${shell}: ${call}`,
+      );
+    }
+    for (
+      const call of ["get_session -x", "get_session -p", "get_session -d -u", "aws-assume-role x"]
+    ) {
+      const result = await runShell(shell, `${fake.load}; ${call}`, fake.env);
+      assert.equal(result.code, 2, `${shell}: ${call}`);
+      assert.deepEqual(await fake.log(), [], `${shell}: ${call} runs nothing`);
+    }
+  }
+});
+
+Deno.test("the stc function applies the output only on success and keeps the base session from children", async () => {
+  await using home = await makeHome();
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    const actions: ShellAction[] = [
+      { kind: "export", name: "AWS_PROFILE", value: "work" },
+      { kind: "set", name: "STC_BASE_SESSION", value: `{"k":"it's $secret"}` },
+      { kind: "print", text: "done\n" },
+    ];
+    const out = await home.write(`out.${shell}`, renderShell(shell, actions));
+    const failing = await home.write(
+      `fail.${shell}`,
+      renderShell(shell, [
+        { kind: "export", name: "AWS_PROFILE", value: "other" },
+      ]),
+    );
+    const script = shell === "fish"
+      ? `${fake.load}; set -gx FAKE_OUT '${out}'; stc session; echo rc=$status
+         set -gx FAKE_OUT '${failing}'; set -gx FAKE_RC 4; stc session; echo rc=$status
+         set -e FAKE_OUT; set -e FAKE_RC; stc status
+         echo profile=$AWS_PROFILE; env | grep -c STC_BASE_SESSION; or true`
+      : `${fake.load}; export FAKE_OUT='${out}'; stc session; echo rc=$?
+         export FAKE_OUT='${failing}' FAKE_RC=4; stc session; echo rc=$?
+         unset FAKE_OUT FAKE_RC; stc status
+         echo profile=$AWS_PROFILE; env | grep -c STC_BASE_SESSION || :`;
+    const result = await runShell(shell, script, fake.env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.equal(result.stdout, "done\nrc=0\nrc=4\nprofile=work\n0\n", shell);
+    assert.deepEqual(await fake.log(), [
+      `session |eval=${shell}`,
+      `session |eval=${shell} |base={"k":"it's $secret"}`,
+      `status |eval=${shell} |base={"k":"it's $secret"}`,
+    ], shell);
+  }
+});
+
+Deno.test("stc_prompt shows profile and role, coloured by the time left", async () => {
+  await using home = await makeHome();
+  const now = Math.floor(Date.now() / 1000);
+  const colours: [number, string][] = [[3600, "32"], [300, "33"], [-5, "31"]];
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const set = (name: string, value: string) =>
+      shell === "fish" ? `set -gx ${name} '${value}'; ` : `export ${name}='${value}'; `;
+    const empty = await runShell(shell, `${load}; stc_prompt; echo "[end]"`, home.env);
+    assert.equal(empty.stdout, "[end]\n", `${shell}: no profile, no prompt`);
+    for (const [left, sgr] of colours) {
+      const script = `${load}; ${set("AWS_PROFILE", "awsops")}${
+        set("AWS_ROLE_ALIAS", "dev-admin")
+      }${set("AWS_EXPIRATION_S", String(now + left))}stc_prompt`;
+      const env = { ...home.env, TERM: "xterm" };
+      delete (env as Record<string, string>).NO_COLOR;
+      const result = await runShell(shell, script, env);
+      assert.equal(result.code, 0, result.stderr);
+      // Strip the colour codes in each shell's own form: \001ESC[..m\002 (bash), %F{..}/%f (zsh), SGR (fish).
+      const plain = result.stdout.replace(/\x01?\x1b\[[0-9;]*m(\x1b\(B)?\x02?/g, "").replace(
+        /%F\{\w+\}|%f/g,
+        "",
+      ).replace(/\x1b\(B/g, "");
+      assert.equal(plain, "(awsops[dev-admin])", `${shell} ${left}`);
+      const colour = { "32": "green", "33": "yellow", "31": "red" }[sgr]!;
+      const expected = shell === "zsh"
+        ? `%F{${colour}}`
+        : shell === "bash"
+        ? `\x01\x1b[${sgr}m\x02`
+        : `\x1b[${sgr}m`;
+      assert.ok(
+        result.stdout.includes(expected),
+        `${shell} ${left}s: ${JSON.stringify(result.stdout)}`,
+      );
+    }
+    const plain = await runShell(
+      shell,
+      `${load}; ${set("AWS_PROFILE", "a%b")}${
+        set("AWS_EXPIRATION_S", String(now + 3600))
+      }stc_prompt`,
+      home.env,
+    );
+    assert.equal(plain.stdout, shell === "zsh" ? "(a%%b)" : "(a%b)", `${shell} with NO_COLOR`);
+  }
+});
+
+/** Profiles in both files (default too), roles from a roles file, a config role profile and the accounts file. */
+async function writeProfiles(home: TempHome): Promise<void> {
+  await home.write(
+    ".aws/config",
+    "[default]\nregion = eu-west-1\nsession_tool_default_profile = awsops\n\n[profile awsops]\nregion = eu-north-1\n\n" +
+      "[profile cfgrole]\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\nsource_profile = awsops\n",
+  );
+  await home.write(
+    ".aws/credentials",
+    "[awsops]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n\n[credonly]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = y\n",
+    0o600,
+  );
+  await home.write(
+    ".aws/awsops_roles.cfg",
+    "dev-admin arn:aws:iam::222222222222:role/Admin alice\nprod-ro arn:aws:iam::333333333333:role/ReadOnly alice\n",
+  );
+  await home.write(".aws/accounts", `{"sandbox": "444444444444"}\n`);
+  await home.write("work/keys.csv", "x\n");
+  await home.write("work/notes.txt", "x\n");
+  await Deno.mkdir(`${home.home}/work/sub`);
+}
+
+Deno.test("bash completion: commands, options from the specs, profiles, roles, csv files", async () => {
+  if (!(await hasShell("bash"))) return;
+  await using home = await makeHome();
+  await writeProfiles(home);
+  const load = await loadStatement(home, "bash", await initFor("bash", stcCommandLine()));
+  const cases: [string[], string[]][] = [
+    [["stc", "ses"], ["session"]],
+    [["stc", "--v"], ["--version"]],
+    [["stc", "session", "--pro"], ["--profile"]],
+    [["stc", "roles", "--d"], ["--download"]],
+    [["stc", "session", "-p", ""], ["awsops", "cfgrole", "credonly", "default"]],
+    [["stc", "assume", ""], ["dev-admin", "prod-ro", "cfgrole", "sandbox"]],
+    [["stc", "assume", "--profile=a"], ["--profile=awsops"]],
+    [["stc", "console", "dev-admin", "ec"], ["ec2", "ecr", "ecs"]],
+    [["stc", "help", "ro"], ["roles", "rotate"]],
+    [["stc", "init", "f"], ["fish"]],
+    [["stc", "import", ""], ["keys.csv", "sub"]],
+    [["get_session", "-i", ""], ["keys.csv", "sub"]],
+    [["get_session", "-"], [
+      "-h",
+      "-c",
+      "-d",
+      "-l",
+      "-p",
+      "-r",
+      "-s",
+      "-u",
+      "-v",
+      "-i",
+      "-b",
+      "-e",
+    ]],
+    [["assume_role", "d"], ["dev-admin"]],
+    [["get_console_url", "-o", "p"], ["prod-ro"]],
+    [["aws-assume-role", "aw"], ["awsops"]],
+    [["assume-role", "s"], ["sandbox"]],
+    [["get_session", "123"], []],
+  ];
+  const calls = cases.map(([words]) => {
+    const array = words.map((w) => `'${w}'`).join(" ");
+    return `COMP_WORDS=(${array}); COMP_CWORD=${
+      words.length - 1
+    }; _stc_complete_bash; printf '%s\\n' "\${COMPREPLY[@]}" | sort; echo ===`;
+  }).join("\n");
+  const result = await runShell("bash", `${load}\ncd '${home.home}/work'\n${calls}`, home.env);
+  assert.equal(result.code, 0, result.stderr);
+  const answers = result.stdout.split("===\n");
+  for (const [i, [words, expected]] of cases.entries()) {
+    assert.deepEqual(
+      answers[i].split("\n").filter(Boolean),
+      [...expected].sort(),
+      words.join(" "),
+    );
+  }
+});
+
+Deno.test("fish completion: complete -C offers the same", async () => {
+  if (!(await hasShell("fish"))) return;
+  await using home = await makeHome();
+  await writeProfiles(home);
+  const load = await loadStatement(home, "fish", await initFor("fish", stcCommandLine()));
+  const cases: [string, string[]][] = [
+    ["stc ses", ["session"]],
+    ["stc session --pro", ["--profile"]],
+    ["stc session -p ", ["awsops", "cfgrole", "credonly", "default"]],
+    ["assume_role ", ["cfgrole", "dev-admin", "prod-ro", "sandbox"]],
+    ["get_session -i ", ["keys.csv", "sub/"]],
+    ["stc import k", ["keys.csv"]],
+  ];
+  const calls = cases.map(([line]) =>
+    `complete -C '${line}' | string replace -r '\\t.*' ''; echo ===`
+  )
+    .join("\n");
+  const result = await runShell("fish", `${load}\ncd '${home.home}/work'\n${calls}`, home.env);
+  assert.equal(result.code, 0, result.stderr);
+  const answers = result.stdout.split("===\n");
+  for (const [i, [line, expected]] of cases.entries()) {
+    assert.deepEqual(answers[i].split("\n").filter(Boolean).sort(), [...expected].sort(), line);
+  }
+});
+
+Deno.test("stc complete KIND lists names; words come from stdin", async () => {
+  await using home = await makeHome();
+  await writeProfiles(home);
+  const profiles = await runStc(["complete", "profiles"], { env: home.env });
+  assert.equal(profiles.stdout, "awsops\ncfgrole\ncredonly\ndefault\n");
+  const roles = await runStc(["complete", "roles", "d"], { env: home.env });
+  assert.equal(roles.stdout, "dev-admin\n");
+  const words = await runStc(["complete", "words"], {
+    env: home.env,
+    stdin: "stc\nsession\n-p\naw\n",
+  });
+  assert.equal(words.stdout, "values\nawsops\n");
+  const bad = await runStc(["complete", "nope"], { env: home.env });
+  assert.equal(bad.code, 2);
+});
+
+Deno.test("stc init --install adds the line once and says what it did", async () => {
+  await using home = await makeHome();
+  const env = { ...home.env, ZDOTDIR: `${home.home}/zdot` };
+  const first = await runStc(["init", "zsh", "--install"], { env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdout, "");
+  assert.match(first.stderr, /added the line that loads stc to .*\/zdot\/\.zshrc/);
+  const second = await runStc(["init", "zsh", "--install"], { env });
+  assert.match(second.stderr, /already loads stc; nothing changed/);
+  const text = await home.read("zdot/.zshrc");
+  assert.equal(text?.split(INSTALL_MARKER).length, 2);
+  // The installed line really loads stc.
+  if (await hasShell("zsh")) {
+    const result = await runShell(
+      "zsh",
+      `source '${home.home}/zdot/.zshrc'; whence -w get_session`,
+      env,
+    );
+    assert.equal(result.stdout, "get_session: function\n", result.stderr);
+  }
+});

@@ -1,0 +1,239 @@
+/**
+ * `stc roles`: listing every role source, problems with file:line, and the organisation's list in S3.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { evalInBash, runStc } from "./helpers.ts";
+import { ALICE_KEY, ALICE_SECRET, baseSession, ORG_ROLES, withBase, world } from "./role_world.ts";
+
+const ORG_FILE = ".aws/awsops_session-tool_roles.cfg";
+
+interface ListedRole {
+  alias: string;
+  accountId: string;
+  accountName: string | null;
+  roleName: string;
+  source: string;
+  line: number;
+  externalId: string | null;
+}
+
+Deno.test("roles lists every source, first definition winning, with problems at file:line", async () => {
+  await using w = await world(
+    "[profile cli-admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = awsops\n" +
+      "[profile dev-ro]\nrole_arn = arn:aws:iam::333333333333:role/Shadowed\nsource_profile = awsops\n",
+  );
+  await w.home.write(
+    ".aws/awsops_roles.cfg",
+    "# mine\nmine arn:aws:iam::333333333333:role/Admin me\nbroken\ndev-admin\tarn:aws:iam::222222222222:role/ReadOnly\n",
+  );
+  await w.home.write(".aws/accounts", '{\n  "dev": 22222222222,\n  "prod": "333333333333"\n}\n');
+  const result = await runStc(["roles", "--json"], { env: w.env });
+  assert.equal(result.code, 0, result.stderr);
+  const listing = JSON.parse(result.stdout);
+  assert.equal(listing.profile, "awsops");
+  const roles = listing.roles as ListedRole[];
+  assert.deepEqual(roles.map((r) => [r.alias, r.roleName, r.source]), [
+    ["mine", "Admin", "local"],
+    ["dev-admin", "ReadOnly", "local"],
+    ["dev-ro", "ReadOnly", "organisation"],
+    ["dev-vendor", "Vendor", "organisation"],
+    ["prod-admin", "Admin", "organisation"],
+    ["prod-ro", "ReadOnly", "organisation"],
+    ["cli-admin", "Admin", "config"],
+  ]);
+  assert.equal(roles.find((r) => r.alias === "dev-vendor")?.externalId, "stc-vendor-external-id");
+  assert.equal(roles.find((r) => r.alias === "mine")?.accountName, "prod");
+  assert.equal(roles.find((r) => r.alias === "cli-admin")?.line, 5);
+  assert.deepEqual(listing.accounts.map((a: { name: string; accountId: string }) => a), [
+    { name: "dev", accountId: "022222222222", file: `${w.home.aws}/accounts`, line: 2 },
+    { name: "prod", accountId: "333333333333", file: `${w.home.aws}/accounts`, line: 3 },
+  ]);
+  // Problems go to stderr with file:line, and into the JSON.
+  assert.match(
+    result.stderr,
+    new RegExp(`${w.home.aws}/awsops_roles\\.cfg:3: expected 'alias role_arn`),
+  );
+  assert.match(
+    result.stderr,
+    new RegExp(`${w.home.aws}/accounts:2: account 'dev': .*lost its leading zero`),
+  );
+  assert.equal(listing.problems.length, 2);
+
+  const table = await runStc(["roles"], { env: w.env });
+  assert.equal(table.code, 0, table.stderr);
+  const lines = table.stdout.trimEnd().split("\n");
+  assert.match(lines[0], /^ALIAS\s+ACCOUNT\s+ROLE\s+SOURCE$/);
+  assert.match(lines[1], /^mine\s+333333333333 \(prod\)\s+Admin\s+local$/);
+  assert.match(lines.at(-1)!, /^prod\s+333333333333\s+<role-name>\s+accounts$/);
+  assert.match(table.stderr, /awsops_roles\.cfg:3:/);
+
+  const names = await runStc(["roles", "--names"], { env: w.env });
+  assert.equal(names.code, 0);
+  assert.equal(names.stderr, "");
+  assert.deepEqual(names.stdout.trimEnd().split("\n"), [
+    ...roles.map((r) => r.alias),
+    "dev",
+    "prod",
+  ]);
+});
+
+Deno.test("roles -p selects whose roles files are listed; no profile lists config roles", async () => {
+  await using w = await world();
+  await w.home.write(".aws/other_roles.cfg", "o arn:aws:iam::333333333333:role/Other\n");
+  const other = await runStc(["roles", "--names", "-p", "other"], { env: w.env });
+  assert.equal(other.stdout, "o\n");
+  const { AWS_PROFILE: _, ...noProfile } = w.env;
+  const none = await runStc(["roles", "--names"], { env: noProfile });
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, "");
+  assert.equal(
+    (await runStc(["roles", "--json", "--names"], { env: w.env })).code,
+    2,
+  );
+});
+
+Deno.test("roles lists 10,000 roles correctly", async () => {
+  await using w = await world();
+  const lines = ["# generated"];
+  for (let i = 0; i < 10_000; i++) {
+    const account = String(100_000_000_000 + i * 7);
+    lines.push(`alias-${i}\tarn:aws:iam::${account}:role/Role${i % 13} session-${i}`);
+  }
+  await w.home.write(ORG_FILE, lines.join("\n") + "\n");
+  const names = await runStc(["roles", "--names"], { env: w.env });
+  assert.equal(names.code, 0, names.stderr);
+  const got = names.stdout.split("\n");
+  assert.equal(got.pop(), "");
+  assert.equal(got.length, 10_000);
+  for (let i = 0; i < 10_000; i += 997) assert.equal(got[i], `alias-${i}`);
+  assert.equal(new Set(got).size, 10_000);
+
+  const json = await runStc(["roles", "--json"], { env: w.env });
+  assert.equal(json.code, 0, json.stderr);
+  const roles = JSON.parse(json.stdout).roles as ListedRole[];
+  assert.equal(roles.length, 10_000);
+  assert.deepEqual([
+    roles[9999].alias,
+    roles[9999].accountId,
+    roles[9999].roleName,
+    roles[9999].line,
+  ], [
+    "alias-9999",
+    String(100_000_000_000 + 9999 * 7),
+    `Role${9999 % 13}`,
+    10_001,
+  ]);
+});
+
+Deno.test("roles --download replaces the list only with a valid download", async () => {
+  await using w = await world();
+  const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;
+  await Deno.remove(path);
+
+  const first = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /downloaded 5 roles from s3:\/\/stc-roles\/session-tool_roles\.cfg/);
+  assert.equal(await Deno.readTextFile(path), ORG_ROLES);
+  assert.equal(first.stdout, "");
+
+  const good = await Deno.readFile(path);
+  const refused = [
+    ["empty", new Uint8Array(0)],
+    ["blank", new TextEncoder().encode("\n\n  \n")],
+    ["html", new TextEncoder().encode("<html>\n<body>Access Denied</body>\n</html>\n")],
+    ["binary", Uint8Array.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x41])],
+    ["mostly bad", new TextEncoder().encode("a arn:aws:iam::111111111111:role/A\nb\nc\n")],
+  ] as const;
+  for (const [what, body] of refused) {
+    w.emulator.putObject("stc-roles", "session-tool_roles.cfg", body);
+    const result = await runStc(["roles", "--download"], { env: w.env });
+    assert.equal(result.code, 1, `${what}: ${result.stderr}`);
+    assert.match(result.stderr, /stc: error: s3:\/\/stc-roles\/session-tool_roles\.cfg /, what);
+    assert.deepEqual(await Deno.readFile(path), good, `${what} must leave the list as it was`);
+  }
+
+  // A custom key, and a valid list with one bad line: installed, the line reported.
+  await w.home.write(
+    ".aws/config",
+    (await w.home.read(".aws/config"))! + "session-tool_rolesfile = team/roles.cfg\n",
+  );
+  const next = "x arn:aws:iam::222222222222:role/Admin sx\nbad line here too many fields x\n" +
+    "y arn:aws:iam::222222222222:role/ReadOnly\n";
+  w.emulator.putObject("stc-roles", "team/roles.cfg", next);
+  const second = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /s3:\/\/stc-roles\/team\/roles\.cfg:2: too many fields/);
+  assert.equal(await Deno.readTextFile(path), next);
+  // Written atomically: no temp file is left next to it.
+  const leftovers = [...Deno.readDirSync(w.home.aws)].map((e) => e.name).filter((n) =>
+    n.includes(".stc-tmp-")
+  );
+  assert.deepEqual(leftovers, []);
+});
+
+Deno.test("roles --download reports AWS failures and a missing bucket setting", async () => {
+  await using w = await world();
+  const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;
+  const before = await Deno.readFile(path);
+  await w.home.write(
+    ".aws/config",
+    (await w.home.read(".aws/config"))!.replace("bucketname = stc-roles", "bucketname = nope"),
+  );
+  const missing = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /GetObject s3:\/\/nope\/session-tool_roles\.cfg/);
+  assert.deepEqual(await Deno.readFile(path), before);
+
+  await w.home.write(".aws/config", "[profile awsops]\nregion = us-east-1\n");
+  const unset = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(unset.code, 1);
+  assert.match(unset.stderr, /has no session-tool_bucketname/);
+});
+
+Deno.test("roles --upload works with the assumed Admin role and not with alice's key", async () => {
+  await using w = await world();
+  const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;
+  const edited = ORG_ROLES + "new-role arn:aws:iam::333333333333:role/Deployer\n";
+  await Deno.writeTextFile(path, edited);
+
+  const plain = await runStc(["roles", "--upload"], {
+    env: { ...w.env, AWS_ACCESS_KEY_ID: ALICE_KEY, AWS_SECRET_ACCESS_KEY: ALICE_SECRET },
+  });
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /PutObject s3:\/\/stc-roles\/session-tool_roles\.cfg: .*AccessDenied/);
+  assert.equal(
+    new TextDecoder().decode(w.emulator.object("stc-roles", "session-tool_roles.cfg")),
+    ORG_ROLES,
+  );
+
+  const base = await baseSession(w);
+  const assumed = await runStc(["assume", "dev-admin"], { env: withBase(w, base) });
+  assert.equal(assumed.code, 0, assumed.stderr);
+  const vars = await evalInBash(assumed.stdout, [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+  ]);
+  const upload = await runStc(["roles", "--upload"], {
+    env: { ...w.env, ...vars as Record<string, string> },
+  });
+  assert.equal(upload.code, 0, upload.stderr);
+  assert.match(upload.stderr, /uploaded 6 roles/);
+  assert.equal(
+    new TextDecoder().decode(w.emulator.object("stc-roles", "session-tool_roles.cfg")),
+    edited,
+  );
+
+  // A broken local list is not published; no credentials at all is exit 3.
+  await Deno.writeTextFile(path, edited + "broken\n");
+  const broken = await runStc(["roles", "--upload"], {
+    env: { ...w.env, ...vars as Record<string, string> },
+  });
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /awsops_session-tool_roles\.cfg:8: expected/);
+  const noCreds = await runStc(["roles", "--upload"], { env: w.env });
+  assert.equal(noCreds.code, 3);
+});

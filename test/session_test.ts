@@ -1,0 +1,240 @@
+/**
+ * `stc session` (new MFA session, -c, -v, -p) and `stc status`, through the real CLI against the emulator.
+ */
+
+import assert from "node:assert/strict";
+import { evalInBash, runStc } from "./helpers.ts";
+import {
+  ALICE_ARN,
+  ALICE_KEY,
+  ALICE_SECRET,
+  aliceHome,
+  assertFailure,
+  emulated,
+  freshCode,
+  snapshot,
+} from "./session_fixture.ts";
+
+const SESSION_VARIABLES = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+  "AWS_USER",
+  "AWS_USERNAME",
+  "AWS_SERIAL",
+  "AWS_EXPIRATION",
+  "AWS_EXPIRATION_S",
+  "AWS_EXPIRATION_LOCAL",
+  "AWS_CREDENTIAL_EXPIRATION",
+  "AWS_SESSION_TOOL",
+  "AWS_ROLE_ALIAS",
+  "STC_BASE_SESSION",
+];
+
+Deno.test("stc session: MFA session with ListMFADevices discovery and all variables", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const before = Date.now();
+  const result = await runStc(["session", freshCode(emulator)], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, SESSION_VARIABLES, { AWS_ROLE_ALIAS: "old" });
+  assert.match(vars.AWS_ACCESS_KEY_ID!, /^ASIA/);
+  assert.equal(vars.AWS_SECRET_ACCESS_KEY!.length, 40);
+  assert.ok(vars.AWS_SESSION_TOKEN!.length > 20);
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USER, ALICE_ARN);
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(vars.AWS_SERIAL, emulator.mfaSerial("alice"));
+  assert.equal(vars.AWS_ROLE_ALIAS, undefined, "role variables are unset");
+  const expiry = Date.parse(vars.AWS_EXPIRATION!);
+  // 12 h by default (the emulator clock ran 90 s ahead).
+  assert.ok(Math.abs(expiry - before - 43_200_000 - 90_000) < 60_000, vars.AWS_EXPIRATION);
+  assert.equal(Number(vars.AWS_EXPIRATION_S), expiry / 1000);
+  assert.equal(vars.AWS_CREDENTIAL_EXPIRATION, vars.AWS_EXPIRATION);
+  assert.match(vars.AWS_EXPIRATION_LOCAL!, /^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
+  assert.match(vars.AWS_SESSION_TOOL!, /main\.ts$|stc$/);
+  assert.equal(JSON.parse(vars.STC_BASE_SESSION!).sessionToken, vars.AWS_SESSION_TOKEN);
+  // The discovered device is saved for next time.
+  assert.match(
+    (await home.read(".aws/config"))!,
+    /\[profile awsops\]\nmfa_serial = arn:aws:iam::111111111111:mfa\/alice/,
+  );
+  assert.ok(!result.stderr.includes(vars.AWS_SECRET_ACCESS_KEY!));
+
+  // The base session is kept for stc but not exported to child processes.
+  const probe = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      `eval "$1"; env | grep -c '^STC_BASE_SESSION=' || true; printf '%s' "\${STC_BASE_SESSION:+set}"`,
+      "x",
+      result.stdout,
+    ],
+    clearEnv: true,
+    env: { PATH: home.env.PATH },
+    stdout: "piped",
+  }).output();
+  assert.equal(new TextDecoder().decode(probe.stdout), "0\nset");
+
+  // stc status reads it from the environment; --verify asks AWS; --json for scripts.
+  const sessionEnv: Record<string, string> = { ...env };
+  for (const [name, value] of Object.entries(vars)) {
+    if (value !== undefined) sessionEnv[name] = value;
+  }
+  const status = await runStc(["status"], { env: sessionEnv });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(
+    status.stdout,
+    /identity: +arn:aws:iam::111111111111:user\/alice \(profile awsops\)/,
+  );
+  assert.match(status.stdout, /expires: .*\((11h|12h) \d\dm left\)/);
+  const json = await runStc(["status", "--json", "--verify"], { env: sessionEnv });
+  assert.equal(json.code, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout);
+  assert.equal(parsed.active, true);
+  assert.equal(parsed.profile, "awsops");
+  assert.equal(parsed.expired, false);
+  assert.ok(parsed.secondsLeft > 43_000);
+  assert.equal(parsed.verified.arn, ALICE_ARN);
+  const none = await runStc(["status", "--json"], { env });
+  assert.equal(JSON.parse(none.stdout).active, false);
+
+  // -v: valid, then expired on AWS's side (exit 3), invalid (4), unreachable (5).
+  const valid = await runStc(["session", "-v"], { env: sessionEnv });
+  assert.equal(valid.code, 0, valid.stderr);
+  assert.match(valid.stderr, /valid: arn:aws:iam::111111111111:user\/alice .*left/);
+  assert.equal(valid.stdout, "");
+  emulator.advanceClock(13 * 3600);
+  const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...noLocalExpiry } = sessionEnv;
+  assertFailure(await runStc(["session", "-v"], { env: noLocalExpiry }), 3);
+  assertFailure(
+    await runStc(["session", "-v"], {
+      env: { ...sessionEnv, AWS_EXPIRATION: "2001-01-01T00:00:00Z" },
+    }),
+    3,
+  );
+  assertFailure(
+    await runStc(["session", "-v"], {
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: "AKIAUNKNOWNKEY000000",
+        AWS_SECRET_ACCESS_KEY: "x".repeat(40),
+      },
+    }),
+    4,
+  );
+  assertFailure(
+    await runStc(["session", "-v"], {
+      env: { ...sessionEnv, AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+    }),
+    5,
+  );
+  assertFailure(await runStc(["session", "-v"], { env }), 3);
+});
+
+Deno.test("stc session: --duration, -p remembers the profile, -c clears", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome("[profile awsops]\nregion = eu-west-1\n");
+  const env = { ...home.env, ...emulator.env() };
+  const result = await runStc(
+    ["session", "-p", "awsops", "--duration", "1h", freshCode(emulator)],
+    {
+      env,
+    },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, ["AWS_EXPIRATION_S", "STC_BASE_SESSION"]);
+  const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
+  assert.ok(left > 3600 && left < 3600 + 180, String(left));
+  assert.equal(JSON.parse(vars.STC_BASE_SESSION!).region, "eu-west-1");
+  assert.match(
+    (await home.read(".aws/config"))!,
+    /\[default\]\nsession_tool_default_profile = awsops\n/,
+  );
+
+  for (const bad of ["10", "37h", "1d", "abc"]) {
+    assertFailure(await runStc(["session", "--duration", bad, "123456"], { env }), 2);
+  }
+
+  const clear = await runStc(["session", "-c"], { env });
+  assert.equal(clear.code, 0);
+  const cleared = await evalInBash(clear.stdout, SESSION_VARIABLES, {
+    AWS_ACCESS_KEY_ID: "ASIAX",
+    AWS_SESSION_TOKEN: "t",
+    AWS_ROLE_ALIAS: "r",
+    STC_BASE_SESSION: "{}",
+  });
+  for (const name of SESSION_VARIABLES) assert.equal(cleared[name], undefined, name);
+});
+
+Deno.test("stc session: failures change neither the shell nor the files", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const before = await snapshot(home);
+
+  // A wrong code: a valid-looking code from far in the future.
+  const wrong = await runStc(["session", emulator.totp("alice", 20)], { env });
+  assertFailure(wrong, 1);
+  assert.match(wrong.stderr, /MFA code/);
+  assert.deepEqual(await snapshot(home), before);
+
+  assertFailure(await runStc(["session", "12345"], { env }), 2);
+  const missing = await runStc(["session", "-p", "nosuch", "123456"], { env });
+  assertFailure(missing, 1);
+  assert.match(missing.stderr, /profile 'nosuch' is not defined in .*\nhint: /);
+
+  // A deleted or unknown key: AWS rejects it before the MFA code is spent.
+  await home.write(
+    ".aws/credentials",
+    `[awsops]\naws_access_key_id = AKIAUNKNOWNKEY000000\naws_secret_access_key = ${
+      "y".repeat(40)
+    }\n`,
+  );
+  const invalid = await runStc(["session", freshCode(emulator)], { env });
+  assertFailure(invalid, 4);
+  assert.ok(!invalid.stderr.includes("y".repeat(40)));
+
+  await home.write(".aws/credentials", "[awsops]\nregion = x\n");
+  const nokey = await runStc(["session", "123456"], { env });
+  assertFailure(nokey, 1);
+  assert.match(nokey.stderr, /has no access key\nhint: import one/);
+
+  await home.write(
+    ".aws/credentials",
+    `[awsops]\naws_access_key_id = ${ALICE_KEY}\naws_secret_access_key = ${ALICE_SECRET}\n`,
+  );
+  const snap = await snapshot(home);
+  const down = await runStc(["session", "123456"], {
+    env: { ...env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+  });
+  assertFailure(down, 5);
+  assert.deepEqual(await snapshot(home), snap);
+
+  // Throttling is retried, visibly, and then succeeds.
+  emulator.injectFault({ action: "GetSessionToken", kind: "throttle", count: 2 });
+  const throttled = await runStc(["session", freshCode(emulator)], { env });
+  assert.equal(throttled.code, 0, throttled.stderr);
+  assert.match(throttled.stderr, /retrying/);
+});
+
+Deno.test("stc session: several MFA devices are listed and one is chosen", async () => {
+  const { defaultFixture } = await import("./emulator/server.ts");
+  const fixture = await defaultFixture();
+  const alice = fixture.accounts[0].users!.find((u) => u.name === "alice")!;
+  alice.mfaDevices = [...alice.mfaDevices!, {
+    name: "alice-backup",
+    secret: "BACKUPMFASECRETBASE32EMULATORKEY",
+  }];
+  await using emulator = await emulated({ fixture });
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const result = await runStc(["session", freshCode(emulator)], { env, stdin: "1\n" });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /has 2 MFA devices/);
+  assert.match(
+    (await home.read(".aws/config"))!,
+    /mfa_serial = arn:aws:iam::111111111111:mfa\/alice\n/,
+  );
+});

@@ -1,0 +1,200 @@
+/**
+ * Real interactive bash, zsh and fish under tmux against the emulator: load `stc init`, get a session with an
+ * MFA code, store it typing the passphrase at the prompt, restore it in a second shell, tab-complete and assume a
+ * role, get a console URL, and check the environment after each step (the base session never reaches children).
+ */
+
+import assert from "node:assert/strict";
+import { type InitShell } from "../lib/init_script.ts";
+import { runStc, type TempHome } from "./helpers.ts";
+import { aliceHome, type DisposableEmulator, emulated, freshCode } from "./session_fixture.ts";
+
+const decoder = new TextDecoder();
+const PASSPHRASE = "correct horse battery staple";
+const ROLES = "dev-admin arn:aws:iam::222222222222:role/Admin alice\n" +
+  "prod-ro arn:aws:iam::333333333333:role/ReadOnly alice\n";
+
+async function installed(command: string): Promise<boolean> {
+  try {
+    return (await new Deno.Command(command, { args: ["-c", "exit 0"] }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+/** One tmux server (its own socket) running interactive shells. */
+class Tmux {
+  readonly socket = `stc-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  constructor(readonly env: Record<string, string>) {}
+
+  async run(...args: string[]): Promise<string> {
+    const out = await new Deno.Command("tmux", {
+      args: ["-L", this.socket, "-f", "/dev/null", ...args],
+      env: this.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) throw new Error(`tmux ${args[0]}: ${decoder.decode(out.stderr)}`);
+    return decoder.decode(out.stdout);
+  }
+
+  async start(name: string, command: string): Promise<void> {
+    if (name === "one") {
+      await this.run("new-session", "-d", "-x", "200", "-y", "50", "-s", "t", "-n", name, command);
+    } else await this.run("new-window", "-t", "t", "-n", name, command);
+  }
+
+  async type(window: string, text: string, enter = true): Promise<void> {
+    await this.run("send-keys", "-t", `t:${window}`, "-l", text);
+    if (enter) await this.run("send-keys", "-t", `t:${window}`, "Enter");
+  }
+
+  async key(window: string, key: string): Promise<void> {
+    await this.run("send-keys", "-t", `t:${window}`, key);
+  }
+
+  async screen(window: string): Promise<string> {
+    return await this.run("capture-pane", "-p", "-J", "-S", "-500", "-t", `t:${window}`);
+  }
+
+  /** Waits until the pane matches `pattern`; returns the match. */
+  async waitFor(window: string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = await this.screen(window);
+      const match = text.match(pattern);
+      if (match) return match;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} in window ${window}:\n${text}`);
+  }
+
+  async kill(): Promise<void> {
+    await this.run("kill-server").catch(() => {});
+  }
+}
+
+let step = 0;
+/** Runs a command line in the shell and waits for its exit status; returns the output after the line. */
+async function sh(tmux: Tmux, window: string, shell: InitShell, line: string, status = 0) {
+  const mark = `M${++step}`;
+  const code = shell === "fish" ? "$status" : "$?";
+  await tmux.type(window, `${line}; echo "${mark}=${code}="`);
+  const match = await tmux.waitFor(window, new RegExp(`\\n${mark}=(\\d+)=`));
+  assert.equal(Number(match[1]), status, `${shell}: ${line}\n${await tmux.screen(window)}`);
+}
+
+/** The value of a variable as a child process sees it (printenv), or `-` when it is not in the environment. */
+async function childSees(tmux: Tmux, window: string, shell: InitShell, name: string) {
+  const mark = `V${++step}`;
+  await tmux.type(
+    window,
+    `echo "${mark}<$(printenv ${name} || echo -)>"`.replace(
+      "$(",
+      shell === "fish" ? "(" : "$(",
+    ),
+  );
+  return (await tmux.waitFor(window, new RegExp(`\\n${mark}<([^>]*)>`)))[1];
+}
+
+function shellCommand(shell: InitShell, home: TempHome): string {
+  switch (shell) {
+    case "bash":
+      return `bash --noprofile --rcfile '${home.home}/rc.bash' -i`;
+    case "zsh":
+      return `env ZDOTDIR='${home.home}/zdot' zsh -i`;
+    case "fish":
+      return `fish --no-config --private -i -C 'source ${home.home}/init.fish; function fish_prompt; stc_prompt; printf "> "; end'`;
+  }
+}
+
+async function prepare(shell: InitShell, emulator: DisposableEmulator): Promise<TempHome> {
+  const home = await aliceHome();
+  await home.write(".aws/awsops_roles.cfg", ROLES);
+  Object.assign(home.env, emulator.env(), { TERM: "xterm-256color", SHELL: `/bin/${shell}` });
+  const init = await runStc(["init", shell], { env: home.env });
+  assert.equal(init.code, 0, init.stderr);
+  await home.write(`init.${shell}`, init.stdout);
+  await home.write("rc.bash", `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\n`);
+  await home.write(
+    "zdot/.zshrc",
+    `autoload -Uz compinit; compinit -u -D\neval "$(cat '${home.home}/init.zsh')"\n` +
+      `setopt PROMPT_SUBST; PROMPT='$(stc_prompt)%# '\n`,
+  );
+  return home;
+}
+
+async function scenario(shell: InitShell): Promise<void> {
+  if (!(await installed("tmux"))) return void console.log("skip: tmux is not installed");
+  if (!(await installed(shell))) return void console.log(`skip: ${shell} is not installed`);
+  await using emulator = await emulated();
+  await using home = await prepare(shell, emulator);
+  const tmux = new Tmux(home.env);
+  try {
+    await tmux.start("one", shellCommand(shell, home));
+    await sh(tmux, "one", shell, "true");
+
+    // A session with an MFA code: exported credentials, the base session only in the shell.
+    await sh(tmux, "one", shell, `get_session ${freshCode(emulator)}`);
+    assert.equal(await childSees(tmux, "one", shell, "AWS_PROFILE"), "awsops");
+    assert.match(await childSees(tmux, "one", shell, "AWS_ACCESS_KEY_ID"), /^ASIA/);
+    assert.equal(await childSees(tmux, "one", shell, "STC_BASE_SESSION"), "-");
+    await sh(tmux, "one", shell, `test -n "$STC_BASE_SESSION"`);
+    await sh(tmux, "one", shell, "env | grep -q STC_BASE_SESSION", 1);
+    await tmux.waitFor("one", /\(awsops\)/); // the prompt helper
+
+    // Stored with the passphrase typed at the prompt (twice).
+    await tmux.type("one", "get_session -s");
+    await tmux.waitFor("one", /New passphrase for the stored session of 'awsops':/);
+    await tmux.type("one", PASSPHRASE);
+    await tmux.waitFor("one", /Repeat it:/);
+    await tmux.type("one", PASSPHRASE);
+    await sh(tmux, "one", shell, "true");
+    assert.ok(!(await tmux.screen("one")).includes(PASSPHRASE), "the passphrase is not echoed");
+
+    // Restored in a second shell.
+    await tmux.start("two", shellCommand(shell, home));
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", shell, "AWS_PROFILE"), "-");
+    await tmux.type("two", "get_session -r");
+    await tmux.waitFor("two", /Passphrase for the stored session of 'awsops':/);
+    await tmux.type("two", PASSPHRASE);
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", shell, "AWS_PROFILE"), "awsops");
+    assert.equal(
+      await childSees(tmux, "two", shell, "AWS_ACCESS_KEY_ID"),
+      await childSees(tmux, "one", shell, "AWS_ACCESS_KEY_ID"),
+    );
+    assert.equal(await childSees(tmux, "two", shell, "STC_BASE_SESSION"), "-");
+
+    // Tab completion of the alias, then the role.
+    await tmux.type("two", "assume_role dev-a", false);
+    await tmux.key("two", "Tab");
+    await tmux.waitFor("two", /assume_role dev-admin/);
+    await tmux.key("two", "Enter");
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", shell, "AWS_ROLE_ALIAS"), "dev-admin");
+    assert.equal(await childSees(tmux, "two", shell, "AWS_ACCOUNT_ID"), "222222222222");
+    assert.equal(await childSees(tmux, "two", shell, "STC_BASE_SESSION"), "-");
+    await tmux.waitFor("two", /\(awsops\[dev-admin\]\)/);
+
+    // A console URL for another role, from the base session; the shell keeps its role.
+    await sh(tmux, "two", shell, "get_console_url prod-ro");
+    await tmux.waitFor("two", /\/federation\?Action=login&/);
+    assert.equal(await childSees(tmux, "two", shell, "AWS_ROLE_ALIAS"), "dev-admin");
+    assert.deepEqual(
+      emulator.logins().map((l) => l.arn).filter((arn) => arn.includes("333333333333")).length,
+      0,
+      "the URL is only printed, not used",
+    );
+  } finally {
+    await tmux.kill();
+  }
+}
+
+for (const shell of ["bash", "zsh", "fish"] as const) {
+  Deno.test(`tmux: ${shell} session, store, restore, completion, assume and console`, () =>
+    scenario(shell));
+}
