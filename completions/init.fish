@@ -10,10 +10,8 @@ function stc --description 'AWS sessions, roles and console sign-in'
     # A pipe into `read`, not a command substitution: stc must get the function's stdin (`… | stc import -`).
     STC_EVAL_SHELL=fish STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
     set -l _stc_rc $pipestatus[1]
-    if test "$_stc_rc" -eq 0
-        printf '%s' "$_stc_out" | source
-        set _stc_rc $status
-    end
+    # The status of the code itself is not stc's: `set -e` of a variable that is not set returns 4.
+    test "$_stc_rc" -eq 0; and printf '%s' "$_stc_out" | source
     return $_stc_rc
 end
 

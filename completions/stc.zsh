@@ -4,8 +4,8 @@
 # (a tab and a description may follow a candidate).
 function _stc_complete_zsh {
   emulate -L zsh
-  local -a _stc_lines _stc_specs
-  local _stc_line _stc_mode
+  local -a _stc_lines _stc_values _stc_shown
+  local _stc_line _stc_mode _stc_value
   _stc_lines=("${(@f)$(printf '%s\n' "${(@)words[1,CURRENT-1]}" "$PREFIX" | stc complete words 2>/dev/null)}")
   _stc_mode=${_stc_lines[1]-}
   case $_stc_mode in
@@ -14,13 +14,15 @@ function _stc_complete_zsh {
     *)
       for _stc_line in "${(@)_stc_lines[2,-1]}"; do
         [[ -n $_stc_line ]] || continue
+        _stc_value=${_stc_line%%$'\t'*}
+        _stc_values+=("$_stc_value")
         if [[ $_stc_line == *$'\t'* ]]; then
-          _stc_specs+=("${${_stc_line%%$'\t'*}//:/\\:}:${_stc_line#*$'\t'}")
+          _stc_shown+=("$_stc_value  -- ${_stc_line#*$'\t'}")
         else
-          _stc_specs+=("${_stc_line//:/\\:}")
+          _stc_shown+=("$_stc_value")
         fi
       done
-      (( ${#_stc_specs} )) && _describe -t values 'stc' _stc_specs
+      (( ${#_stc_values} )) && compadd -l -d _stc_shown -- "${_stc_values[@]}"
       ;;
   esac
 }

@@ -5,7 +5,13 @@
  */
 
 import { parseArgs } from "node:util";
-import type { Command, Context, OptionSpec, ParsedArgs } from "./command.ts";
+import {
+  type Command,
+  type Context,
+  GLOBAL_OPTIONS,
+  type OptionSpec,
+  type ParsedArgs,
+} from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { ExitCode, StcError, usageError } from "./errors.ts";
 import { emit } from "./output.ts";
@@ -13,18 +19,6 @@ import { parseShellName, type ShellName } from "./shell.ts";
 import { didYouMean } from "./suggest.ts";
 import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./ui.ts";
 import { VERSION } from "./version.ts";
-
-/** Options every command accepts. */
-export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { name: "help", short: "h", type: "boolean", description: "Show help for the command" },
-  {
-    name: "shell",
-    type: "string",
-    valueName: "SHELL",
-    description: "Shell syntax of the output: bash, zsh, fish or sh (default: $STC_SHELL, else sh)",
-    complete: "shell",
-  },
-];
 
 /** Finds a command by name. */
 export function findCommand(name: string): Command | undefined {
@@ -211,6 +205,7 @@ export function createContext(shellOption: unknown): Context {
     stdoutIsTerminal: !viaShellFunction && stdoutIsTerminal(),
     self: selfCommand(),
     now: () => new Date(),
+    commands: COMMANDS,
   };
 }
 

@@ -46,6 +46,18 @@ export function profileOption(description: string): OptionSpec {
   };
 }
 
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { name: "help", short: "h", type: "boolean", description: "Show help for the command" },
+  {
+    name: "shell",
+    type: "string",
+    valueName: "SHELL",
+    description: "Shell syntax of the output: bash, zsh, fish or sh (default: $STC_SHELL, else sh)",
+    complete: "shell",
+  },
+];
+
 /** A positional argument. */
 export interface ArgSpec {
   /** Name shown in help, e.g. `alias`. */
@@ -88,6 +100,8 @@ export interface Context {
   self: readonly string[];
   /** The current time. */
   now(): Date;
+  /** Every subcommand of stc (for help and completions). */
+  commands: readonly Command[];
 }
 
 /** A subcommand of stc. */

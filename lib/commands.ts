@@ -7,28 +7,28 @@
 
 import type { Command } from "./command.ts";
 import { assumeCommand } from "./commands/assume.ts";
-import { rolesCommand } from "./commands/roles.ts";
+import { completeCommand } from "./commands/complete.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
+import { initCommand } from "./commands/init.ts";
+import { rolesCommand } from "./commands/roles.ts";
 import { rotateCommand } from "./commands/rotate.ts";
 import { sessionCommand } from "./commands/session.ts";
 import { statusCommand } from "./commands/status.ts";
 import { versionCommand } from "./commands/version.ts";
-import { initCommand } from "./commands/init.ts";
-import { completeCommand } from "./commands/complete.ts";
 
 /** Every subcommand. */
 export const COMMANDS: readonly Command[] = [
-  assumeCommand,
-  rolesCommand,
-  consoleCommand,
   sessionCommand,
   statusCommand,
   importCommand,
   exportCommand,
+  rolesCommand,
+  assumeCommand,
+  consoleCommand,
   rotateCommand,
-  versionCommand,
   initCommand,
   completeCommand,
+  versionCommand,
 ];

@@ -317,10 +317,7 @@ Deno.test("stc_prompt shows profile and role, coloured by the time left", async 
       const result = await runShell(shell, script, env);
       assert.equal(result.code, 0, result.stderr);
       // Strip the colour codes in each shell's own form: \001ESC[..m\002 (bash), %F{..}/%f (zsh), SGR (fish).
-      const plain = result.stdout.replace(/\x01?\x1b\[[0-9;]*m(\x1b\(B)?\x02?/g, "").replace(
-        /%F\{\w+\}|%f/g,
-        "",
-      ).replace(/\x1b\(B/g, "");
+      const plain = stripColours(result.stdout);
       assert.equal(plain, "(awsops[dev-admin])", `${shell} ${left}`);
       const colour = { "32": "green", "33": "yellow", "31": "red" }[sgr]!;
       const expected = shell === "zsh"
@@ -343,6 +340,16 @@ Deno.test("stc_prompt shows profile and role, coloured by the time left", async 
     assert.equal(plain.stdout, shell === "zsh" ? "(a%%b)" : "(a%b)", `${shell} with NO_COLOR`);
   }
 });
+
+const ESC = String.fromCharCode(27);
+const COLOUR_CODES = new RegExp(
+  `[\\u0001\\u0002]|${ESC}\\[[0-9;]*m|${ESC}\\(B|%F\\{\\w+\\}|%f`,
+  "g",
+);
+
+function stripColours(text: string): string {
+  return text.replace(COLOUR_CODES, "");
+}
 
 /** Profiles in both files (default too), roles from a roles file, a config role profile and the accounts file. */
 async function writeProfiles(home: TempHome): Promise<void> {

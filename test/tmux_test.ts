@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type InitShell } from "../lib/init_script.ts";
+import type { InitShell } from "../lib/init_script.ts";
 import { runStc, type TempHome } from "./helpers.ts";
 import { aliceHome, type DisposableEmulator, emulated, freshCode } from "./session_fixture.ts";
 
@@ -59,7 +59,7 @@ class Tmux {
   }
 
   /** Waits until the pane matches `pattern`; returns the match. */
-  async waitFor(window: string, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  async waitFor(window: string, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     let text = "";
     while (Date.now() < deadline) {
@@ -86,16 +86,11 @@ async function sh(tmux: Tmux, window: string, shell: InitShell, line: string, st
   assert.equal(Number(match[1]), status, `${shell}: ${line}\n${await tmux.screen(window)}`);
 }
 
-/** The value of a variable as a child process sees it (printenv), or `-` when it is not in the environment. */
-async function childSees(tmux: Tmux, window: string, shell: InitShell, name: string) {
+/** The value of a variable as a child process sees it (printenv), or `UNSET` when it is not in the environment. */
+async function childSees(tmux: Tmux, window: string, name: string) {
   const mark = `V${++step}`;
-  await tmux.type(
-    window,
-    `echo "${mark}<$(printenv ${name} || echo -)>"`.replace(
-      "$(",
-      shell === "fish" ? "(" : "$(",
-    ),
-  );
+  // $(…) inside double quotes works in fish ≥ 3.4 as in bash and zsh.
+  await tmux.type(window, `echo "${mark}<$(printenv ${name} || echo UNSET)>"`);
   return (await tmux.waitFor(window, new RegExp(`\\n${mark}<([^>]*)>`)))[1];
 }
 
@@ -117,7 +112,10 @@ async function prepare(shell: InitShell, emulator: DisposableEmulator): Promise<
   const init = await runStc(["init", shell], { env: home.env });
   assert.equal(init.code, 0, init.stderr);
   await home.write(`init.${shell}`, init.stdout);
-  await home.write("rc.bash", `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\n`);
+  await home.write(
+    "rc.bash",
+    `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\n`,
+  );
   await home.write(
     "zdot/.zshrc",
     `autoload -Uz compinit; compinit -u -D\neval "$(cat '${home.home}/init.zsh')"\n` +
@@ -138,9 +136,9 @@ async function scenario(shell: InitShell): Promise<void> {
 
     // A session with an MFA code: exported credentials, the base session only in the shell.
     await sh(tmux, "one", shell, `get_session ${freshCode(emulator)}`);
-    assert.equal(await childSees(tmux, "one", shell, "AWS_PROFILE"), "awsops");
-    assert.match(await childSees(tmux, "one", shell, "AWS_ACCESS_KEY_ID"), /^ASIA/);
-    assert.equal(await childSees(tmux, "one", shell, "STC_BASE_SESSION"), "-");
+    assert.equal(await childSees(tmux, "one", "AWS_PROFILE"), "awsops");
+    assert.match(await childSees(tmux, "one", "AWS_ACCESS_KEY_ID"), /^ASIA/);
+    assert.equal(await childSees(tmux, "one", "STC_BASE_SESSION"), "UNSET");
     await sh(tmux, "one", shell, `test -n "$STC_BASE_SESSION"`);
     await sh(tmux, "one", shell, "env | grep -q STC_BASE_SESSION", 1);
     await tmux.waitFor("one", /\(awsops\)/); // the prompt helper
@@ -157,17 +155,17 @@ async function scenario(shell: InitShell): Promise<void> {
     // Restored in a second shell.
     await tmux.start("two", shellCommand(shell, home));
     await sh(tmux, "two", shell, "true");
-    assert.equal(await childSees(tmux, "two", shell, "AWS_PROFILE"), "-");
+    assert.equal(await childSees(tmux, "two", "AWS_PROFILE"), "UNSET");
     await tmux.type("two", "get_session -r");
     await tmux.waitFor("two", /Passphrase for the stored session of 'awsops':/);
     await tmux.type("two", PASSPHRASE);
     await sh(tmux, "two", shell, "true");
-    assert.equal(await childSees(tmux, "two", shell, "AWS_PROFILE"), "awsops");
+    assert.equal(await childSees(tmux, "two", "AWS_PROFILE"), "awsops");
     assert.equal(
-      await childSees(tmux, "two", shell, "AWS_ACCESS_KEY_ID"),
-      await childSees(tmux, "one", shell, "AWS_ACCESS_KEY_ID"),
+      await childSees(tmux, "two", "AWS_ACCESS_KEY_ID"),
+      await childSees(tmux, "one", "AWS_ACCESS_KEY_ID"),
     );
-    assert.equal(await childSees(tmux, "two", shell, "STC_BASE_SESSION"), "-");
+    assert.equal(await childSees(tmux, "two", "STC_BASE_SESSION"), "UNSET");
 
     // Tab completion of the alias, then the role.
     await tmux.type("two", "assume_role dev-a", false);
@@ -175,15 +173,15 @@ async function scenario(shell: InitShell): Promise<void> {
     await tmux.waitFor("two", /assume_role dev-admin/);
     await tmux.key("two", "Enter");
     await sh(tmux, "two", shell, "true");
-    assert.equal(await childSees(tmux, "two", shell, "AWS_ROLE_ALIAS"), "dev-admin");
-    assert.equal(await childSees(tmux, "two", shell, "AWS_ACCOUNT_ID"), "222222222222");
-    assert.equal(await childSees(tmux, "two", shell, "STC_BASE_SESSION"), "-");
+    assert.equal(await childSees(tmux, "two", "AWS_ROLE_ALIAS"), "dev-admin");
+    assert.equal(await childSees(tmux, "two", "AWS_ACCOUNT_ID"), "222222222222");
+    assert.equal(await childSees(tmux, "two", "STC_BASE_SESSION"), "UNSET");
     await tmux.waitFor("two", /\(awsops\[dev-admin\]\)/);
 
     // A console URL for another role, from the base session; the shell keeps its role.
     await sh(tmux, "two", shell, "get_console_url prod-ro");
     await tmux.waitFor("two", /\/federation\?Action=login&/);
-    assert.equal(await childSees(tmux, "two", shell, "AWS_ROLE_ALIAS"), "dev-admin");
+    assert.equal(await childSees(tmux, "two", "AWS_ROLE_ALIAS"), "dev-admin");
     assert.deepEqual(
       emulator.logins().map((l) => l.arn).filter((arn) => arn.includes("333333333333")).length,
       0,

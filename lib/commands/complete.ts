@@ -4,7 +4,10 @@
  * @module
  */
 
-import type { Command, CompletionKind, Context } from "../command.ts";
+import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../command.ts";
+import { SERVICE_NAMES } from "../console_url.ts";
+import { selectProfile } from "../profile.ts";
+import { loadProfiles, loadRoleCatalog } from "../roles_load.ts";
 import { usageError } from "../errors.ts";
 import {
   type Candidate,
@@ -31,10 +34,8 @@ const KINDS: Readonly<Record<string, CompletionKind>> = {
 const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh"];
 
 /** The spec of an stc subcommand; `help` and the top level have none. */
-async function commandSpec(name: string): Promise<CompletionSpec | undefined> {
-  // Imported here: lib/commands.ts imports this module.
-  const { findCommand, GLOBAL_OPTIONS } = await import("../cli.ts");
-  const command = findCommand(name);
+function commandSpec(context: Context, name: string): CompletionSpec | undefined {
+  const command = context.commands.find((c) => c.name === name);
   if (!command) return undefined;
   return {
     options: [...command.options, ...GLOBAL_OPTIONS],
@@ -43,24 +44,20 @@ async function commandSpec(name: string): Promise<CompletionSpec | undefined> {
   };
 }
 
-async function commandCandidates(): Promise<Candidate[]> {
-  const { COMMANDS } = await import("../commands.ts");
+function commandCandidates(context: Context): Candidate[] {
   return [
-    ...COMMANDS.map((c) => ({ value: c.name, description: c.summary })),
+    ...context.commands.map((c) => ({ value: c.name, description: c.summary })),
     { value: "help", description: "Show the help of a command" },
   ];
 }
 
 async function profileNames(context: Context): Promise<string[]> {
-  const { loadProfiles } = await import("../roles_load.ts");
   const { files } = await loadProfiles(context.env);
   return Object.keys(files.profiles).sort();
 }
 
 /** The profile whose roles to offer: -p on the line (or aws-assume-role's first argument), else the usual. */
 async function rolesProfile(context: Context, requested: string | undefined): Promise<string> {
-  const { loadProfiles } = await import("../roles_load.ts");
-  const { selectProfile } = await import("../profile.ts");
   const loaded = await loadProfiles(context.env);
   try {
     return selectProfile(requested, context.env, loaded.files).name;
@@ -77,12 +74,11 @@ export async function kindCandidates(
 ): Promise<Candidate[]> {
   switch (kind) {
     case "command":
-      return await commandCandidates();
+      return commandCandidates(context);
     case "profile":
       return (await profileNames(context)).map((value) => ({ value }));
     case "role":
     case "account": {
-      const { loadRoleCatalog } = await import("../roles_load.ts");
       const catalog = await loadRoleCatalog(context.env, await rolesProfile(context, profile));
       const accounts = catalog.accounts.map((a) => ({
         value: a.name,
@@ -96,10 +92,8 @@ export async function kindCandidates(
     }
     case "shell":
       return SHELLS.map((value) => ({ value }));
-    case "service": {
-      const { SERVICE_NAMES } = await import("../console_url.ts");
+    case "service":
       return SERVICE_NAMES.map((value) => ({ value }));
-    }
     case "csv":
     case "file":
       return [];
@@ -133,14 +127,14 @@ export async function completeWords(context: Context, words: readonly string[]):
           ], current),
         );
       }
-      return formatCompletion("values", filterCandidates(await commandCandidates(), current));
+      return formatCompletion("values", filterCandidates(commandCandidates(context), current));
     }
     const [name, ...after] = rest;
     if (name === "help") {
       if (after.length > 0) return formatCompletion("values");
-      return formatCompletion("values", filterCandidates(await commandCandidates(), current));
+      return formatCompletion("values", filterCandidates(commandCandidates(context), current));
     }
-    spec = await commandSpec(name);
+    spec = commandSpec(context, name);
     if (!spec) return formatCompletion("values");
     rest = after;
     profile = optionValue(spec, rest, "profile");
