@@ -183,7 +183,7 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-write",
   "--allow-net",
   "--allow-run",
-  "--allow-sys",
+  "--allow-sys=osRelease",
 ];
 
 /** How to run this stc again: the compiled binary itself, or `deno run` of main.ts with stc's permissions. */

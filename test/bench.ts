@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       { name: `${shell} -c : (bare shell)`, argv: [path, "-c", ":"], note: "shell floor" },
       {
         name: `${shell}: eval "$(stc init ${shell})"`,
-        argv: [path, "-c", `eval "$(${init})"`],
+        argv: [path, "-c", `code=$(${init}) || exit 1; eval "$code"`],
         note: "rc-file cost",
       },
     );
