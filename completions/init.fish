@@ -37,6 +37,7 @@ function stc_prompt --description 'Show the AWS profile and role of stc, coloure
     printf '(%s%s%s)' (set_color $_stc_colour) $_stc_text (set_color normal)
 end
 
+# One `stc: error:` line, as stc itself reports usage errors (argparse's own message names the option).
 function _stc_usage_error --argument-names command message
     printf 'stc: error: %s\nhint: see \'%s -h\'\n' $message $command >&2
     return 2
@@ -44,8 +45,11 @@ end
 
 # get_session [-h] [-s] [-r] [-l] [-c] [-d|-u] [-v] [-i <file> -b <bucket>|-e] [-p <profile>] [<MFA token>]
 function get_session --description 'session-tool.sh get_session, run by stc'
-    argparse --name=get_session h c d l p= r s u v i= b= e -- $argv
-    or return 2
+    argparse --name=get_session h c d l p= r s u v i= b= e -- $argv 2>&1 >/dev/null | read -lz _stc_err
+    test $pipestatus[1] -eq 0; or begin
+        _stc_usage_error get_session (string split -- \n $_stc_err)[1]
+        return 2
+    end
     if set -q _flag_h
         stc help session
         return
@@ -63,7 +67,12 @@ function get_session --description 'session-tool.sh get_session, run by stc'
             stc import $_stc_common -- $_flag_i
             return
         end
-        # KEYID,SECRET: handed over on stdin (printf is a builtin: the secret never shows in ps).
+        # KEYID,SECRET: handed over on stdin (printf is a builtin: the secret never shows in ps), and the
+        # command line holding it leaves the history, as session-tool.sh does in bash.
+        set -l _stc_line (status current-commandline | string collect)
+        if status is-interactive; and string match -qr -- (string escape --style=regex -- $_flag_i) $_stc_line
+            history delete --exact --case-sensitive -- $_stc_line >/dev/null 2>&1
+        end
         printf '%s\n' $_flag_i | stc import $_stc_common -
         return
     end
@@ -87,8 +96,11 @@ end
 
 # assume_role [-h] [-l] <alias>
 function assume_role --description 'session-tool.sh assume_role, run by stc'
-    argparse --name=assume_role h l -- $argv
-    or return 2
+    argparse --name=assume_role h l -- $argv 2>&1 >/dev/null | read -lz _stc_err
+    test $pipestatus[1] -eq 0; or begin
+        _stc_usage_error assume_role (string split -- \n $_stc_err)[1]
+        return 2
+    end
     if set -q _flag_h
         stc help assume
     else if set -q _flag_l
@@ -100,8 +112,11 @@ end
 
 # get_console_url [-h] [-l] [-o|-d] [-u <url>] <alias>
 function get_console_url --description 'session-tool.sh get_console_url, run by stc'
-    argparse --name=get_console_url h l o d u= -- $argv
-    or return 2
+    argparse --name=get_console_url h l o d u= -- $argv 2>&1 >/dev/null | read -lz _stc_err
+    test $pipestatus[1] -eq 0; or begin
+        _stc_usage_error get_console_url (string split -- \n $_stc_err)[1]
+        return 2
+    end
     if set -q _flag_h
         stc help console
         return
@@ -119,8 +134,11 @@ end
 
 # rotate_credentials [-h] [-p <profile>] [-y|-n] [-t]
 function rotate_credentials --description 'session-tool.sh rotate_credentials, run by stc'
-    argparse --name=rotate_credentials h p= y n t -- $argv
-    or return 2
+    argparse --name=rotate_credentials h p= y n t -- $argv 2>&1 >/dev/null | read -lz _stc_err
+    test $pipestatus[1] -eq 0; or begin
+        _stc_usage_error rotate_credentials (string split -- \n $_stc_err)[1]
+        return 2
+    end
     if set -q _flag_h
         stc help rotate
         return

@@ -16,10 +16,9 @@ function _stc_complete_fish
             printf '%s\n' $_stc_lines
     end
 end
-complete -c stc -f -a '(_stc_complete_fish)'
-complete -c get_session -f -a '(_stc_complete_fish)'
-complete -c assume_role -f -a '(_stc_complete_fish)'
-complete -c get_console_url -f -a '(_stc_complete_fish)'
-complete -c rotate_credentials -f -a '(_stc_complete_fish)'
-complete -c aws-assume-role -f -a '(_stc_complete_fish)'
-complete -c assume-role -f -a '(_stc_complete_fish)'
+# -e first: loading the init code again must not register (and run) the completion twice.
+for _stc_command in stc get_session assume_role get_console_url rotate_credentials aws-assume-role assume-role
+    complete -c $_stc_command -e
+    complete -c $_stc_command -f -a '(_stc_complete_fish)'
+end
+set -e _stc_command

@@ -28,17 +28,23 @@ function _stc_complete_zsh {
 }
 
 # compdef exists once compinit has run. When it has not run yet (init loaded before compinit in .zshrc, or
-# never), the registration waits for the first prompt at which it exists.
+# never), the registration waits for the first prompt at which it exists: the hook is added once however
+# often the init code is loaded, and removes only itself. emulate, here and in the anonymous function, makes
+# this independent of the user's options (with KSH_ARRAYS the filter would see only the first hook).
 function _stc_compdef {
+  emulate -L zsh
   (( ${+functions[compdef]} )) || return 0
   compdef _stc_complete_zsh stc get_session assume_role get_console_url rotate_credentials \
     aws-assume-role assume-role
   (( ! ${+precmd_functions} )) || precmd_functions=(${precmd_functions:#_stc_compdef})
   unfunction _stc_compdef
 }
-if (( ${+functions[compdef]} )); then
-  _stc_compdef
-else
-  typeset -ga precmd_functions
-  precmd_functions+=(_stc_compdef)
-fi
+() {
+  emulate -L zsh
+  if (( ${+functions[compdef]} )); then
+    _stc_compdef
+  elif (( ! ${precmd_functions[(I)_stc_compdef]:-0} )); then
+    typeset -ga precmd_functions
+    precmd_functions+=(_stc_compdef)
+  fi
+}

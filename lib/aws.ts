@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ExitCode, StcError } from "./errors.ts";
+import { ExitCode, registerSecret, StcError } from "./errors.ts";
 import { info } from "./ui.ts";
 
 import type { Env } from "./env.ts";
@@ -158,25 +158,33 @@ export async function awsStep<T>(step: string, call: () => Promise<T>): Promise<
 // deno-lint-ignore no-explicit-any
 type AnyClient = { middlewareStack: { add: (...args: any[]) => void } };
 
-/** Makes retries visible: the SDK retries throttling and transient errors; say so when it happens. */
+/**
+ * Makes retries visible: the SDK retries throttling and transient errors; say so when it happens. Attempts are
+ * counted per command invocation (the SDK's handler context), so a client used for several calls counts each
+ * call from 1.
+ */
 function reportRetries(client: AnyClient, step: string): void {
-  let attempt = 0;
-  let lastProblem = "";
+  const attempts = new WeakMap<object, { count: number; lastProblem: string }>();
   client.middlewareStack.add(
     // deno-lint-ignore no-explicit-any
-    (next: any) => async (args: any) => {
-      attempt++;
-      if (attempt > 1) {
-        info(`${step}: ${lastProblem || "transient error"}; retrying (attempt ${attempt})…`);
+    (next: any, context: object) => async (args: any) => {
+      const state = attempts.get(context) ?? { count: 0, lastProblem: "" };
+      attempts.set(context, state);
+      state.count++;
+      if (state.count > 1) {
+        info(
+          `${step}: ${state.lastProblem || "transient error"}; retrying (attempt ${state.count})…`,
+        );
       }
       try {
         return await next(args);
       } catch (error) {
         const e = error as SdkError;
-        lastProblem = awsErrorCode(error) ?? e.code ?? e.name ?? "error";
+        state.lastProblem = awsErrorCode(error) ?? e.code ?? e.name ?? "error";
         throw error;
       }
     },
+    // Below the SDK's retry middleware (also in finalizeRequest, priority high): runs once per attempt.
     { step: "finalizeRequest", name: "stcReportRetries", priority: "low" },
   );
 }
@@ -184,21 +192,79 @@ function reportRetries(client: AnyClient, step: string): void {
 function clientConfig(target: AwsTarget, service: Service) {
   const endpoint = endpointFor(service, target.env);
   const { accessKeyId, secretAccessKey, sessionToken } = target.credentials;
+  registerSecret(secretAccessKey);
+  registerSecret(sessionToken);
   return {
-    region: service === "iam" ? iamRegion(target.region) : target.region,
+    region: signingRegion(service, target.region),
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     maxAttempts: target.maxAttempts ?? 5,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && service === "s3" ? { forcePathStyle: true } : {}),
   };
 }
 
-/** IAM is global: it is signed for the partition's home region. */
-function iamRegion(region: string): string {
+/**
+ * The region a request to `service` is signed for. IAM is global: it is signed for its partition's home region
+ * (aws: us-east-1, aws-cn: cn-north-1, aws-us-gov: us-gov-west-1); STS and S3 use the given region.
+ */
+export function signingRegion(service: Service, region: string): string {
+  if (service !== "iam") return region;
   if (region.startsWith("cn-")) return "cn-north-1";
   if (region.startsWith("us-gov-")) return "us-gov-west-1";
   return "us-east-1";
+}
+
+type StsSdk = typeof import("@aws-sdk/client-sts");
+type IamSdk = typeof import("@aws-sdk/client-iam");
+type S3Sdk = typeof import("@aws-sdk/client-s3");
+
+// One shape for every call: load the SDK on first use, one client with visible retries, errors translated by
+// toStcError, the client's connections closed afterwards.
+
+async function withSts<T>(
+  target: AwsTarget,
+  step: string,
+  call: (sdk: StsSdk, client: InstanceType<StsSdk["STSClient"]>) => Promise<T>,
+): Promise<T> {
+  const sdk = await import("@aws-sdk/client-sts");
+  const client = new sdk.STSClient(clientConfig(target, "sts"));
+  reportRetries(client, step);
+  try {
+    return await awsStep(step, () => call(sdk, client));
+  } finally {
+    client.destroy();
+  }
+}
+
+async function withIam<T>(
+  target: AwsTarget,
+  step: string,
+  call: (sdk: IamSdk, client: InstanceType<IamSdk["IAMClient"]>) => Promise<T>,
+): Promise<T> {
+  const sdk = await import("@aws-sdk/client-iam");
+  const client = new sdk.IAMClient(clientConfig(target, "iam"));
+  reportRetries(client, step);
+  try {
+    return await awsStep(step, () => call(sdk, client));
+  } finally {
+    client.destroy();
+  }
+}
+
+async function withS3<T>(
+  target: AwsTarget,
+  step: string,
+  call: (sdk: S3Sdk, client: InstanceType<S3Sdk["S3Client"]>) => Promise<T>,
+): Promise<T> {
+  const sdk = await import("@aws-sdk/client-s3");
+  const client = new sdk.S3Client(clientConfig(target, "s3"));
+  reportRetries(client, step);
+  try {
+    return await awsStep(step, () => call(sdk, client));
+  } finally {
+    client.destroy();
+  }
 }
 
 /** The identity behind a set of credentials. */
@@ -250,6 +316,8 @@ function toCredentials(c: any, step: string): Credentials {
   if (!c?.AccessKeyId || !c?.SecretAccessKey) {
     throw new StcError(`${step}: AWS returned no credentials`);
   }
+  registerSecret(c.SecretAccessKey);
+  registerSecret(c.SessionToken);
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,
@@ -259,46 +327,36 @@ function toCredentials(c: any, step: string): Credentials {
 }
 
 /** STS GetCallerIdentity. */
-export async function getCallerIdentity(target: AwsTarget): Promise<CallerIdentity> {
-  const step = "GetCallerIdentity";
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(clientConfig(target, "sts"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () => client.send(new sdk.GetCallerIdentityCommand({})));
-  return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
+export function getCallerIdentity(target: AwsTarget): Promise<CallerIdentity> {
+  return withSts(target, "GetCallerIdentity", async (sdk, client) => {
+    const out = await client.send(new sdk.GetCallerIdentityCommand({}));
+    return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
+  });
 }
 
 /** STS GetSessionToken: temporary credentials for the user, with MFA when given. */
-export async function getSessionToken(
+export function getSessionToken(
   target: AwsTarget,
   request: SessionTokenRequest,
 ): Promise<Credentials> {
   const step = "GetSessionToken";
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(clientConfig(target, "sts"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () =>
-    client.send(
+  return withSts(target, step, async (sdk, client) => {
+    const out = await client.send(
       new sdk.GetSessionTokenCommand({
         DurationSeconds: request.durationSeconds,
         SerialNumber: request.serialNumber,
         TokenCode: request.tokenCode,
       }),
-    ));
-  return toCredentials(out.Credentials, step);
+    );
+    return toCredentials(out.Credentials, step);
+  });
 }
 
 /** STS AssumeRole. */
-export async function assumeRole(
-  target: AwsTarget,
-  request: AssumeRoleRequest,
-): Promise<AssumedRole> {
+export function assumeRole(target: AwsTarget, request: AssumeRoleRequest): Promise<AssumedRole> {
   const step = "AssumeRole";
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(clientConfig(target, "sts"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () =>
-    client.send(
+  return withSts(target, step, async (sdk, client) => {
+    const out = await client.send(
       new sdk.AssumeRoleCommand({
         RoleArn: request.roleArn,
         RoleSessionName: request.roleSessionName,
@@ -307,11 +365,12 @@ export async function assumeRole(
         SerialNumber: request.serialNumber,
         TokenCode: request.tokenCode,
       }),
-    ));
-  return {
-    credentials: toCredentials(out.Credentials, step),
-    assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
-  };
+    );
+    return {
+      credentials: toCredentials(out.Credentials, step),
+      assumedRoleArn: out.AssumedRoleUser?.Arn ?? "",
+    };
+  });
 }
 
 /** Options of {@linkcode getFederationToken}. */
@@ -325,23 +384,21 @@ export interface FederationTokenRequest {
 }
 
 /** STS GetFederationToken: temporary credentials for console sign-in with a long-term key. */
-export async function getFederationToken(
+export function getFederationToken(
   target: AwsTarget,
   request: FederationTokenRequest,
 ): Promise<Credentials> {
   const step = "GetFederationToken";
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(clientConfig(target, "sts"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () =>
-    client.send(
+  return withSts(target, step, async (sdk, client) => {
+    const out = await client.send(
       new sdk.GetFederationTokenCommand({
         Name: request.name,
         DurationSeconds: request.durationSeconds,
         Policy: request.policy,
       }),
-    ));
-  return toCredentials(out.Credentials, step);
+    );
+    return toCredentials(out.Credentials, step);
+  });
 }
 
 /** An IAM user as GetUser describes it. */
@@ -355,30 +412,25 @@ export interface IamUser {
 }
 
 /** IAM GetUser for the caller. */
-export async function getUser(target: AwsTarget): Promise<IamUser> {
-  const step = "GetUser";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () => client.send(new sdk.GetUserCommand({})));
-  return {
-    userName: out.User?.UserName ?? "",
-    arn: out.User?.Arn ?? "",
-    userId: out.User?.UserId ?? "",
-  };
+export function getUser(target: AwsTarget): Promise<IamUser> {
+  return withIam(target, "GetUser", async (sdk, client) => {
+    const out = await client.send(new sdk.GetUserCommand({}));
+    return {
+      userName: out.User?.UserName ?? "",
+      arn: out.User?.Arn ?? "",
+      userId: out.User?.UserId ?? "",
+    };
+  });
 }
 
 /** IAM ListMFADevices for a user (the caller when `userName` is absent): the serial numbers. */
-export async function listMfaDevices(target: AwsTarget, userName?: string): Promise<string[]> {
-  const step = "ListMFADevices";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  const out = await awsStep(
-    step,
-    () => client.send(new sdk.ListMFADevicesCommand(userName ? { UserName: userName } : {})),
-  );
-  return (out.MFADevices ?? []).map((d) => d.SerialNumber ?? "").filter((s) => s !== "");
+export function listMfaDevices(target: AwsTarget, userName?: string): Promise<string[]> {
+  return withIam(target, "ListMFADevices", async (sdk, client) => {
+    const out = await client.send(
+      new sdk.ListMFADevicesCommand(userName ? { UserName: userName } : {}),
+    );
+    return (out.MFADevices ?? []).map((d) => d.SerialNumber ?? "").filter((s) => s !== "");
+  });
 }
 
 /** An access key's metadata. */
@@ -392,74 +444,57 @@ export interface AccessKeyInfo {
 }
 
 /** IAM ListAccessKeys for the caller. */
-export async function listAccessKeys(target: AwsTarget): Promise<AccessKeyInfo[]> {
-  const step = "ListAccessKeys";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () => client.send(new sdk.ListAccessKeysCommand({})));
-  return (out.AccessKeyMetadata ?? []).map((k) => ({
-    accessKeyId: k.AccessKeyId ?? "",
-    status: k.Status ?? "",
-    created: k.CreateDate ? new Date(k.CreateDate) : undefined,
-  }));
+export function listAccessKeys(target: AwsTarget): Promise<AccessKeyInfo[]> {
+  return withIam(target, "ListAccessKeys", async (sdk, client) => {
+    const out = await client.send(new sdk.ListAccessKeysCommand({}));
+    return (out.AccessKeyMetadata ?? []).map((k) => ({
+      accessKeyId: k.AccessKeyId ?? "",
+      status: k.Status ?? "",
+      created: k.CreateDate ? new Date(k.CreateDate) : undefined,
+    }));
+  });
 }
 
 /** IAM CreateAccessKey for the caller: the new long-term key. */
-export async function createAccessKey(target: AwsTarget): Promise<Credentials> {
+export function createAccessKey(target: AwsTarget): Promise<Credentials> {
   const step = "CreateAccessKey";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  const out = await awsStep(step, () => client.send(new sdk.CreateAccessKeyCommand({})));
-  return toCredentials(out.AccessKey, step);
+  return withIam(target, step, async (sdk, client) => {
+    const out = await client.send(new sdk.CreateAccessKeyCommand({}));
+    return toCredentials(out.AccessKey, step);
+  });
 }
 
 /** IAM DeleteAccessKey for the caller. */
-export async function deleteAccessKey(target: AwsTarget, accessKeyId: string): Promise<void> {
-  const step = "DeleteAccessKey";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  await awsStep(
-    step,
-    () => client.send(new sdk.DeleteAccessKeyCommand({ AccessKeyId: accessKeyId })),
-  );
+export function deleteAccessKey(target: AwsTarget, accessKeyId: string): Promise<void> {
+  return withIam(target, "DeleteAccessKey", async (sdk, client) => {
+    await client.send(new sdk.DeleteAccessKeyCommand({ AccessKeyId: accessKeyId }));
+  });
 }
 
 /** IAM UpdateAccessKey for the caller. */
-export async function updateAccessKey(
+export function updateAccessKey(
   target: AwsTarget,
   accessKeyId: string,
   status: "Active" | "Inactive",
 ): Promise<void> {
-  const step = "UpdateAccessKey";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  await awsStep(
-    step,
-    () => client.send(new sdk.UpdateAccessKeyCommand({ AccessKeyId: accessKeyId, Status: status })),
-  );
+  return withIam(target, "UpdateAccessKey", async (sdk, client) => {
+    await client.send(new sdk.UpdateAccessKeyCommand({ AccessKeyId: accessKeyId, Status: status }));
+  });
 }
 
 /** IAM ChangePassword for the caller. */
-export async function changePassword(
+export function changePassword(
   target: AwsTarget,
   oldPassword: string,
   newPassword: string,
 ): Promise<void> {
-  const step = "ChangePassword";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  await awsStep(
-    step,
-    () =>
-      client.send(
-        new sdk.ChangePasswordCommand({ OldPassword: oldPassword, NewPassword: newPassword }),
-      ),
-  );
+  registerSecret(oldPassword);
+  registerSecret(newPassword);
+  return withIam(target, "ChangePassword", async (sdk, client) => {
+    await client.send(
+      new sdk.ChangePasswordCommand({ OldPassword: oldPassword, NewPassword: newPassword }),
+    );
+  });
 }
 
 /** The account password policy fields stc uses to generate a compliant password. */
@@ -477,40 +512,29 @@ export interface PasswordPolicy {
 }
 
 /** IAM GetAccountPasswordPolicy; undefined when the account has none (NoSuchEntity). */
-export async function getAccountPasswordPolicy(
-  target: AwsTarget,
-): Promise<PasswordPolicy | undefined> {
-  const step = "GetAccountPasswordPolicy";
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  try {
-    const out = await client.send(new sdk.GetAccountPasswordPolicyCommand({}));
-    const p = out.PasswordPolicy ?? {};
-    return {
-      minimumLength: p.MinimumPasswordLength ?? 8,
-      requireSymbols: p.RequireSymbols ?? false,
-      requireNumbers: p.RequireNumbers ?? false,
-      requireUppercase: p.RequireUppercaseCharacters ?? false,
-      requireLowercase: p.RequireLowercaseCharacters ?? false,
-    };
-  } catch (error) {
-    if (awsErrorCode(error) === "NoSuchEntity") return undefined;
-    throw toStcError(error, step);
-  }
+export function getAccountPasswordPolicy(target: AwsTarget): Promise<PasswordPolicy | undefined> {
+  return withIam(target, "GetAccountPasswordPolicy", async (sdk, client) => {
+    try {
+      const out = await client.send(new sdk.GetAccountPasswordPolicyCommand({}));
+      const p = out.PasswordPolicy ?? {};
+      return {
+        minimumLength: p.MinimumPasswordLength ?? 8,
+        requireSymbols: p.RequireSymbols ?? false,
+        requireNumbers: p.RequireNumbers ?? false,
+        requireUppercase: p.RequireUppercaseCharacters ?? false,
+        requireLowercase: p.RequireLowercaseCharacters ?? false,
+      };
+    } catch (error) {
+      if (awsErrorCode(error) === "NoSuchEntity") return undefined;
+      throw error;
+    }
+  });
 }
 
 /** S3 GetObject: the object's body as bytes. */
-export async function getObject(
-  target: AwsTarget,
-  bucket: string,
-  key: string,
-): Promise<Uint8Array> {
+export function getObject(target: AwsTarget, bucket: string, key: string): Promise<Uint8Array> {
   const step = `GetObject s3://${bucket}/${key}`;
-  const sdk = await import("@aws-sdk/client-s3");
-  const client = new sdk.S3Client(clientConfig(target, "s3"));
-  reportRetries(client, step);
-  return await awsStep(step, async () => {
+  return withS3(target, step, async (sdk, client) => {
     const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) throw new StcError(`${step}: the object has no body`);
     return await out.Body.transformToByteArray();
@@ -518,18 +542,13 @@ export async function getObject(
 }
 
 /** S3 PutObject. */
-export async function putObject(
+export function putObject(
   target: AwsTarget,
   bucket: string,
   key: string,
   body: Uint8Array,
 ): Promise<void> {
-  const step = `PutObject s3://${bucket}/${key}`;
-  const sdk = await import("@aws-sdk/client-s3");
-  const client = new sdk.S3Client(clientConfig(target, "s3"));
-  reportRetries(client, step);
-  await awsStep(
-    step,
-    () => client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body })),
-  );
+  return withS3(target, `PutObject s3://${bucket}/${key}`, async (sdk, client) => {
+    await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  });
 }

@@ -13,8 +13,8 @@ import {
   type ParsedArgs,
 } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
-import { ExitCode, StcError, usageError } from "./errors.ts";
-import { emit } from "./output.ts";
+import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./errors.ts";
+import { emit, SECRET_VARIABLES } from "./output.ts";
 import { parseShellName, type ShellName } from "./shell.ts";
 import { didYouMean } from "./suggest.ts";
 import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./ui.ts";
@@ -91,6 +91,22 @@ interface ParseError {
   message: string;
 }
 
+/**
+ * Splits `-p=value` into `-p value` for short options that take a value: people write it by analogy with
+ * `--profile=value`, and the parser would otherwise take `=value` as the value.
+ */
+function splitShortEquals(specs: readonly OptionSpec[], argv: readonly string[]): string[] {
+  const valued = new Set(specs.filter((s) => s.type === "string" && s.short).map((s) => s.short));
+  const out: string[] = [];
+  for (const [i, arg] of argv.entries()) {
+    if (arg === "--") return [...out, ...argv.slice(i)];
+    const match = /^-([A-Za-z])=([^]*)$/.exec(arg);
+    if (match && valued.has(match[1])) out.push(`-${match[1]}`, match[2]);
+    else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses a command's arguments, turning parser errors into usage errors with a hint. */
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
   const specs = [...command.options, ...GLOBAL_OPTIONS];
@@ -100,7 +116,12 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: splitShortEquals(specs, argv),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     const { code, message } = error as ParseError;
     const quoted = /'(-[^']*)'/.exec(message)?.[1] ?? "";
@@ -121,6 +142,15 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
       );
     }
     throw usageError(`${message.split("\n")[0]} ${where}`, `see 'stc help ${command.name}'`);
+  }
+  // No option means anything with an empty value; `--profile=` is a mistake, not a choice of profile "".
+  for (const spec of specs) {
+    if (parsed.values[spec.name] === "") {
+      throw usageError(
+        `option '--${spec.name}' needs a non-empty value for 'stc ${command.name}'`,
+        `see 'stc help ${command.name}'`,
+      );
+    }
   }
   return {
     values: parsed.values as Record<string, string | boolean | undefined>,
@@ -150,7 +180,8 @@ function resolveShell(
   option: unknown,
   env: Readonly<Record<string, string | undefined>>,
 ): ShellName {
-  const requested = typeof option === "string" ? option : env.STC_EVAL_SHELL ?? env.STC_SHELL;
+  // Under the shell function its shell evaluates stdout, so it wins over --shell.
+  const requested = env.STC_EVAL_SHELL || (typeof option === "string" ? option : env.STC_SHELL);
   if (requested === undefined || requested === "") return "sh";
   const shell = parseShellName(requested);
   if (!shell) throw usageError(`unknown shell '${requested}'`, "use one of: bash, zsh, fish, sh");
@@ -197,6 +228,7 @@ export function selfCommand(runtime: RuntimeFacts = currentRuntime()): string[] 
 /** Builds the context of one invocation from the process state. */
 export function createContext(shellOption: unknown): Context {
   const env = Deno.env.toObject();
+  for (const name of SECRET_VARIABLES) registerSecret(env[name]);
   const viaShellFunction = env.STC_EVAL_SHELL !== undefined && env.STC_EVAL_SHELL !== "";
   return {
     env,
@@ -209,22 +241,44 @@ export function createContext(shellOption: unknown): Context {
   };
 }
 
-function reportError(error: unknown, debug: boolean): number {
-  if (error instanceof StcError) {
-    writeStderr(formatError(error.message, error.hint));
-    if (debug) {
-      writeStderr(`${error.stack ?? ""}\n${error.cause ? `cause: ${String(error.cause)}\n` : ""}`);
+/**
+ * The stack traces of an error and of its causes, for `STC_DEBUG=1`. Only stacks (name, message, frames) are
+ * printed, never the objects: an SDK error carries the request, response and parsed error body, which may hold
+ * credentials or a signed canonical request.
+ */
+export function debugTrace(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    const prefix = depth === 0 ? "" : "caused by: ";
+    if (current instanceof Error) {
+      lines.push(`${prefix}${current.stack ?? `${current.name}: ${current.message}`}`);
+      current = current.cause;
+    } else {
+      lines.push(`${prefix}(a thrown ${typeof current}, not shown)`);
+      break;
     }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  const write = (text: string) => writeStderr(redactSecrets(text));
+  if (error instanceof StcError) {
+    write(formatError(error.message, error.hint));
+    if (debug) write(debugTrace(error));
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  writeStderr(
+  const message = error instanceof Error
+    ? error.message.split("\n")[0]
+    : "a non-error value was thrown";
+  write(
     formatError(
       `unexpected failure: ${message}`,
       debug ? undefined : "run with STC_DEBUG=1 for details",
     ),
   );
-  if (debug && error instanceof Error) writeStderr(`${error.stack}\n`);
+  if (debug) write(debugTrace(error));
   return ExitCode.Failure;
 }
 
@@ -257,7 +311,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (first.startsWith("-")) {
       throw usageError(
-        `unknown option '${first}'`,
+        `unknown option '${first.split("=")[0]}'`,
         "options go after the command: stc <command> [options]; see 'stc --help'",
       );
     }
@@ -279,9 +333,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function unknownCommand(name: string): StcError {
-  const display = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  // Only something shaped like a command name is echoed: a key or token pasted in the wrong place is not.
+  const shown = /^[A-Za-z][\w-]{0,24}$/.test(name)
+    ? `'${name}'`
+    : "(not shown: not a command name)";
   return usageError(
-    `unknown command '${display}'`,
+    `unknown command ${shown}`,
     didYouMean(name, [...COMMANDS.map((c) => c.name), "help"]) ?? "see 'stc --help'",
   );
 }

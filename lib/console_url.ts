@@ -4,16 +4,17 @@
  * credentials, and the URLs of the federation endpoint's `getSigninToken` and `login` actions.
  *
  * Session lengths (AWS IAM User Guide, "Enable custom identity broker access to the AWS console", and the STS
- * AssumeRole reference): the federation endpoint's `SessionDuration` is 900–43200 seconds. Credentials from role
- * chaining (a role assumed with temporary credentials, e.g. the MFA session) are limited to one hour, and AWS
- * rejects a longer console session for them; a longer one needs the role assumed with the IAM user's long-term key.
- * For GetFederationToken credentials the console session is bounded by the token's own `DurationSeconds`, so stc
- * asks for both with the same value.
+ * AssumeRole reference): the federation endpoint's `SessionDuration` (900–43200 seconds) is accepted only for the
+ * credentials of a role assumed with an IAM user's long-term key. AWS rejects it for GetFederationToken credentials
+ * (documented: "Doing so will cause the operation to fail") and for role-chained credentials (a role assumed with
+ * temporary credentials such as the MFA session; aws-vault#77, aws-sso-cli#1247). Without it the console session
+ * lasts as long as the credentials, so for those kinds stc sets the length where AWS takes it: DurationSeconds of
+ * AssumeRole (at most 1 hour when chained) or of GetFederationToken (up to 36 hours).
  *
  * @module
  */
 
-import { CHAINED_ROLE_MAX_SECONDS, ROLE_LIMITS } from "./duration.ts";
+import { CHAINED_ROLE_MAX_SECONDS, ROLE_LIMITS, SESSION_TOKEN_LIMITS } from "./duration.ts";
 import { usageError } from "./errors.ts";
 import { formatDuration } from "./session_vars.ts";
 import { didYouMean } from "./suggest.ts";
@@ -261,16 +262,19 @@ export interface FederationSession {
 }
 
 /**
- * The `getSigninToken` request URL. It holds the credentials: it is sent to the endpoint and never shown or logged.
+ * The `getSigninToken` request URL, with `SessionDuration` only when given (see {@linkcode signinSessionDuration}).
+ * It holds the credentials: it is sent to the endpoint and never shown or logged.
  */
 export function signinTokenUrl(
   endpoint: string,
   session: FederationSession,
-  sessionDuration: number,
+  sessionDuration?: number,
 ): string {
   const url = new URL(endpoint);
   url.searchParams.set("Action", "getSigninToken");
-  url.searchParams.set("SessionDuration", String(sessionDuration));
+  if (sessionDuration !== undefined) {
+    url.searchParams.set("SessionDuration", String(sessionDuration));
+  }
   url.searchParams.set(
     "Session",
     JSON.stringify({
@@ -300,28 +304,44 @@ export type ConsoleCredentialKind = "chained-role" | "role" | "federated";
 
 /** The longest console session for a kind of credentials. */
 export function maxConsoleSession(kind: ConsoleCredentialKind): number {
-  return kind === "chained-role" ? CHAINED_ROLE_MAX_SECONDS : ROLE_LIMITS.max;
+  if (kind === "chained-role") return CHAINED_ROLE_MAX_SECONDS;
+  return kind === "federated" ? SESSION_TOKEN_LIMITS.max : ROLE_LIMITS.max;
 }
 
 /**
- * The `SessionDuration` to ask for: the requested one when the credential kind allows it, else the longest allowed.
- * Usage error when the request is out of range.
+ * The console session length to ask for: the requested one when the credential kind allows it, else the longest
+ * allowed. Usage error when the request is out of range.
  */
 export function consoleSessionDuration(kind: ConsoleCredentialKind, requested?: number): number {
   const max = maxConsoleSession(kind);
   if (requested === undefined) return max;
-  if (requested < ROLE_LIMITS.min || requested > ROLE_LIMITS.max) {
+  if (requested < ROLE_LIMITS.min || requested > max) {
+    if (kind === "chained-role" && requested >= ROLE_LIMITS.min) {
+      throw usageError(
+        `--duration ${formatDuration(requested)} is longer than the ${
+          formatDuration(max)
+        } AWS allows for role credentials obtained with temporary credentials (role chaining)`,
+        "give the role alias: stc assumes it with your long-term key and MFA for sessions over one hour",
+      );
+    }
     throw usageError(
-      `--duration must be between 15m and 12h (${ROLE_LIMITS.min}-${ROLE_LIMITS.max} seconds)`,
-    );
-  }
-  if (requested > max) {
-    throw usageError(
-      `--duration ${formatDuration(requested)} is longer than the ${
+      `--duration must be between ${formatDuration(ROLE_LIMITS.min)} and ${
         formatDuration(max)
-      } AWS allows for role credentials obtained with temporary credentials (role chaining)`,
-      "give the role alias: stc assumes it with your long-term key and MFA for sessions over one hour",
+      } (${ROLE_LIMITS.min}-${max} seconds) for ${
+        kind === "federated" ? "a federated user" : "a role"
+      }`,
     );
   }
   return requested;
+}
+
+/**
+ * The `SessionDuration` parameter for `getSigninToken`: `seconds` for a role assumed with a long-term key, undefined
+ * (left out) for role-chained and federated credentials, whose console session AWS ties to the credentials.
+ */
+export function signinSessionDuration(
+  kind: ConsoleCredentialKind,
+  seconds: number,
+): number | undefined {
+  return kind === "role" ? seconds : undefined;
 }

@@ -16,6 +16,7 @@ import {
   SERVICE_NAMES,
   SERVICE_PAGES,
   servicePage,
+  signinSessionDuration,
   signinTokenUrl,
 } from "./console_url.ts";
 import { ExitCode, StcError } from "./errors.ts";
@@ -185,18 +186,30 @@ Deno.test("login URL: non-empty Issuer, destination and token survive encoding",
 Deno.test("SessionDuration: defaults to the longest the credentials allow", () => {
   assert.equal(maxConsoleSession("chained-role"), 3600);
   assert.equal(maxConsoleSession("role"), 43200);
-  assert.equal(maxConsoleSession("federated"), 43200);
+  assert.equal(maxConsoleSession("federated"), 129600);
   assert.equal(consoleSessionDuration("chained-role"), 3600);
   assert.equal(consoleSessionDuration("role"), 43200);
-  assert.equal(consoleSessionDuration("federated"), 43200);
+  assert.equal(consoleSessionDuration("federated"), 129600);
 });
 
 Deno.test("SessionDuration: requested values within 900..max pass, others are usage errors", () => {
   assert.equal(consoleSessionDuration("chained-role", 900), 900);
   assert.equal(consoleSessionDuration("chained-role", 3600), 3600);
   assert.equal(consoleSessionDuration("role", 28800), 28800);
-  assert.equal(consoleSessionDuration("federated", 43200), 43200);
+  assert.equal(consoleSessionDuration("federated", 129600), 129600);
   usageFailure(() => consoleSessionDuration("chained-role", 3601), /role chaining/);
   usageFailure(() => consoleSessionDuration("role", 899), /between/);
-  usageFailure(() => consoleSessionDuration("federated", 43201), /between/);
+  usageFailure(() => consoleSessionDuration("role", 43201), /between/);
+  usageFailure(() => consoleSessionDuration("federated", 129601), /federated user/);
+});
+
+Deno.test("SessionDuration is sent only for a role assumed with a long-term key", () => {
+  // AWS fails getSigninToken with SessionDuration for GetFederationToken and role-chained credentials.
+  assert.equal(signinSessionDuration("role", 28800), 28800);
+  assert.equal(signinSessionDuration("chained-role", 3600), undefined);
+  assert.equal(signinSessionDuration("federated", 7200), undefined);
+  const session = { accessKeyId: "ASIAX", secretAccessKey: "s", sessionToken: "t" };
+  const url = new URL(signinTokenUrl("https://signin.aws.amazon.com/federation", session));
+  assert.equal(url.searchParams.has("SessionDuration"), false);
+  assert.equal(url.searchParams.get("Action"), "getSigninToken");
 });

@@ -17,8 +17,8 @@ export interface SigninTokenRequest {
   endpoint: string;
   /** Temporary credentials of a role or federated user. */
   credentials: Credentials;
-  /** Console session length in seconds (`SessionDuration`). */
-  sessionDuration: number;
+  /** Console session length in seconds (`SessionDuration`); absent for credentials AWS refuses it for. */
+  sessionDuration?: number;
   /** Milliseconds before giving up (default 30 s). */
   timeoutMs?: number;
 }

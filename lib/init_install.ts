@@ -6,19 +6,17 @@
 
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic.ts";
+import type { Env } from "./env.ts";
 import { type InitShell, quoteCommand } from "./init_script.ts";
 
 /** The comment written above the line, by which a later `--install` finds it. */
 export const INSTALL_MARKER = "# stc shell integration (added by 'stc init --install')";
 
-/** Environment variables that locate the start-up file. */
-export type RcEnv = Readonly<Record<string, string | undefined>>;
-
 /**
  * The start-up file of an interactive `shell`: ~/.bashrc, $ZDOTDIR/.zshrc (else ~/.zshrc), or
  * $XDG_CONFIG_HOME/fish/config.fish (else ~/.config/fish/config.fish).
  */
-export function rcFile(shell: InitShell, env: RcEnv): string {
+export function rcFile(shell: InitShell, env: Env): string {
   const home = env.HOME || ".";
   switch (shell) {
     case "bash":
@@ -66,12 +64,13 @@ export function planInstall(
 
 /**
  * Installs the line in the start-up file (created when missing, with its directory), atomically and keeping
- * the file's mode. Returns the file and what was done.
+ * the file's mode; a start-up file that is a symbolic link (dotfiles managers) stays one, its target is
+ * written. Returns the file and what was done.
  */
 export async function installInit(
   shell: InitShell,
   self: readonly string[],
-  env: RcEnv,
+  env: Env,
 ): Promise<{ file: string; outcome: InstallOutcome }> {
   const file = rcFile(shell, env);
   let text = "";

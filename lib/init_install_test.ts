@@ -51,6 +51,13 @@ Deno.test("installInit: creates the file and its directory, is idempotent, keeps
     assert.equal((await installInit("bash", ["/bin/stc"], env)).outcome, "added");
     assert.equal((await Deno.stat(`${home}/.bashrc`)).mode! & 0o777, 0o600);
     assert.match(await Deno.readTextFile(`${home}/.bashrc`), /^alias ll='ls -l'\n\n# stc/);
+    // A symlinked start-up file stays a link; the file it points to gets the line.
+    await Deno.mkdir(`${home}/dotfiles`);
+    await Deno.writeTextFile(`${home}/dotfiles/zshrc`, "setopt nobeep\n");
+    await Deno.symlink(`${home}/dotfiles/zshrc`, `${home}/.zshrc`);
+    assert.equal((await installInit("zsh", ["/bin/stc"], env)).outcome, "added");
+    assert.ok((await Deno.lstat(`${home}/.zshrc`)).isSymlink);
+    assert.match(await Deno.readTextFile(`${home}/dotfiles/zshrc`), /^setopt nobeep\n\n# stc/);
     const leftovers = [...Deno.readDirSync(home)].map((e) => e.name).filter((n) =>
       n.includes("tmp")
     );

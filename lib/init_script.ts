@@ -3,9 +3,10 @@
  * the seed commands (bash and zsh share them) and the completion script, with the command that runs this stc
  * filled in.
  *
- * The files are read with `Deno.readTextFile` at a path relative to this module. Run from source that is the
- * repository; in the compiled binary (`deno compile --include completions`) the same relative path is inside
- * the binary's embedded file system, so no code path depends on how stc runs.
+ * The files are text imports with literal specifiers, so they are part of the module graph: `deno compile`
+ * embeds them like code, and `stc init` works from source and compiled alike, whether or not the binary was
+ * built with `--include completions` and whatever the working directory. Dynamic, so that only `stc init`
+ * loads them.
  *
  * @module
  */
@@ -21,27 +22,40 @@ export const INIT_SHELLS: readonly InitShell[] = ["bash", "zsh", "fish"];
 /** Where `stc init` finds the command that runs stc in a template. */
 export const SELF_PLACEHOLDER = "@STC@";
 
+/** The files in completions/ that make up the init code. */
+export type InitAsset =
+  | "init.bash"
+  | "init.zsh"
+  | "init.fish"
+  | "seed.sh"
+  | "stc.bash"
+  | "stc.zsh"
+  | "stc.fish";
+
+// One literal import per file: a computed specifier would not be found (and embedded) by `deno compile`.
+const ASSETS: Readonly<Record<InitAsset, () => Promise<{ default: string }>>> = {
+  "init.bash": () => import("../completions/init.bash", { with: { type: "text" } }),
+  "init.zsh": () => import("../completions/init.zsh", { with: { type: "text" } }),
+  "init.fish": () => import("../completions/init.fish", { with: { type: "text" } }),
+  "seed.sh": () => import("../completions/seed.sh", { with: { type: "text" } }),
+  "stc.bash": () => import("../completions/stc.bash", { with: { type: "text" } }),
+  "stc.zsh": () => import("../completions/stc.zsh", { with: { type: "text" } }),
+  "stc.fish": () => import("../completions/stc.fish", { with: { type: "text" } }),
+};
+
+/** Every asset, for checks that each one is used and embedded. */
+export const INIT_ASSETS: readonly InitAsset[] = Object.keys(ASSETS) as InitAsset[];
+
 /** The files that make up the init code of `shell`, in order. */
-export function initAssets(shell: InitShell): string[] {
+export function initAssets(shell: InitShell): InitAsset[] {
   return shell === "fish"
     ? ["init.fish", "stc.fish"]
     : [`init.${shell}`, "seed.sh", `stc.${shell}`];
 }
 
-/**
- * The URL of an asset in completions/, resolved against `base` (this module's URL: a `file:` URL both from
- * source and in a compiled binary, where it points into the embedded file system).
- */
-export function assetUrl(name: string, base: string | URL = import.meta.url): URL {
-  if (!/^[\w.-]+$/.test(name) || name.startsWith(".")) {
-    throw new Error(`invalid asset name: ${JSON.stringify(name)}`);
-  }
-  return new URL(`../completions/${name}`, base);
-}
-
-/** Reads an asset from completions/. */
-export async function readAsset(name: string, base?: string | URL): Promise<string> {
-  return await Deno.readTextFile(assetUrl(name, base));
+/** The text of an asset from completions/. */
+export async function readAsset(name: InitAsset): Promise<string> {
+  return (await ASSETS[name]()).default;
 }
 
 /** The command that runs stc (`self`), as words quoted for `shell`. */
@@ -63,6 +77,5 @@ export function renderInit(
 
 /** The init code of `shell` for the stc run by `self`. */
 export async function initScript(shell: InitShell, self: readonly string[]): Promise<string> {
-  const texts = await Promise.all(initAssets(shell).map((name) => readAsset(name)));
-  return renderInit(shell, self, texts);
+  return renderInit(shell, self, await Promise.all(initAssets(shell).map(readAsset)));
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getoptsString, SEED_COMMANDS } from "./init_seed.ts";
 import {
-  assetUrl,
+  INIT_ASSETS,
   INIT_SHELLS,
   initAssets,
   readAsset,
@@ -9,18 +9,27 @@ import {
   SELF_PLACEHOLDER,
 } from "./init_script.ts";
 
-Deno.test("assetUrl: completions/ beside lib/, from source and inside a compiled binary", () => {
-  assert.equal(
-    assetUrl("init.zsh", "file:///work/stc/lib/init_script.ts").href,
-    "file:///work/stc/completions/init.zsh",
+Deno.test("the assets are exactly the files in completions/, and all are in main.ts's module graph", async () => {
+  const dir = new URL("../completions/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual([...INIT_ASSETS].sort(), files);
+  assert.deepEqual(
+    [...new Set(INIT_SHELLS.flatMap(initAssets))].sort(),
+    files,
+    "each file is used by some shell",
   );
-  // deno compile runs the modules from a virtual directory; included files sit at the same relative path.
-  assert.equal(
-    assetUrl("stc.fish", "file:///tmp/deno-compile-stc/lib/init_script.ts").href,
-    "file:///tmp/deno-compile-stc/completions/stc.fish",
+  // What `deno info` lists is what `deno compile` embeds: the init code needs no --include.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL("../main.ts", import.meta.url).href],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const graph: { modules: { specifier: string }[] } = JSON.parse(
+    new TextDecoder().decode(out.stdout),
   );
-  assert.throws(() => assetUrl("../deno.json"), /invalid asset name/);
-  assert.throws(() => assetUrl(".hidden"), /invalid asset name/);
+  const specifiers = new Set(graph.modules.map((m) => m.specifier));
+  for (const name of files) assert.ok(specifiers.has(new URL(name, dir).href), name);
 });
 
 Deno.test("every asset exists and names the binary only through the placeholder", async () => {

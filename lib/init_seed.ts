@@ -5,7 +5,14 @@
  * @module
  */
 
-import type { ArgSpec, OptionSpec } from "./command.ts";
+import type { ArgSpec, Command, OptionSpec } from "./command.ts";
+import { assumeCommand } from "./commands/assume.ts";
+import { consoleCommand } from "./commands/console.ts";
+import { exportCommand } from "./commands/export.ts";
+import { importCommand } from "./commands/import.ts";
+import { rolesCommand } from "./commands/roles.ts";
+import { rotateCommand } from "./commands/rotate.ts";
+import { sessionCommand } from "./commands/session.ts";
 
 /** A shell function that maps a seed command onto stc. */
 export interface SeedCommand {
@@ -20,21 +27,27 @@ export interface SeedCommand {
 }
 
 const help: OptionSpec = { name: "help", short: "h", type: "boolean", description: "Show help" };
-const list: OptionSpec = {
-  name: "list",
-  short: "l",
-  type: "boolean",
-  description: "List role aliases",
-};
-const profile: OptionSpec = {
-  name: "profile",
-  short: "p",
-  type: "string",
-  valueName: "PROFILE",
-  description: "Profile with the long-term key",
-  complete: "profile",
-};
 
+/** The option of `command` named `name`, with its description and completion kind, parsed as `-letter`. */
+function optionOf(command: Command, name: string, letter?: string): OptionSpec {
+  const option = command.options.find((o) => o.name === name);
+  if (!option) throw new Error(`stc ${command.name} has no option --${name}`);
+  const short = letter ?? option.short;
+  if (!short) throw new Error(`--${name} of stc ${command.name} needs a letter`);
+  return { ...option, short };
+}
+
+/** The positional argument of `command` named `name`. */
+function argOf(command: Command, name: string): ArgSpec {
+  const arg = command.args.find((a) => a.name === name);
+  if (!arg) throw new Error(`stc ${command.name} has no argument ${name}`);
+  return arg;
+}
+
+const listRoles: OptionSpec = optionOf(consoleCommand, "list");
+
+// The options are stc's own where a letter maps onto one (so descriptions and completion kinds never drift);
+// get_session's -i is `stc import`'s source argument, -e is `stc export`.
 /** Every seed command, in the order `stc init` defines them. */
 export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
@@ -42,76 +55,47 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
     command: "session",
     options: [
       help,
-      { name: "clear", short: "c", type: "boolean", description: "Remove the session variables" },
-      { name: "download", short: "d", type: "boolean", description: "Download the roles file" },
-      { name: "list", short: "l", type: "boolean", description: "List stored sessions" },
-      profile,
-      { name: "restore", short: "r", type: "boolean", description: "Restore a stored session" },
-      { name: "store", short: "s", type: "boolean", description: "Store the session encrypted" },
-      { name: "upload", short: "u", type: "boolean", description: "Upload the roles file" },
-      { name: "verify", short: "v", type: "boolean", description: "Verify the session" },
-      {
-        name: "import",
-        short: "i",
-        type: "string",
-        valueName: "FILE",
-        description: "Import an access key (CSV file or KEYID,SECRET)",
-        complete: "csv",
-      },
-      {
-        name: "bucket",
-        short: "b",
-        type: "string",
-        valueName: "BUCKET",
-        description: "Roles bucket (with -i)",
-      },
-      {
-        name: "export",
-        short: "e",
-        type: "boolean",
-        description: "Print a line to import the key",
-      },
+      optionOf(sessionCommand, "clear"),
+      optionOf(rolesCommand, "download", "d"),
+      optionOf(sessionCommand, "list"),
+      optionOf(sessionCommand, "profile"),
+      optionOf(sessionCommand, "restore"),
+      optionOf(sessionCommand, "save"),
+      optionOf(rolesCommand, "upload", "u"),
+      optionOf(sessionCommand, "verify"),
+      { ...argOf(importCommand, "source"), short: "i", type: "string", valueName: "FILE" },
+      optionOf(importCommand, "bucket"),
+      { name: "export", short: "e", type: "boolean", description: exportCommand.summary },
     ],
-    args: [{ name: "mfa", description: "MFA code", optional: true }],
+    args: sessionCommand.args,
   },
   {
     name: "assume_role",
     command: "assume",
-    options: [help, list],
-    args: [{ name: "alias", description: "Role alias", optional: true, complete: "role" }],
+    options: [help, listRoles],
+    args: [argOf(assumeCommand, "alias")],
   },
   {
     name: "get_console_url",
     command: "console",
     options: [
       help,
-      list,
-      { name: "open", short: "o", type: "boolean", description: "Open in the browser" },
-      {
-        name: "default",
-        short: "d",
-        type: "boolean",
-        description: "Open in the browser's default profile",
-      },
-      {
-        name: "url",
-        short: "u",
-        type: "string",
-        valueName: "URL",
-        description: "Console page to open",
-      },
+      listRoles,
+      optionOf(consoleCommand, "open"),
+      optionOf(consoleCommand, "default-profile"),
+      optionOf(consoleCommand, "url"),
     ],
-    args: [{ name: "alias", description: "Role alias", optional: true, complete: "role" }],
+    args: consoleCommand.args,
   },
   {
     name: "rotate_credentials",
     command: "rotate",
     options: [
       help,
-      profile,
-      { name: "yes", short: "y", type: "boolean", description: "Answer yes" },
-      { name: "no", short: "n", type: "boolean", description: "Answer no" },
-      { name: "test", short: "t", type: "boolean", description: "Test only" },
+      optionOf(rotateCommand, "profile"),
+      optionOf(rotateCommand, "password"),
+      optionOf(rotateCommand, "keep-password"),
+      optionOf(rotateCommand, "two-keys"),
     ],
     args: [],
   },
@@ -120,25 +104,16 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
     command: "assume",
     options: [],
     args: [
-      { name: "profile", description: "Profile", complete: "profile" },
-      { name: "alias", description: "Role alias", complete: "role" },
-      { name: "mfa", description: "MFA code", optional: true },
+      { name: "profile", description: "Profile to get the session for", complete: "profile" },
+      { ...argOf(assumeCommand, "alias"), optional: false },
+      ...sessionCommand.args,
     ],
   },
   {
     name: "assume-role",
     command: "assume",
     options: [help],
-    args: [
-      {
-        name: "account",
-        description: "Account name or role alias",
-        optional: true,
-        complete: "role",
-      },
-      { name: "role", description: "Role name", optional: true },
-      { name: "mfa", description: "MFA code", optional: true },
-    ],
+    args: assumeCommand.args,
   },
 ];
 

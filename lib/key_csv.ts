@@ -155,10 +155,13 @@ export function chooseKey(
   keyId: string | undefined,
 ): AccessKeyPair {
   if (keyId !== undefined) {
-    const found = keys.find((k) => k.accessKeyId === keyId.trim());
+    const id = keyId.trim();
+    const found = keys.find((k) => k.accessKeyId === id);
     if (!found) {
+      // A secret typed in the wrong place is not echoed: only an id-like value is named.
+      const shown = /^[A-Z0-9]{1,32}$/.test(id) ? ` ${id}` : "";
       throw usageError(
-        `access key ${keyId.slice(0, 24)} is not in the input`,
+        `access key${shown} is not in the input`,
         `it holds: ${keys.map((k) => k.accessKeyId).join(", ")}`,
       );
     }

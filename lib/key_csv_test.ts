@@ -83,6 +83,12 @@ Deno.test("chooseKey needs --key-id when there are several keys", () => {
     return rejectsWithoutSecret(e) && rejectsWithoutSecret(e, SECRET2);
   });
   assert.equal(chooseKey(keys, ID2).secretAccessKey, SECRET2);
-  assert.throws(() => chooseKey(keys, "AKIANOTTHERE00000000"), StcError);
+  assert.throws(() => chooseKey(keys, "AKIANOTTHERE00000000"), /AKIANOTTHERE00000000 is not/);
+  // A secret pasted after --key-id by mistake is not echoed.
+  assert.throws(
+    () => chooseKey(keys, SECRET2),
+    (e: StcError) =>
+      /^access key is not in the input$/.test(e.message) && rejectsWithoutSecret(e, SECRET2),
+  );
   assert.equal(chooseKey(keys.slice(0, 1), undefined).accessKeyId, ID);
 });

@@ -60,6 +60,27 @@ export function formatImportCommand(key: KeyTransfer): string {
 }
 
 /**
+ * The stc form of the import command: `printf '%s\n' KEYID,SECRET | stc import -p PROFILE [-b BUCKET -d] -`. The
+ * pair reaches stc on stdin (printf is a shell builtin), so it never shows in `ps` on the other host; the line
+ * works in bash, zsh, fish and sh, with the shell functions or the bare binary.
+ */
+export function formatStcImportCommand(key: KeyTransfer): string {
+  const parts = [
+    "printf",
+    "'%s\\n'",
+    word(`${key.accessKeyId},${key.secretAccessKey}`),
+    "|",
+    "stc",
+    "import",
+    "-p",
+    word(key.profile),
+  ];
+  if (key.bucket) parts.push("-b", word(key.bucket), "-d");
+  parts.push("-");
+  return parts.join(" ");
+}
+
+/**
  * Splits a command line into words the way a POSIX shell does for quoting (single quotes, double quotes,
  * backslashes); nothing is expanded. Returns undefined for an unterminated quote.
  */
@@ -100,9 +121,9 @@ export function splitShellWords(line: string): string[] | undefined {
   return words;
 }
 
-/** Whether `text` looks like an import command line (`get_session … -i …` or `stc import …`). */
+/** Whether `text` looks like an import command line (`get_session … -i …`, `stc import …` or its printf form). */
 export function isImportCommand(text: string): boolean {
-  return /^\s*(get_session|stc\s+import)\s/.test(text);
+  return /^\s*(get_session|stc\s+import|printf\s.*\|\s*stc\s+import)\s/.test(text);
 }
 
 /**
@@ -118,11 +139,18 @@ export function parseImportCommand(line: string): ParsedImportCommand {
   const words = splitShellWords(line.trim());
   if (!words || words.length === 0) throw bad("unbalanced quotes");
   let rest: string[];
+  let pair: string | undefined;
   if (words[0] === "get_session") rest = words.slice(1);
   else if (words[0] === "stc" && words[1] === "import") rest = words.slice(2);
-  else throw bad("it must start with get_session or stc import");
+  else if (
+    words[0] === "printf" && words[1] === "%s\\n" && words[3] === "|" && words[4] === "stc" &&
+    words[5] === "import" && words[words.length - 1] === "-"
+  ) {
+    // printf '%s\n' KEYID,SECRET | stc import … -
+    pair = words[2];
+    rest = words.slice(6, -1);
+  } else throw bad("it must start with get_session or stc import");
   const result: Partial<ParsedImportCommand> & { download: boolean } = { download: false };
-  let pair: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const option = rest[i];
     const value = () => {

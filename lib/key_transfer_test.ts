@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   formatImportCommand,
+  formatStcImportCommand,
   isImportCommand,
   parseImportCommand,
   splitShellWords,
@@ -67,4 +68,20 @@ Deno.test("parseImportCommand errors never contain the secret", () => {
 Deno.test("splitShellWords handles quotes and backslashes", () => {
   assert.deepEqual(splitShellWords(`a 'b c' "d\\"e" f\\ g`), ["a", "b c", 'd"e', "f g"]);
   assert.equal(splitShellWords("a 'b"), undefined);
+});
+
+Deno.test("formatStcImportCommand pipes the pair to 'stc import -' and parseImportCommand reads it back", () => {
+  const key = { profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET, bucket: "b1" };
+  const line = formatStcImportCommand(key);
+  assert.equal(line, `printf '%s\\n' ${ID},${SECRET} | stc import -p awsops -b b1 -d -`);
+  assert.equal(isImportCommand(line), true);
+  assert.deepEqual(parseImportCommand(line), { ...key, download: true });
+  const bare = formatStcImportCommand({ profile: "a b", accessKeyId: ID, secretAccessKey: SECRET });
+  assert.equal(bare, `printf '%s\\n' ${ID},${SECRET} | stc import -p 'a b' -`);
+  assert.deepEqual(parseImportCommand(bare), {
+    profile: "a b",
+    accessKeyId: ID,
+    secretAccessKey: SECRET,
+    download: false,
+  });
 });

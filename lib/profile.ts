@@ -87,6 +87,11 @@ export function longTermKey(profile: Profile, name: string): Credentials {
   return { accessKeyId, secretAccessKey };
 }
 
+/** The S3 bucket holding the profile's organisation roles file (`session-tool_bucketname`), when set. */
+export function rolesBucket(profile: Profile): string | undefined {
+  return profile[BUCKET_KEY] || undefined;
+}
+
 /** The region for calls made with a profile: environment, the profile's `region`, else us-east-1. */
 export function profileRegion(env: Env, profile: Profile | undefined): string {
   return resolveRegion(env, profile?.region);

@@ -33,6 +33,7 @@ import {
   isAccountId,
   isValidRoleName,
   isValidSessionName,
+  printable,
   resolveAccount,
   type RoleCatalog,
   type RoleEntry,
@@ -86,6 +87,11 @@ export interface RoleCredentials {
   base?: SessionRecord;
   /** Which route was taken. */
   route: RoleRoute;
+  /**
+   * Whether the role was assumed with temporary credentials (role chaining): AWS then caps it at one hour and the
+   * console refuses a `SessionDuration` for it. False only for one AssumeRole with the long-term key.
+   */
+  chained: boolean;
   /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
   assumedRoleArn: string;
   /** The profile whose key or session was used. */
@@ -120,7 +126,7 @@ function chooseProfile(request: RoleRequest, env: Env, files: ProfileFiles, base
 
 function unknownAlias(name: string, catalog: RoleCatalog): StcError {
   const names = assumableNames(catalog);
-  return new StcError(`unknown role alias '${name.slice(0, 80)}'`, {
+  return new StcError(`unknown role alias '${printable(name.slice(0, 80))}'`, {
     hint: didYouMean(name, names) ??
       (names.length === 0
         ? "no roles are defined: get the organisation's list with 'stc roles --download', or add " +
@@ -137,13 +143,13 @@ function accountPlan(
 ): Plan {
   const resolved = resolveAccount(catalog, account);
   if (!resolved) {
-    throw new StcError(`unknown account '${account.slice(0, 80)}'`, {
+    throw new StcError(`unknown account '${printable(account.slice(0, 80))}'`, {
       hint: didYouMean(account, catalog.accounts.map((a) => a.name)) ??
         "give a 12-digit account id, or a name from ~/.aws/accounts",
     });
   }
   if (!isValidRoleName(roleName)) {
-    throw usageError(`'${roleName.slice(0, 80)}' is not a valid role name`);
+    throw usageError(`'${printable(roleName.slice(0, 80))}' is not a valid role name`);
   }
   const roleArn = accountRoleArn(resolved.accountId, roleName);
   return {
@@ -392,6 +398,7 @@ export async function obtainRoleCredentials(
     role: plan.role,
     ...(base ? { base } : {}),
     route,
+    chained: route !== "long-term-key" || plan.steps.length > 1,
     assumedRoleArn,
     profile: plan.sourceProfile,
   };

@@ -3,7 +3,9 @@
  * accounts file and AWS CLI profiles with `role_arn`. Pure: the texts are read elsewhere (lib/roles_load.ts).
  *
  * A bad line or entry is reported as a {@linkcode RoleProblem} (file and line) and skipped; the rest still
- * work. Messages quote aliases and ARNs (not secret) but never a whole line verbatim beyond that.
+ * work. Messages quote aliases and ARNs (not secret) but never a whole line verbatim beyond that, and the files are
+ * untrusted text (downloaded, or shared): names that could not be typed are refused, and quoted text goes through
+ * {@linkcode printable} so that no control character or escape sequence reaches the terminal.
  *
  * @module
  */
@@ -94,6 +96,24 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/**
+ * `text` safe to print on a terminal: control characters (C0, DEL, C1; ESC starts terminal escape sequences) become
+ * `\xNN` escapes, so untrusted text can neither move the cursor nor change colours or titles.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    CONTROL,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Whether `name` can be a role alias or account name (what the roles files allow, and tab completion can offer). */
+export function isValidAlias(name: string): boolean {
+  return ALIAS.test(name);
+}
 
 /** The account id and role name of a role ARN, or undefined when it is not one. */
 export function parseRoleArn(arn: string): { accountId: string; roleName: string } | undefined {
@@ -150,7 +170,9 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
     }
     const arn = parseRoleArn(roleArn);
     if (!arn) {
-      problem(`'${roleArn.slice(0, 100)}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+      problem(
+        `'${printable(roleArn.slice(0, 100))}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+      );
       continue;
     }
     if (sessionName !== undefined && !isValidSessionName(sessionName)) {
@@ -335,12 +357,18 @@ export function parseAccountsJson(text: string, file: string): ParsedAccounts {
   const seen = new Map<string, number>();
   for (const member of members) {
     const problem = (message: string) => problems.push({ file, line: member.line, message });
-    const name = member.key;
+    const name = printable(member.key.slice(0, 128));
+    if (!isValidAlias(member.key)) {
+      problem(
+        `account name '${name}' may only hold letters, digits and + = , . @ : / - _ (1-128); entry ignored`,
+      );
+      continue;
+    }
     let id: string;
     if (member.type === "string") {
       id = member.value.trim();
       if (!isAccountId(id)) {
-        problem(`account '${name}': '${id.slice(0, 40)}' is not a 12-digit account id`);
+        problem(`account '${name}': '${printable(id.slice(0, 40))}' is not a 12-digit account id`);
         continue;
       }
     } else if (member.type === "number") {
@@ -379,7 +407,7 @@ export function parseAccountsJson(text: string, file: string): ParsedAccounts {
       continue;
     }
     seen.set(name, member.line);
-    accounts.push({ name, accountId: id, file, line: member.line });
+    accounts.push({ name: member.key, accountId: id, file, line: member.line });
   }
   return { accounts, problems };
 }
@@ -400,6 +428,14 @@ export function rolesFromProfiles(
     if (profile.role_arn === undefined || profile.web_identity_token_file !== undefined) continue;
     const line = lines.get(name) ?? 0;
     const problem = (message: string) => problems.push({ file, line, message });
+    if (!isValidAlias(name)) {
+      problem(
+        `profile '${
+          printable(name.slice(0, 128))
+        }' has role_arn but its name cannot be an alias (letters, digits and + = , . @ : / - _)`,
+      );
+      continue;
+    }
     const arn = parseRoleArn(profile.role_arn);
     if (!arn) {
       problem(`profile '${name}': role_arn is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);

@@ -103,6 +103,19 @@ function locationOf(profile: Profile, name: string): RolesLocation {
   return location;
 }
 
+/** The profile, its S3 location and its local organisation file: what both transfer directions start from. */
+function transferPlan(
+  env: Env,
+  profileName: string,
+  files: ProfileFiles,
+): { profile: Profile; location: RolesLocation; path: string } {
+  const profile = requireProfile(files, profileName);
+  const location = locationOf(profile, profileName);
+  const path = rolePaths(env, profileName).organisation;
+  if (path === "") throw new StcError(`profile name '${profileName}' cannot name a roles file`);
+  return { profile, location, path };
+}
+
 async function fileMode(path: string): Promise<number | undefined> {
   try {
     return (await Deno.stat(path)).mode ?? undefined;
@@ -121,10 +134,7 @@ export async function downloadRoles(
   profileName: string,
   files: ProfileFiles,
 ): Promise<RolesTransfer> {
-  const profile = requireProfile(files, profileName);
-  const location = locationOf(profile, profileName);
-  const path = rolePaths(env, profileName).organisation;
-  if (path === "") throw new StcError(`profile name '${profileName}' cannot name a roles file`);
+  const { profile, location, path } = transferPlan(env, profileName, files);
   const target: AwsTarget = {
     env,
     region: profileRegion(env, profile),
@@ -151,9 +161,7 @@ export async function uploadRoles(
   files: ProfileFiles,
   credentials: Credentials,
 ): Promise<RolesTransfer> {
-  const profile = requireProfile(files, profileName);
-  const location = locationOf(profile, profileName);
-  const path = rolePaths(env, profileName).organisation;
+  const { profile, location, path } = transferPlan(env, profileName, files);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);

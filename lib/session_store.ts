@@ -109,16 +109,6 @@ export async function decryptSession(
   return session;
 }
 
-async function ensureDir(dir: string): Promise<void> {
-  try {
-    await Deno.stat(dir);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    await Deno.chmod(dir, 0o700);
-  }
-}
-
 /**
  * Stores a session encrypted with `passphrase` under its profile, replacing an earlier one. Returns the path of
  * the encrypted file.
@@ -137,7 +127,8 @@ export async function saveSession(
     userArn: session.userArn,
     savedAt: now.toISOString(),
   };
-  await ensureDir(dir);
+  // A ~/.aws made here is private, like the one the AWS-file layer makes.
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   await withLock(path, async () => {
     await writeFileAtomic(path, data, { mode: 0o600 });
     await writeFileAtomic(metadataPath(dir, session.profile), JSON.stringify(metadata) + "\n", {

@@ -4,10 +4,14 @@
  * stdout is reserved for machine output (shell code, URLs, JSON). Prompts read from stdin: with a terminal,
  * secrets are read without echo; without one (pipes, tests), one line per prompt is read.
  *
+ * When stdin is not a terminal, prompts do not fall back to `/dev/tty` even if the process has one: a pipe on
+ * stdin is the caller's explicit answer channel (scripts, `stc import -`, the tests), and reading the terminal
+ * behind it would make a script hang waiting for a person. Nothing read from a pipe is echoed.
+ *
  * @module
  */
 
-import { ExitCode, StcError } from "./errors.ts";
+import { ExitCode, registerSecret, StcError } from "./errors.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -134,7 +138,10 @@ async function readLineFromPipe(): Promise<string | undefined> {
   }
 }
 
-/** Reads everything left on stdin (for `-` arguments), sharing the buffer with prompts. */
+/**
+ * Reads everything left on stdin as text (for `-` arguments), sharing the buffer with prompts. Lines come back
+ * joined with `\n`: a CR before a newline and the final newline are dropped, as a line-based reader would.
+ */
 export async function readAllStdin(): Promise<string> {
   const parts: string[] = [];
   while (true) {
@@ -145,20 +152,73 @@ export async function readAllStdin(): Promise<string> {
   return parts.join("\n");
 }
 
-async function readLineFromTerminal(echo: boolean): Promise<string> {
+// Bytes typed (or pasted) after the Enter that ended a terminal prompt: they belong to the next prompt.
+let typedAhead: number[] = [];
+
+/** Signals that end the process while a prompt holds the terminal in raw mode. */
+const RAW_MODE_SIGNALS: readonly Deno.Signal[] = ["SIGTERM", "SIGHUP", "SIGQUIT"];
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGQUIT: 3, SIGTERM: 15 };
+
+/**
+ * Runs `read` with the terminal in raw mode and always leaves it cooked again: on return, on error (Ctrl-C is a
+ * byte in raw mode and becomes an error), and when a signal ends the process (a terminal left without echo
+ * after a passphrase prompt would be a trap).
+ */
+async function withRawTerminal<T>(read: () => Promise<T>): Promise<T> {
+  const restore = () => {
+    try {
+      Deno.stdin.setRaw(false);
+    } catch {
+      // The terminal is gone (SIGHUP): nothing to restore.
+    }
+  };
+  const handlers = Deno.build.os === "windows" ? [] : RAW_MODE_SIGNALS.map((signal) => {
+    const handler = () => {
+      restore();
+      writeStderr("\n");
+      Deno.exit(128 + SIGNAL_NUMBERS[signal]);
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
   Deno.stdin.setRaw(true);
-  const bytes: number[] = [];
   try {
-    const buffer = new Uint8Array(64);
+    return await read();
+  } finally {
+    restore();
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    writeStderr("\n");
+  }
+}
+
+async function nextTerminalBytes(): Promise<number[] | null> {
+  if (typedAhead.length > 0) {
+    const bytes = typedAhead;
+    typedAhead = [];
+    return bytes;
+  }
+  const buffer = new Uint8Array(256);
+  const n = await Deno.stdin.read(buffer);
+  return n === null ? null : [...buffer.subarray(0, n)];
+}
+
+function readLineFromTerminal(echo: boolean): Promise<string> {
+  return withRawTerminal(async () => {
+    const bytes: number[] = [];
     while (true) {
-      const n = await Deno.stdin.read(buffer);
-      if (n === null) break;
-      for (const byte of buffer.subarray(0, n)) {
+      const chunk = await nextTerminalBytes();
+      if (chunk === null) break;
+      for (const [i, byte] of chunk.entries()) {
         if (byte === 3) throw new StcError("interrupted", { exitCode: ExitCode.Interrupted });
         if (byte === 4 && bytes.length === 0) {
           throw new StcError("no input (end of file at the prompt)");
         }
-        if (byte === 13 || byte === 10) return decoder.decode(new Uint8Array(bytes));
+        if (byte === 13 || byte === 10) {
+          // A CR LF pair (some terminals, pastes) is one Enter.
+          const rest = chunk.slice(byte === 13 && chunk[i + 1] === 10 ? i + 2 : i + 1);
+          typedAhead = rest;
+          return decoder.decode(new Uint8Array(bytes));
+        }
         if (byte === 127 || byte === 8) {
           if (bytes.length > 0) {
             // Drop a whole UTF-8 sequence, not just its last byte.
@@ -179,10 +239,7 @@ async function readLineFromTerminal(echo: boolean): Promise<string> {
       }
     }
     return decoder.decode(new Uint8Array(bytes));
-  } finally {
-    Deno.stdin.setRaw(false);
-    writeStderr("\n");
-  }
+  });
 }
 
 /** Options of {@linkcode prompt}. */
@@ -197,17 +254,20 @@ export interface PromptOptions {
  */
 export async function prompt(question: string, options: PromptOptions = {}): Promise<string> {
   writeStderr(`${question} `);
-  if (stdinIsTerminal()) return await readLineFromTerminal(!options.secret);
-  const line = await readLineFromPipe();
-  if (!options.secret) writeStderr("\n");
+  let line: string | undefined;
+  if (stdinIsTerminal()) {
+    line = await readLineFromTerminal(!options.secret);
+  } else {
+    line = await readLineFromPipe();
+    writeStderr("\n");
+  }
   if (line === undefined) {
-    if (options.secret) writeStderr("\n");
     throw new StcError("no input: stdin ended before the prompt was answered", {
       hint:
         "run the command in a terminal, or give the value as an argument where the command allows it",
     });
   }
-  if (options.secret) writeStderr("\n");
+  if (options.secret) registerSecret(line);
   return line;
 }
 

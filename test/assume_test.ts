@@ -245,3 +245,55 @@ Deno.test("assume validates its arguments before anything else", async () => {
   assert.match(none.stderr, /no role given/);
   assert.equal(w.emulator.calls("AssumeRole"), 0);
 });
+
+Deno.test("assume: AWS_ROLE_SESSION_TIMEOUT over an hour takes the key + MFA route", async () => {
+  await using w = await world();
+  const base = await baseSession(w);
+  const result = await runStc(["assume", "dev-admin"], {
+    env: withBase(w, base, { AWS_ROLE_SESSION_TIMEOUT: "14400" }),
+    stdin: `${w.emulator.totp("alice", 1)}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /4h 00m is longer than the 1 hour/);
+  const request = w.emulator.requests().filter((r) => r.action === "AssumeRole").at(-1)!;
+  assert.equal(request.params.DurationSeconds, "14400");
+  assert.equal(request.params.SerialNumber, "arn:aws:iam::111111111111:mfa/alice");
+  assert.match(request.caller ?? "", /user\/alice/);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
+  assert.ok(left > 14300 && left <= 14401, `expires in ${left} s`);
+
+  // An invalid value is a usage error naming the variable, before any call.
+  const calls = w.emulator.calls("AssumeRole");
+  const bad = await runStc(["assume", "dev-admin"], {
+    env: withBase(w, base, { AWS_ROLE_SESSION_TIMEOUT: "a-while" }),
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /AWS_ROLE_SESSION_TIMEOUT/);
+  assert.equal(w.emulator.calls("AssumeRole"), calls);
+});
+
+Deno.test("assume: AWS_PROFILE_ASSUME_ROLE selects the source profile", async () => {
+  await using w = await world();
+  // Profile 'other' has no key and no roles; AWS_PROFILE points there, AWS_PROFILE_ASSUME_ROLE wins.
+  await w.home.write(
+    ".aws/config",
+    (await w.home.read(".aws/config"))! + "[profile other]\nregion = us-east-1\n",
+  );
+  const result = await runStc(["assume", "prod-ro"], {
+    env: { ...w.env, AWS_PROFILE: "other", AWS_PROFILE_ASSUME_ROLE: "awsops" },
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.equal(
+    await assumedArn(w, vars),
+    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
+  );
+  const without = await runStc(["assume", "prod-ro"], {
+    env: { ...w.env, AWS_PROFILE: "other" },
+  });
+  assert.notEqual(without.code, 0);
+  assert.equal(without.stdout, "");
+  assert.match(without.stderr, /unknown role alias 'prod-ro'/);
+});

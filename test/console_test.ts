@@ -18,13 +18,13 @@ interface Login {
   token: string;
 }
 
-/** Checks that stdout is exactly one login URL on the emulator's federation endpoint, and parses it. */
-function parseLogin(w: World, stdout: string): Login {
+/** Checks that stdout is exactly one login URL on the federation endpoint (the emulator's), and parses it. */
+function parseLogin(w: World, stdout: string, endpoint = w.emulator.federationEndpoint): Login {
   const lines = stdout.split("\n");
   assert.equal(lines.length, 2, `one line expected, got: ${stdout.slice(0, 200)}`);
   assert.equal(lines[1], "");
   const url = new URL(lines[0]);
-  assert.equal(`${url.origin}${url.pathname}`, w.emulator.federationEndpoint);
+  assert.equal(`${url.origin}${url.pathname}`, endpoint);
   assert.equal(url.searchParams.get("Action"), "login");
   return {
     url,
@@ -39,6 +39,38 @@ async function follow(url: string | URL): Promise<{ status: number; location: st
   const response = await fetch(url, { redirect: "manual" });
   await response.body?.cancel();
   return { status: response.status, location: response.headers.get("location") };
+}
+
+/**
+ * A federation endpoint in front of the emulator's that records the parameters of each `getSigninToken` request
+ * (the Session JSON left out), to check what stc asks for. Login requests pass through too.
+ */
+function recordingFederation(
+  w: World,
+): { endpoint: string; asked: URLSearchParams[]; [Symbol.asyncDispose](): Promise<void> } {
+  const asked: URLSearchParams[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const query = new URL(request.url).search;
+    const params = new URLSearchParams(query);
+    if (params.get("Action") === "getSigninToken") {
+      params.delete("Session");
+      asked.push(params);
+    }
+    const response = await fetch(`${w.emulator.federationEndpoint}${query}`, {
+      redirect: "manual",
+    });
+    return new Response(await response.arrayBuffer(), {
+      status: response.status,
+      headers: response.headers,
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${server.addr.port}/federation`,
+    asked,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+    },
+  };
 }
 
 /** Asserts that no secret of the session or sign-in appears in `text`. */
@@ -186,7 +218,7 @@ Deno.test("console without an alias uses the current role credentials", async ()
     { roleArn: "arn:aws:iam::333333333333:role/ReadOnly", roleSessionName: "alice-prod-ro" },
   );
   const before = w.emulator.calls("AssumeRole");
-  const result = await runStc(["console", "--duration", "30m"], {
+  const result = await runStc(["console"], {
     env: currentRoleEnv(w, base, role.credentials, "prod-ro"),
   });
   assert.equal(result.code, 0, result.stderr);
@@ -195,7 +227,15 @@ Deno.test("console without an alias uses the current role credentials", async ()
   assert.equal((await follow(login.url)).status, 302);
   const [record] = w.emulator.logins();
   assert.equal(record.arn, "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro");
-  assert.equal(record.sessionDuration, 1800);
+
+  // Chained credentials take no console session length (AWS refuses SessionDuration for them).
+  const withDuration = await runStc(["console", "--duration", "30m"], {
+    env: currentRoleEnv(w, base, role.credentials, "prod-ro"),
+  });
+  assert.equal(withDuration.code, 2, withDuration.stderr);
+  assert.equal(withDuration.stdout, "");
+  assert.match(withDuration.stderr, /role chaining/);
+  assert.match(withDuration.stderr, /hint: give the role alias/);
 
   // The shell's MFA session itself is not a role: a clear error, nothing on stdout.
   const mfaOnly = await runStc(["console"], {
@@ -224,7 +264,7 @@ Deno.test("console with only a long-term key signs in as a federated user", asyn
   assert.equal((await follow(login.url)).status, 302);
   const [record] = w.emulator.logins();
   assert.equal(record.arn, "arn:aws:sts::111111111111:federated-user/alice");
-  assert.equal(record.sessionDuration, 7200);
+  // The console session of federated credentials is their lifetime: the length goes to GetFederationToken.
   const request = w.emulator.requests().find((r) => r.action === "GetFederationToken");
   assert.ok(request);
   assert.equal(request.params.DurationSeconds, "7200");
@@ -348,6 +388,73 @@ Deno.test("console: each failing step is named, stdout stays empty", async () =>
   assert.match(broken.stderr, /stc: error: browser: .*exit code 3/);
   const argv = await failing.argv();
   assertNoSecrets(broken.stderr, [argv[3]]);
+});
+
+Deno.test("console sends SessionDuration only for a role assumed with the long-term key", async () => {
+  await using w = await world();
+  await using federation = recordingFederation(w);
+  const base = await baseSession(w);
+  const env = (extra: Record<string, string> = {}) =>
+    withBase(w, base, { STC_FEDERATION_ENDPOINT: federation.endpoint, ...extra });
+  const signin = async (
+    args: string[],
+    options: { env: Record<string, string>; stdin?: string },
+  ) => {
+    const result = await runStc(["console", ...args], options);
+    assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+    const login = parseLogin(w, result.stdout, federation.endpoint);
+    assert.equal((await follow(login.url)).status, 302);
+    return federation.asked.at(-1)!;
+  };
+
+  // From the MFA session (role chaining): no SessionDuration; --duration goes to AssumeRole instead.
+  const chained = await signin(["--duration", "30m", "dev-ro"], { env: env() });
+  assert.equal(chained.has("SessionDuration"), false);
+  const assume = w.emulator.requests().filter((r) => r.action === "AssumeRole").at(-1)!;
+  assert.equal(assume.params.DurationSeconds, "1800");
+
+  // One AssumeRole with the key (over an hour; or no base session): an explicit SessionDuration.
+  const long = await signin(["--duration", "8h", "dev-admin"], {
+    env: env(),
+    stdin: `${w.emulator.totp("alice", 1)}\n`,
+  });
+  assert.equal(long.get("SessionDuration"), "28800");
+  w.emulator.advanceClock(90);
+  const noBase = await signin(["prod-ro"], {
+    env: { ...w.env, STC_FEDERATION_ENDPOINT: federation.endpoint },
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(noBase.get("SessionDuration"), "43200");
+
+  // GetFederationToken credentials: no SessionDuration (AWS documents that it fails); 36 h is allowed.
+  const federated = await signin(["-", "--duration", "36h"], {
+    env: { ...w.env, STC_FEDERATION_ENDPOINT: federation.endpoint },
+  });
+  assert.equal(federated.has("SessionDuration"), false);
+  const token = w.emulator.requests().filter((r) => r.action === "GetFederationToken").at(-1)!;
+  assert.equal(token.params.DurationSeconds, "129600");
+  assert.equal(federation.asked.length, 4);
+});
+
+Deno.test("console: the partition decides the console host", async () => {
+  await using w = await world();
+  const base = await baseSession(w);
+  const role = await assumeRole(
+    { env: w.emulator.env(), region: "us-east-1", credentials: sessionCredentials(base) },
+    { roleArn: "arn:aws:iam::222222222222:role/ReadOnly", roleSessionName: "alice" },
+  );
+  const expected: [string, string][] = [
+    ["cn-north-1", "https://console.amazonaws.cn/ec2/home?region=cn-north-1"],
+    ["us-gov-west-1", "https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1"],
+    ["eu-west-1", "https://console.aws.amazon.com/ec2/home?region=eu-west-1"],
+  ];
+  for (const [region, destination] of expected) {
+    const result = await runStc(["console", "-", "ec2", "--region", region], {
+      env: currentRoleEnv(w, base, role.credentials, "dev-ro"),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(parseLogin(w, result.stdout).destination, destination);
+  }
 });
 
 Deno.test("console: usage errors before any call", async () => {

@@ -151,3 +151,25 @@ Deno.test("stc export prints a get_session line that stc import - accepts on ano
   assertFailure(failed, 1);
   assert.match(failed.stderr, /the key is imported, but the roles download failed/);
 });
+
+Deno.test("stc import KEYID,SECRET as an argument works but warns that the secret is in history and ps", async () => {
+  await using home = await makeHome();
+  const result = await runStc(["import", "-p", "argv", `${ALICE_KEY},${ALICE_SECRET}`], {
+    env: home.env,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /stc: warning: .*shell history.*ps.*stc import -/);
+  assert.ok(!result.stderr.includes(ALICE_SECRET));
+  assert.match((await home.read(".aws/credentials"))!, /\[argv\]\naws_access_key_id = AKIAALICE/);
+
+  // A mistyped pair is still a secret on the command line: warned about, refused, never echoed.
+  const before = await snapshot(home);
+  const typo = ALICE_SECRET.slice(0, 35);
+  for (const argument of [`${ALICE_KEY},${typo}`, `akiaaliceexample,${typo}`]) {
+    const bad = await runStc(["import", argument], { env: home.env });
+    assertFailure(bad, 2);
+    assert.match(bad.stderr, /stc: warning: .*shell history/);
+    assert.ok(!bad.stderr.includes(typo), bad.stderr);
+  }
+  assert.deepEqual(await snapshot(home), before);
+});

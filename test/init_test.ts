@@ -207,10 +207,9 @@ async function withFake(
   };
 }
 
-Deno.test("the seed commands run the mapped stc commands, in every shell", async () => {
-  await using home = await makeHome();
-  const csv = await home.write("key.csv", "Access key ID,Secret access key\nAKIAX,s\n");
-  const cases: [string, string[]][] = [
+/** Seed command calls and the stc command lines they run (with `|stdin=` what stc read). */
+function seedCases(csv: string): [string, string[]][] {
+  return [
     ["get_session", ["session"]],
     ["get_session -p work -s 123456", ["session -s -p work 123456"]],
     ["get_session -r -p work", ["session -r -p work"]],
@@ -232,31 +231,106 @@ Deno.test("the seed commands run the mapped stc commands, in every shell", async
     ["get_console_url -l", ["roles --names"]],
     ["get_console_url -h", ["help console"]],
     ["rotate_credentials -p x -y -t", ["rotate -p x -y -t"]],
+    ["rotate_credentials -n", ["rotate -n"]],
     ["rotate_credentials -h", ["help rotate"]],
     ["aws-assume-role work dev 123456", ["session -p work 123456", "assume dev", "console dev"]],
+    ["aws-assume-role work dev", ["session -p work", "assume dev", "console dev"]],
     ["assume-role prod Admin 123456", ["assume prod Admin 123456"]],
+    ["assume-role", ["assume"]],
     ["assume-role -h", ["help assume"]],
-    ["stc 'two words' \"\" x", ["two words  x"]],
+    ["stc 'two words' \"\" x '*'", ["two words  x *"]],
   ];
+}
+
+/** What the fake logs for `lines` run by the functions of `shell`. */
+function logged(shell: InitShell, lines: string[]): string[] {
+  return lines.map((line) => line.replace(/( \|stdin=|$)/, ` |eval=${shell}$1`));
+}
+
+Deno.test("the seed commands run the mapped stc commands, in every shell", async () => {
+  await using home = await makeHome();
+  const cases = seedCases(
+    await home.write("key.csv", "Access key ID,Secret access key\nAKIAX,s\n"),
+  );
   for (const shell of INIT_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const fake = await withFake(home, shell);
     for (const [call, expected] of cases) {
       const result = await runShell(shell, `${fake.load}; ${call}`, fake.env);
       assert.equal(result.code, 0, `${shell}: ${call}: ${result.stderr}`);
-      assert.deepEqual(
-        await fake.log(),
-        expected.map((line) => line.replace(/( \|stdin=|$)/, ` |eval=${shell}$1`)),
-        `${shell}: ${call}`,
-      );
+      assert.deepEqual(await fake.log(), logged(shell, expected), `${shell}: ${call}`);
     }
     for (
       const call of ["get_session -x", "get_session -p", "get_session -d -u", "aws-assume-role x"]
     ) {
       const result = await runShell(shell, `${fake.load}; ${call}`, fake.env);
       assert.equal(result.code, 2, `${shell}: ${call}`);
+      assert.match(result.stderr, /^stc: error: .*\n/, `${shell}: ${call}`);
       assert.deepEqual(await fake.log(), [], `${shell}: ${call} runs nothing`);
     }
+  }
+});
+
+Deno.test("loaded twice under hostile options, everything still works and nothing is set twice", async () => {
+  await using home = await makeHome();
+  const cases = seedCases(
+    await home.write("key.csv", "Access key ID,Secret access key\nAKIAX,s\n"),
+  );
+  // zsh options that change how code parses and runs; the user's hook must survive the completion hook.
+  const zshOptions = [
+    "NO_UNSET ERR_EXIT",
+    "KSH_ARRAYS SH_WORD_SPLIT NO_GLOB",
+    "KSH_ARRAYS NO_UNSET ERR_EXIT PIPE_FAIL",
+    "SH_WORD_SPLIT GLOB_SUBST RC_EXPAND_PARAM NO_MULTI_FUNC_DEF",
+  ];
+  const setups: [InitShell, string][] = [
+    ["bash", "set -euo pipefail; shopt -s nullglob failglob"],
+    ["bash", "set -o posix"],
+    ...zshOptions.map((o): [InitShell, string] => ["zsh", `setopt ${o}`]),
+    ["fish", ""],
+  ];
+  for (const [shell, prelude] of setups) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    const posix = prelude.includes("posix");
+    const run = cases.filter(([call]) => !(posix && /^(aws-)?assume-role/.test(call)));
+    const separator = `printf '==\\n' >> "$FAKE_LOG"`;
+    const hooks = shell === "zsh"
+      ? `function _user_hook { :; }; precmd_functions=(_user_hook)`
+      : "";
+    const after = shell === "zsh"
+      ? `print -r -- "hooks=\${(j:,:)precmd_functions[@]}"
+         autoload -Uz compinit; compinit -u -D -d "$HOME/zcompdump"
+         for f in "\${precmd_functions[@]}"; do "$f"; done
+         print -r -- "hooks=\${(j:,:)precmd_functions[@]} \${_comps[assume-role]}"`
+      : shell === "bash"
+      ? `complete -p stc`
+      : `complete -c stc | count`;
+    const script = [
+      prelude,
+      hooks,
+      fake.load,
+      fake.load,
+      ...run.flatMap(([call]) => [call, separator]),
+      after,
+      `echo "--- survived"`,
+    ].filter(Boolean).join("\n");
+    const result = await runShell(shell, script, fake.env);
+    const what = `${shell} (${prelude})`;
+    assert.equal(result.code, 0, `${what}: ${result.stderr}`);
+    assert.equal(result.stderr, "", what);
+    const blocks = (await fake.log()).join("\n").split(/^==$/m).map((b) =>
+      b.split("\n").filter(Boolean)
+    );
+    for (const [i, [call, expected]] of run.entries()) {
+      assert.deepEqual(blocks[i], logged(shell, expected), `${what}: ${call}`);
+    }
+    const expectedAfter = {
+      bash: "complete -F _stc_complete_bash stc\n",
+      zsh: "hooks=_user_hook,_stc_compdef\nhooks=_user_hook _stc_complete_zsh\n",
+      fish: "1\n",
+    }[shell];
+    assert.equal(result.stdout, `${expectedAfter}--- survived\n`, what);
   }
 });
 
@@ -386,6 +460,10 @@ Deno.test("bash completion: commands, options from the specs, profiles, roles, c
     [["stc", "session", "-p", ""], ["awsops", "cfgrole", "credonly", "default"]],
     [["stc", "assume", ""], ["dev-admin", "prod-ro", "cfgrole", "sandbox"]],
     [["stc", "assume", "--profile=a"], ["--profile=awsops"]],
+    // As bash splits it (= in COMP_WORDBREAKS): readline replaces only the text after the =.
+    [["stc", "assume", "--profile", "=", "a"], ["awsops"]],
+    [["stc", "session", "--profile", "="], ["awsops", "cfgrole", "credonly", "default"]],
+    [["stc", "assume", "--profile", "=", "awsops", "d"], ["dev-admin"]],
     [["stc", "console", "dev-admin", "ec"], ["ec2", "ecr", "ecs"]],
     [["stc", "help", "ro"], ["roles", "rotate"]],
     [["stc", "init", "f"], ["fish"]],

@@ -16,8 +16,9 @@ Deno.test("the compiled binary, the stc task, the release workflow and re-runs u
   assert.deepEqual(permissionFlags(line), compile);
   assert.deepEqual(permissionFlags(selfCommand().join(" ")), compile);
   assert.deepEqual(permissionFlags(stcCommandLine().join(" ")), compile);
-  assert.match(config.tasks.compile, /--include completions/);
-  assert.match(release, /--include completions/);
+  // The completions/ assets are text imports (lib/init_script.ts), embedded like code: no --include needed.
+  assert.match(config.tasks.compile, /--output dist\/stc main\.ts$/);
+  assert.match(release, /deno compile --target/);
 });
 
 Deno.test("from source, stc re-runs itself through deno run of main.ts", () => {

@@ -237,3 +237,61 @@ Deno.test("roles --upload works with the assumed Admin role and not with alice's
   const noCreds = await runStc(["roles", "--upload"], { env: w.env });
   assert.equal(noCreds.code, 3);
 });
+
+Deno.test("roles: hostile names and numbers that lost digits are reported, never printed raw", async () => {
+  // (The profile parser drops a section whose name holds control characters, as the AWS SDKs do.)
+  await using w = await world(
+    "[profile evil\x1b[2Jx\x07]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = awsops\n",
+  );
+  await w.home.write(
+    ".aws/accounts",
+    '{\n  "ok": "222222222222",\n  "red\\u001b[31m": "333333333333",\n  "big": 12345678901234567890\n}\n',
+  );
+  await w.home.write(
+    ".aws/awsops_roles.cfg",
+    "x\x1b[2J arn:aws:iam::222222222222:role/Admin\ny arn:aws:iam::2222\x1b[31m:role/A\n",
+  );
+  for (const args of [["roles"], ["roles", "--names"], ["roles", "--json"]]) {
+    const result = await runStc(args, { env: w.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(!result.stdout.includes("\x1b"), `${args.join(" ")}: escape on stdout`);
+    assert.ok(!result.stderr.includes("\x1b"), `${args.join(" ")}: escape on stderr`);
+    assert.doesNotMatch(result.stdout, /^(evil|red|x\\)/m);
+  }
+  const result = await runStc(["roles"], { env: w.env });
+  assert.match(result.stderr, /accounts:3: account name 'red\\x1b\[31m' may only hold/);
+  assert.match(
+    result.stderr,
+    /accounts:4: account 'big': the number 12345678901234567890 is too large/,
+  );
+  assert.match(result.stderr, /awsops_roles\.cfg:1: the alias may only hold/);
+  assert.match(
+    result.stderr,
+    /awsops_roles\.cfg:2: 'arn:aws:iam::2222\\x1b\[31m:role\/A' is not a role/,
+  );
+  assert.match(result.stdout, /^ok\s+222222222222\s+<role-name>\s+accounts$/m);
+});
+
+Deno.test("roles --download: an S3 failure part-way leaves the list byte-identical", async () => {
+  await using w = await world();
+  const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;
+  // A list with CRLF and no final newline: any rewrite would show.
+  await Deno.writeFile(
+    path,
+    new TextEncoder().encode("a arn:aws:iam::222222222222:role/Admin\r\nb"),
+  );
+  const before = await Deno.readFile(path);
+  const mtime = (await Deno.stat(path)).mtime;
+  for (const kind of ["drop", "500"] as const) {
+    w.emulator.injectFault({ action: "GetObject", kind, count: 10 });
+    const result = await runStc(["roles", "--download"], { env: w.env });
+    w.emulator.clearFaults();
+    assert.equal(result.code === 1 || result.code === 5, true, `${kind}: ${result.stderr}`);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /stc: error: .*GetObject/);
+    assert.deepEqual(await Deno.readFile(path), before, kind);
+    assert.deepEqual((await Deno.stat(path)).mtime, mtime, kind);
+  }
+  const names = [...Deno.readDirSync(w.home.aws)].map((e) => e.name);
+  assert.deepEqual(names.filter((n) => n.includes("tmp")), []);
+});

@@ -154,15 +154,36 @@ async function rotateUntil(
   return { stderr, matched, code: status.code };
 }
 
+/** stdout holds two import lines for the key: stc's (`printf … | stc import … -`) and session-tool.sh's. */
 function assertImportCommand(stdout: string, key: Key): void {
   const lines = stdout.trim().split("\n");
-  assert.equal(lines.length, 1, `stdout: ${stdout}`);
-  const parsed = parseImportCommand(lines[0]);
-  assert.equal(parsed.profile, PROFILE);
-  assert.equal(parsed.accessKeyId, key.accessKeyId);
-  assert.equal(parsed.secretAccessKey, key.secretAccessKey);
-  assert.equal(parsed.bucket, BUCKET);
-  assert.ok(parsed.download);
+  assert.equal(lines.length, 2, `stdout: ${stdout}`);
+  assert.match(lines[0], /^printf '%s\\n' \S+ \| stc import /);
+  assert.match(lines[1], /^get_session /);
+  for (const line of lines) {
+    const parsed = parseImportCommand(line);
+    assert.equal(parsed.profile, PROFILE);
+    assert.equal(parsed.accessKeyId, key.accessKeyId);
+    assert.equal(parsed.secretAccessKey, key.secretAccessKey);
+    assert.equal(parsed.bucket, BUCKET);
+    assert.ok(parsed.download);
+  }
+}
+
+/** Runs stc's import line in a real bash on "another host" (a second HOME) and returns its credentials. */
+async function importElsewhere(world: World, stdout: string): Promise<Record<string, Key>> {
+  await using other = await makeHome();
+  const stc = stcCommandLine().map((a) => `'${a}'`).join(" ");
+  const line = stdout.trim().split("\n")[0];
+  const out = await new Deno.Command("bash", {
+    args: ["-c", `set -eo pipefail; stc() { ${stc} "$@"; }; ${line}`],
+    env: { ...other.env, ...world.emu.env() },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return await keysOnDisk(other);
 }
 
 Deno.test("rotate replaces the key, deletes the old one and prints the import command", async () => {
@@ -176,6 +197,7 @@ Deno.test("rotate replaces the key, deletes the old one and prints the import co
     assert.deepEqual(iamKeys(world.emu, "alice"), [fresh.accessKeyId]);
     assert.ok(!(await works(world.emu, ALICE)), "the old key still works");
     assertImportCommand(result.stdout, fresh);
+    assert.deepEqual((await importElsewhere(world, result.stdout))[PROFILE], fresh);
     assert.match(result.stderr, /deleted the old key AKIAALICEEXAMPLEKEY1/);
     assert.ok(!result.stderr.includes(fresh.secretAccessKey), "the secret went to stderr");
     assert.equal(world.emu.userPassword("alice"), ALICE_PASSWORD);
@@ -294,7 +316,7 @@ Deno.test("rotate -t deletes the unused key, rotates, and prints a second key fo
     assert.equal(result.code, 0, result.stderr);
     const keys = await assertWorkingKeyOnDisk(world);
     const here = keys[PROFILE];
-    const second = parseImportCommand(result.stdout.trim());
+    const second = parseImportCommand(result.stdout.trim().split("\n")[0]);
     assert.notEqual(second.accessKeyId, here.accessKeyId);
     assertImportCommand(result.stdout, second);
     assert.ok(await works(world.emu, second));
@@ -455,5 +477,46 @@ Deno.test("kill: during DeleteAccessKey — the new key is configured, the next 
     const later = await rotate(world, ["-n"]);
     assert.equal(later.code, 1);
     assert.match(later.stderr, /AKIAALICEEXAMPLEKEY1 \(Active.*is not the key of profile 'awsops'/);
+  });
+});
+
+Deno.test("a profile of the user's named like the side profile is never taken over", async () => {
+  await withWorld(ALICE, async (world) => {
+    const credentials = `[${PROFILE}]\naws_access_key_id = ${ALICE.accessKeyId}\n` +
+      `aws_secret_access_key = ${ALICE.secretAccessKey}\n\n[${PENDING}]\nregion = eu-west-1\n` +
+      `aws_access_key_id = AKIAUSERSOWNKEY00000\naws_secret_access_key = ${"u".repeat(40)}\n`;
+    await world.home.write(".aws/credentials", credentials, 0o600);
+    const config = await world.home.read(".aws/config");
+    const result = await rotate(world, ["-n"]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /stc: error: profile 'awsops.stc-new-key' exists and was not made/);
+    assert.match(result.stderr, /hint: .*rename yours/);
+    assert.equal(await world.home.read(".aws/credentials"), credentials);
+    assert.equal(await world.home.read(".aws/config"), config);
+    assert.deepEqual(iamKeys(world.emu, "alice"), [ALICE.accessKeyId]);
+  });
+});
+
+Deno.test("a second rotation while one runs stops at once; the first finishes", async () => {
+  await withWorld(ALICE, async (world) => {
+    world.emu.setKeyPropagationDelay(3);
+    let second: RunResult | undefined;
+    const first = await rotateUntil(
+      world,
+      ["-n"],
+      /waiting for AWS to accept/,
+      async () => {
+        second = await rotate(world, ["-t", "-n"]);
+      },
+      false,
+    );
+    assert.ok(first.matched, first.stderr);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second?.code, 1, second?.stderr);
+    assert.match(second!.stderr, /stc: error: another stc rotate is running/);
+    assert.equal(second!.stdout, "");
+    const keys = await assertWorkingKeyOnDisk(world);
+    assert.deepEqual(Object.keys(keys), [PROFILE]);
+    assert.deepEqual(iamKeys(world.emu, "alice"), [keys[PROFILE].accessKeyId]);
   });
 });

@@ -29,15 +29,9 @@ async function ageDecrypt(path: string, passphrase: string): Promise<string> {
   const writer = child.stdin.getWriter();
   await new Promise((resolve) => setTimeout(resolve, 300));
   await writer.write(new TextEncoder().encode(`${passphrase}\n`));
-  const status = await Promise.race([
-    child.status,
-    new Promise<Deno.CommandStatus>((resolve) =>
-      setTimeout(() => {
-        child.kill();
-        resolve(child.status);
-      }, 15_000)
-    ),
-  ]);
+  // A hung age is killed; the timer is cleared otherwise, or it would fire into a later test.
+  const timer = setTimeout(() => child.kill(), 15_000);
+  const status = await child.status.finally(() => clearTimeout(timer));
   await writer.close().catch(() => {});
   await child.stdout.cancel();
   await child.stderr.cancel();
@@ -45,6 +39,22 @@ async function ageDecrypt(path: string, passphrase: string): Promise<string> {
   const text = await Deno.readTextFile(out);
   await Deno.remove(out);
   return text;
+}
+
+/**
+ * Encrypts `input` into `output` with the real openssl as session-tool.sh did (passphrase "old pass"), which
+ * reads the passphrase from stdin, never argv.
+ */
+async function sessionToolEncrypt(input: string, output: string, kdf: readonly string[]) {
+  const openssl = new Deno.Command("openssl", {
+    args: ["enc", "-aes-256-cbc", "-salt", ...kdf, "-in", input, "-out", output, "-pass", "stdin"],
+    stdin: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = openssl.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("old pass\n"));
+  await writer.close();
+  assert.equal((await openssl.status).code, 0);
 }
 
 Deno.test("stc session -s stores an age file that age -d opens; -r restores it; -l lists it", async () => {
@@ -171,28 +181,7 @@ Deno.test("stc session -r reads session-tool.sh's .aes file and migrates it", as
     "",
   ].join("\n");
   const plain = await home.write("plain.txt", content);
-  // openssl reads the passphrase from stdin (never argv), as session-tool.sh's file would have been made.
-  const openssl = new Deno.Command("openssl", {
-    args: [
-      "enc",
-      "-aes-256-cbc",
-      "-pbkdf2",
-      "-iter",
-      "50000",
-      "-salt",
-      "-in",
-      plain,
-      "-out",
-      `${home.aws}/awsops.aes`,
-      "-pass",
-      "stdin",
-    ],
-    stdin: "piped",
-  }).spawn();
-  const writer = openssl.stdin.getWriter();
-  await writer.write(new TextEncoder().encode("old pass\n"));
-  await writer.close();
-  assert.equal((await openssl.status).code, 0);
+  await sessionToolEncrypt(plain, `${home.aws}/awsops.aes`, ["-pbkdf2", "-iter", "50000"]);
 
   const listed = await runStc(["session", "-l"], { env: home.env });
   assert.match(listed.stdout, /^awsops +session-tool\.sh format/);
@@ -214,3 +203,41 @@ Deno.test("stc session -r reads session-tool.sh's .aes file and migrates it", as
     "legacy'token",
   );
 });
+
+for (
+  const [name, kdf] of [
+    ["EVP_BytesToKey with MD5", ["-md", "md5"]],
+    ["EVP_BytesToKey with SHA-256", ["-md", "sha256"]],
+  ] as const
+) {
+  Deno.test(`stc session -r reads a session-tool.sh .aes file made with ${name}`, async () => {
+    await using home = await aliceHome();
+    const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z/, "Z");
+    const plain = await home.write(
+      "plain.txt",
+      `AWS_ACCESS_KEY_ID='ASIALEGACYEXAMPLE000'\nAWS_SECRET_ACCESS_KEY='s3cret/$(echo pwned)'\n` +
+        `AWS_SESSION_TOKEN='tok'\nAWS_PROFILE='awsops'\nAWS_USER='${ALICE_ARN}'\n` +
+        `AWS_EXPIRATION='${expiration}'\n`,
+    );
+    const path = `${home.aws}/awsops.aes`;
+    await sessionToolEncrypt(plain, path, kdf);
+    const bytes = await Deno.readFile(path);
+
+    // A wrong passphrase: one error line, exit 1, the file untouched, nothing stored.
+    const wrong = await runStc(["session", "-r"], { env: home.env, stdin: "wrong\n" });
+    assertFailure(wrong, 1);
+    assert.match(wrong.stderr, /wrong passphrase or corrupt file/);
+    assert.deepEqual(await Deno.readFile(path), bytes);
+
+    // Declining the offer to store it in stc's format restores it all the same, storing nothing.
+    const restored = await runStc(["session", "-r"], { env: home.env, stdin: "old pass\nn\n" });
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stderr, /Store it in stc's format/);
+    const vars = await evalInBash(restored.stdout, VARS);
+    assert.equal(vars.AWS_ACCESS_KEY_ID, "ASIALEGACYEXAMPLE000");
+    assert.equal(vars.AWS_SECRET_ACCESS_KEY, "s3cret/$(echo pwned)");
+    assert.equal(vars.AWS_USER, ALICE_ARN);
+    await assert.rejects(() => Deno.stat(`${home.aws}/awsops.session.age`), Deno.errors.NotFound);
+    assert.deepEqual(await Deno.readFile(path), bytes);
+  });
+}

@@ -3,7 +3,7 @@
  */
 
 import assert from "node:assert/strict";
-import { evalInBash, runStc } from "./helpers.ts";
+import { evalInBash, runStc, stcCommandLine } from "./helpers.ts";
 import {
   ALICE_ARN,
   ALICE_KEY,
@@ -237,4 +237,126 @@ Deno.test("stc session: several MFA devices are listed and one is chosen", async
     (await home.read(".aws/config"))!,
     /mfa_serial = arn:aws:iam::111111111111:mfa\/alice\n/,
   );
+});
+
+Deno.test("stc session -p with a wrong MFA code remembers nothing; the right one remembers both", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  await home.write(
+    ".aws/credentials",
+    `[work]\naws_access_key_id = ${ALICE_KEY}\naws_secret_access_key = ${ALICE_SECRET}\n`,
+    0o600,
+  );
+  const env = { ...home.env, ...emulator.env() };
+  const before = await snapshot(home);
+  const wrong = await runStc(["session", "-p", "work", emulator.totp("alice", 20)], { env });
+  assertFailure(wrong, 1);
+  assert.deepEqual(await snapshot(home), before, "neither the profile nor mfa_serial is saved");
+
+  const right = await runStc(["session", "-p", "work", freshCode(emulator)], { env });
+  assert.equal(right.code, 0, right.stderr);
+  const config = (await home.read(".aws/config"))!;
+  assert.match(config, /\[default\]\nsession_tool_default_profile = work\n/);
+  assert.match(config, /\[profile work\]\nmfa_serial = arn:aws:iam::111111111111:mfa\/alice\n/);
+});
+
+Deno.test("stc session: a user without an MFA device gets one error line; files unchanged", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  await home.write(
+    ".aws/credentials",
+    "[bob]\naws_access_key_id = AKIABOBEXAMPLEKEY001\n" +
+      "aws_secret_access_key = bobEmulatorSecretKey+0123456789abcdefghi\n",
+    0o600,
+  );
+  const before = await snapshot(home);
+  const result = await runStc(["session", "-p", "bob", "123456"], {
+    env: { ...home.env, ...emulator.env() },
+  });
+  assertFailure(result, 1);
+  assert.match(result.stderr, /has no MFA device\nhint: /);
+  assert.deepEqual(await snapshot(home), before);
+  assert.equal(emulator.calls("GetSessionToken"), 0);
+});
+
+Deno.test("stc session: region from AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome("[profile awsops]\nregion = eu-west-1\n");
+  const env = { ...home.env, ...emulator.env() };
+  const regionOf = async (extra: Record<string, string>, config?: string) => {
+    if (config !== undefined) await home.write(".aws/config", config);
+    const result = await runStc(["session", "-p", "awsops", freshCode(emulator)], {
+      env: { ...env, ...extra },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const vars = await evalInBash(result.stdout, ["STC_BASE_SESSION"]);
+    return JSON.parse(vars.STC_BASE_SESSION!).region;
+  };
+  assert.equal(await regionOf({}), "eu-west-1");
+  assert.equal(
+    await regionOf({ AWS_REGION: "eu-north-1", AWS_DEFAULT_REGION: "ap-south-1" }),
+    "eu-north-1",
+  );
+  assert.equal(await regionOf({ AWS_DEFAULT_REGION: "ap-south-1" }), "ap-south-1");
+  assert.equal(
+    await regionOf({}, "[profile awsops]\nmfa_serial = " + emulator.mfaSerial("alice") + "\n"),
+    "us-east-1",
+  );
+});
+
+Deno.test("stc session refuses to print credentials to a terminal, before spending the code", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const line = [...stcCommandLine(), "session", freshCode(emulator)].map(quote).join(" ");
+  // `script` gives the command a pseudo-terminal as stdout, as an interactive shell would.
+  const out = await new Deno.Command("script", {
+    args: ["-qec", line, "/dev/null"],
+    env: { ...home.env, ...emulator.env(), SHELL: "/bin/sh" },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 1, text);
+  assert.match(text, /stc: error: refusing to print credentials to a terminal\r?\nhint: .*eval/);
+  assert.doesNotMatch(text, /ASIA|AWS_SECRET_ACCESS_KEY/);
+  assert.equal(emulator.calls("GetSessionToken"), 0);
+});
+
+Deno.test("stc status shows the assumed role, the base session and time left", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  await home.write(
+    ".aws/awsops_roles.cfg",
+    "dev-admin arn:aws:iam::222222222222:role/Admin alice\n",
+  );
+  const env = { ...home.env, ...emulator.env() };
+  const made = await runStc(["session", freshCode(emulator)], { env });
+  assert.equal(made.code, 0, made.stderr);
+  const names = [...SESSION_VARIABLES, "AWS_ACCOUNT_ID", "AWS_ACCOUNT_ROLE"];
+  const session = await evalInBash(made.stdout, names);
+  const shellEnv = (vars: Record<string, string | undefined>) => {
+    const out: Record<string, string> = { ...env };
+    for (const [name, value] of Object.entries(vars)) if (value !== undefined) out[name] = value;
+    return out;
+  };
+  const assumed = await runStc(["assume", "dev-admin"], { env: shellEnv(session) });
+  assert.equal(assumed.code, 0, assumed.stderr);
+  const role = await evalInBash(made.stdout + assumed.stdout, names);
+  const status = await runStc(["status"], { env: shellEnv(role) });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(
+    status.stdout,
+    /identity: +arn:aws:iam::111111111111:user\/alice \(profile awsops\)/,
+  );
+  assert.match(status.stdout, /role: +Admin in .*222222222222.*\[dev-admin\]/);
+  assert.match(status.stdout, /expires: .*\((1h 0\dm|59m \d\ds) left\)/);
+  assert.match(status.stdout, /base: +profile awsops, 1[12]h \d\dm left/);
+
+  // --verify asks AWS: the role's credentials expired there → exit 3.
+  emulator.advanceClock(2 * 3600);
+  const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...unknownExpiry } = shellEnv(role);
+  assertFailure(await runStc(["status", "--verify"], { env: unknownExpiry }), 3);
 });

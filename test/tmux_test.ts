@@ -22,15 +22,23 @@ async function installed(command: string): Promise<boolean> {
   }
 }
 
-/** One tmux server (its own socket) running interactive shells. */
-class Tmux {
-  readonly socket = `stc-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  constructor(readonly env: Record<string, string>) {}
+/** One tmux server (its own socket) running interactive shells, started in `cwd`. */
+interface Tmux {
+  start(name: string, command: string): Promise<void>;
+  type(window: string, text: string, enter?: boolean): Promise<void>;
+  key(window: string, key: string): Promise<void>;
+  screen(window: string): Promise<string>;
+  /** Waits until the pane matches `pattern`; returns the match. */
+  waitFor(window: string, pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  kill(): Promise<void>;
+}
 
-  async run(...args: string[]): Promise<string> {
+function tmuxServer(env: Record<string, string>, cwd: string): Tmux {
+  const socket = `stc-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  async function run(...args: string[]): Promise<string> {
     const out = await new Deno.Command("tmux", {
-      args: ["-L", this.socket, "-f", "/dev/null", ...args],
-      env: this.env,
+      args: ["-L", socket, "-f", "/dev/null", ...args],
+      env,
       clearEnv: true,
       stdout: "piped",
       stderr: "piped",
@@ -38,60 +46,93 @@ class Tmux {
     if (!out.success) throw new Error(`tmux ${args[0]}: ${decoder.decode(out.stderr)}`);
     return decoder.decode(out.stdout);
   }
-
-  async start(name: string, command: string): Promise<void> {
-    if (name === "one") {
-      await this.run("new-session", "-d", "-x", "200", "-y", "50", "-s", "t", "-n", name, command);
-    } else await this.run("new-window", "-t", "t", "-n", name, command);
-  }
-
-  async type(window: string, text: string, enter = true): Promise<void> {
-    await this.run("send-keys", "-t", `t:${window}`, "-l", text);
-    if (enter) await this.run("send-keys", "-t", `t:${window}`, "Enter");
-  }
-
-  async key(window: string, key: string): Promise<void> {
-    await this.run("send-keys", "-t", `t:${window}`, key);
-  }
-
-  async screen(window: string): Promise<string> {
-    return await this.run("capture-pane", "-p", "-J", "-S", "-500", "-t", `t:${window}`);
-  }
-
-  /** Waits until the pane matches `pattern`; returns the match. */
-  async waitFor(window: string, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    let text = "";
-    while (Date.now() < deadline) {
-      text = await this.screen(window);
-      const match = text.match(pattern);
-      if (match) return match;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${pattern} in window ${window}:\n${text}`);
-  }
-
-  async kill(): Promise<void> {
-    await this.run("kill-server").catch(() => {});
-  }
+  const screen = (window: string) =>
+    run("capture-pane", "-p", "-J", "-S", "-500", "-t", `t:${window}`);
+  return {
+    async start(name, command) {
+      if (name === "one") {
+        await run(
+          "new-session",
+          "-d",
+          "-x",
+          "200",
+          "-y",
+          "50",
+          "-c",
+          cwd,
+          "-s",
+          "t",
+          "-n",
+          name,
+          command,
+        );
+      } else await run("new-window", "-c", cwd, "-t", "t", "-n", name, command);
+    },
+    async type(window, text, enter = true) {
+      await run("send-keys", "-t", `t:${window}`, "-l", text);
+      if (enter) await run("send-keys", "-t", `t:${window}`, "Enter");
+    },
+    async key(window, key) {
+      await run("send-keys", "-t", `t:${window}`, key);
+    },
+    screen,
+    async waitFor(window, pattern, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let text = "";
+      while (Date.now() < deadline) {
+        text = await screen(window);
+        const match = text.match(pattern);
+        if (match) return match;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`timed out waiting for ${pattern} in window ${window}:\n${text}`);
+    },
+    async kill() {
+      await run("kill-server").catch(() => {});
+    },
+  };
 }
 
 let step = 0;
-/** Runs a command line in the shell and waits for its exit status; returns the output after the line. */
-async function sh(tmux: Tmux, window: string, shell: InitShell, line: string, status = 0) {
+/**
+ * Runs a command line in the shell and waits for its exit status, which must be `status` (any when null).
+ */
+async function sh(
+  tmux: Tmux,
+  window: string,
+  shell: InitShell,
+  line: string,
+  status: number | null = 0,
+): Promise<void> {
   const mark = `M${++step}`;
   const code = shell === "fish" ? "$status" : "$?";
   await tmux.type(window, `${line}; echo "${mark}=${code}="`);
   const match = await tmux.waitFor(window, new RegExp(`\\n${mark}=(\\d+)=`));
-  assert.equal(Number(match[1]), status, `${shell}: ${line}\n${await tmux.screen(window)}`);
+  if (status !== null) {
+    assert.equal(Number(match[1]), status, `${shell}: ${line}\n${await tmux.screen(window)}`);
+  }
+}
+
+/** What the shell prints for `text` in double quotes (command substitutions expanded). */
+async function shellSays(tmux: Tmux, window: string, text: string): Promise<string> {
+  const mark = `V${++step}`;
+  // $(…) inside double quotes works in fish ≥ 3.4 as in bash and zsh.
+  await tmux.type(window, `echo "${mark}<${text}>"`);
+  return (await tmux.waitFor(window, new RegExp(`\\n${mark}<([^>]*)>`)))[1];
 }
 
 /** The value of a variable as a child process sees it (printenv), or `UNSET` when it is not in the environment. */
-async function childSees(tmux: Tmux, window: string, name: string) {
-  const mark = `V${++step}`;
-  // $(…) inside double quotes works in fish ≥ 3.4 as in bash and zsh.
-  await tmux.type(window, `echo "${mark}<$(printenv ${name} || echo UNSET)>"`);
-  return (await tmux.waitFor(window, new RegExp(`\\n${mark}<([^>]*)>`)))[1];
+function childSees(tmux: Tmux, window: string, name: string): Promise<string> {
+  return shellSays(tmux, window, `$(printenv ${name} || echo UNSET)`);
+}
+
+/** Types `line`, presses Tab, waits for the line to read `completed`, then clears it. */
+async function completes(tmux: Tmux, window: string, line: string, completed: string) {
+  await tmux.type(window, line, false);
+  await tmux.key(window, "Tab");
+  const escaped = completed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await tmux.waitFor(window, new RegExp(`${escaped}(?!\\S)`));
+  await tmux.key(window, "C-u");
 }
 
 function shellCommand(shell: InitShell, home: TempHome): string {
@@ -112,14 +153,17 @@ async function prepare(shell: InitShell, emulator: DisposableEmulator): Promise<
   const init = await runStc(["init", shell], { env: home.env });
   assert.equal(init.code, 0, init.stderr);
   await home.write(`init.${shell}`, init.stdout);
+  await home.write("keys.csv", "Access key ID,Secret access key\n");
+  await home.write("notes.txt", "not a key\n");
+  // Options that break careless shell code stay on for the whole session.
   await home.write(
     "rc.bash",
-    `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\n`,
+    `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\nset -u\n`,
   );
   await home.write(
     "zdot/.zshrc",
     `autoload -Uz compinit; compinit -u -D\neval "$(cat '${home.home}/init.zsh')"\n` +
-      `setopt PROMPT_SUBST; PROMPT='$(stc_prompt)%# '\n`,
+      `setopt PROMPT_SUBST KSH_ARRAYS SH_WORD_SPLIT NO_UNSET; PROMPT='$(stc_prompt)%# '\n`,
   );
   return home;
 }
@@ -129,10 +173,29 @@ async function scenario(shell: InitShell): Promise<void> {
   if (!(await installed(shell))) return void console.log(`skip: ${shell} is not installed`);
   await using emulator = await emulated();
   await using home = await prepare(shell, emulator);
-  const tmux = new Tmux(home.env);
+  const tmux = tmuxServer(home.env, home.home);
   try {
     await tmux.start("one", shellCommand(shell, home));
     await sh(tmux, "one", shell, "true");
+
+    // Completion of profiles (credentials and config file, default too) and of .csv files only.
+    await completes(tmux, "one", "get_session -p aw", "get_session -p awsops");
+    await completes(tmux, "one", "stc session --profile=de", "stc session --profile=default");
+    await completes(tmux, "one", "get_session -i k", "get_session -i keys.csv");
+    await completes(tmux, "one", "stc import k", "stc import keys.csv");
+
+    // A key pair typed on the command line goes to stc on stdin and leaves the history (bash, fish).
+    if (shell !== "zsh") {
+      await sh(
+        tmux,
+        "one",
+        shell,
+        "get_session -p imported -i AKIAIOSFODNN7EXAMPLE,SECRETxyz",
+        null,
+      );
+      assert.equal(await shellSays(tmux, "one", "$(history | grep -c SECRET''xyz)"), "0");
+      assert.equal(await shellSays(tmux, "one", "$(history | grep -c AKIA''IOSFODNN7)"), "0");
+    }
 
     // A session with an MFA code: exported credentials, the base session only in the shell.
     await sh(tmux, "one", shell, `get_session ${freshCode(emulator)}`);
@@ -149,6 +212,8 @@ async function scenario(shell: InitShell): Promise<void> {
     await tmux.type("one", PASSPHRASE);
     await tmux.waitFor("one", /Repeat it:/);
     await tmux.type("one", PASSPHRASE);
+    // Nothing is typed before stc is done: what it does not read would be lost to the shell.
+    await tmux.waitFor("one", /stc: stored /);
     await sh(tmux, "one", shell, "true");
     assert.ok(!(await tmux.screen("one")).includes(PASSPHRASE), "the passphrase is not echoed");
 
@@ -159,6 +224,7 @@ async function scenario(shell: InitShell): Promise<void> {
     await tmux.type("two", "get_session -r");
     await tmux.waitFor("two", /Passphrase for the stored session of 'awsops':/);
     await tmux.type("two", PASSPHRASE);
+    await tmux.waitFor("two", /stc: restored: /);
     await sh(tmux, "two", shell, "true");
     assert.equal(await childSees(tmux, "two", "AWS_PROFILE"), "awsops");
     assert.equal(

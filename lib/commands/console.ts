@@ -8,7 +8,9 @@
  *
  * Credentials: a role alias is assumed with `obtainRoleCredentials` (lib/role_session.ts): from the shell's MFA
  * session (a console session of up to 1 hour), or with the long-term key and an MFA code when `--duration` asks
- * for more. Without an alias, the shell's current temporary credentials are used (an assumed role). With only an
+ * for more. AWS takes an explicit `SessionDuration` only for a role assumed with the long-term key; for chained and
+ * federated credentials the console session lasts as long as the credentials, so their length is asked for in
+ * AssumeRole / GetFederationToken instead (lib/console_url.ts has the rules). Without an alias, the shell's current temporary credentials are used (an assumed role). With only an
  * IAM user's long-term key, GetFederationToken makes federated-user credentials with an allow-all inline session
  * policy: a session policy can only narrow permissions, so the console gets exactly the user's own (aws-vault does
  * the same). Federated-user sessions cannot call the IAM API, so IAM console pages show errors there.
@@ -43,6 +45,7 @@ import {
   resolvePartition,
   SERVICE_NAMES,
   servicePage,
+  signinSessionDuration,
 } from "../console_url.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
 import { getSigninToken } from "../federation.ts";
@@ -50,7 +53,7 @@ import { getProfile, type ProfileFiles } from "../ini.ts";
 import { printLine, SECRET_VARIABLES } from "../output.ts";
 import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../profile.ts";
 import { obtainRoleCredentials } from "../role_session.ts";
-import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../duration.ts";
+import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../duration.ts";
 import { type LoadedProfiles, loadProfiles } from "../roles_load.ts";
 import { rolesCommand } from "./roles.ts";
 import {
@@ -147,6 +150,37 @@ function currentCredentials(context: Context, credentials: Credentials): Console
   };
 }
 
+/** Seconds the credentials have left: the console session when AWS takes no SessionDuration for them. */
+function credentialsLifetime(context: Context, credentials: Credentials): number {
+  return credentials.expiration
+    ? Math.max(0, secondsLeft(credentials.expiration, context.now()))
+    : CHAINED_ROLE_MAX_SECONDS;
+}
+
+/**
+ * The console session for the shell's current credentials. Role credentials with an hour or less left may be
+ * chained, and AWS refuses SessionDuration for chained ones: their console session is their remaining lifetime,
+ * which --duration cannot change.
+ */
+function currentSessionDuration(
+  context: Context,
+  signin: ConsoleCredentials,
+  requested: number | undefined,
+): number {
+  if (signin.kind === "role") return consoleSessionDuration("role", requested);
+  const left = credentialsLifetime(context, signin.credentials);
+  if (requested !== undefined) {
+    throw usageError(
+      `--duration cannot be used with this shell's role credentials: AWS refuses a console session length ` +
+        `for credentials from role chaining, so the session lasts as long as they do (${
+          formatDuration(left)
+        } left)`,
+      "give the role alias (stc console --duration 8h ALIAS): stc assumes it for the length asked for",
+    );
+  }
+  return left;
+}
+
 /** A GetFederationToken name (2–32 of `\w+=,.@-`) from an IAM user name. */
 export function federatedUserName(userName: string): string {
   const name = userName.replace(/[^\w+=,.@-]/g, "-").slice(0, 32);
@@ -194,8 +228,8 @@ async function federatedCredentials(
       hint: "GetFederationToken needs an IAM user's long-term key",
     });
   }
+  // AWS refuses SessionDuration for federated credentials: the console session lasts as long as they do.
   const sessionDuration = consoleSessionDuration("federated", requestedDuration);
-  // The console session of federated credentials is bounded by their own lifetime: ask for the same length.
   const credentials = await getFederationToken(target, {
     name: federatedUserName(userName),
     durationSeconds: sessionDuration,
@@ -277,7 +311,7 @@ function checkOptions(args: ParsedArgs) {
   const durationText = str("duration");
   const duration = durationText === undefined
     ? undefined
-    : parseDuration(durationText, "--duration", ROLE_LIMITS);
+    : parseDuration(durationText, "--duration", SESSION_TOKEN_LIMITS);
   // Partition conflicts between --region and -u are usage errors before any prompt or call.
   resolvePartition({ region, url });
   return {
@@ -336,6 +370,8 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
   let sessionDuration: number;
   if (options.alias !== undefined) {
     const alias = options.alias;
+    // A role session is at most 12 hours: refused before any prompt or call.
+    if (options.duration !== undefined) consoleSessionDuration("role", options.duration);
     const result = await step(`assume role '${alias.slice(0, 80)}'`, async () => {
       await files();
       return await obtainRoleCredentials(context, {
@@ -344,12 +380,9 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
         ...(options.profile ? { profile: options.profile } : {}),
       }, loaded);
     });
-    // Only a single AssumeRole with the long-term key escapes role chaining's one hour; obtainRoleCredentials
-    // takes that route for one role when more than an hour is asked for.
-    const kind: ConsoleCredentialKind =
-      result.route === "long-term-key" && (options.duration ?? 0) > CHAINED_ROLE_MAX_SECONDS
-        ? "role"
-        : "chained-role";
+    // Only a single AssumeRole with the long-term key escapes role chaining; obtainRoleCredentials takes that
+    // route when more than an hour is asked for (the chained route got --duration as DurationSeconds).
+    const kind: ConsoleCredentialKind = result.chained ? "chained-role" : "role";
     signin = {
       credentials: result.credentials,
       kind,
@@ -357,7 +390,9 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
       label: result.role.alias,
       profile: result.profile,
     };
-    sessionDuration = consoleSessionDuration(kind, options.duration);
+    sessionDuration = kind === "role"
+      ? consoleSessionDuration(kind, options.duration)
+      : credentialsLifetime(context, result.credentials);
   } else {
     const current = checkTemporaryEnvironment(context);
     if (current) {
@@ -365,7 +400,7 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
         "current credentials",
         () => Promise.resolve().then(() => currentCredentials(context, current)),
       );
-      sessionDuration = consoleSessionDuration(signin.kind, options.duration);
+      sessionDuration = currentSessionDuration(context, signin, options.duration);
     } else {
       const federated = await step(
         "assume (GetFederationToken)",
@@ -392,7 +427,14 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
   const endpoint = federationEndpoint(partition, env);
   const token = await step(
     "sign-in token",
-    () => getSigninToken({ endpoint, credentials: signin.credentials, sessionDuration }),
+    () => {
+      const explicit = signinSessionDuration(signin.kind, sessionDuration);
+      return getSigninToken({
+        endpoint,
+        credentials: signin.credentials,
+        ...(explicit !== undefined ? { sessionDuration: explicit } : {}),
+      });
+    },
   );
   const url = loginUrl(endpoint, destination, token);
   const length = formatDuration(sessionDuration);
@@ -440,8 +482,9 @@ over 1 hour), asks the federation endpoint for a sign-in token, and prints a log
 credentials are used; with only an IAM user's long-term key, GetFederationToken signs in as a federated user
 with the user's own permissions.
 
-The console session lasts as long as AWS allows for the credentials (1 hour for roles assumed with session
-credentials, up to 12 hours otherwise), or --duration. The partition (aws, aws-cn, aws-us-gov) follows the
+The console session lasts as long as AWS allows for the credentials, or --duration: up to 1 hour for a
+role assumed from the MFA session (role chaining; AWS then ties the console session to the role's
+credentials), up to 12 hours for a role assumed with the access key, up to 36 hours for a federated user. The partition (aws, aws-cn, aws-us-gov) follows the
 role's ARN, -u or --region.
 
 -o opens the URL in a browser profile of the role's own (Chrome/Chromium --profile-directory), so several
@@ -502,7 +545,8 @@ ${wrap(SERVICE_NAMES.join(", "), 100)}`,
       name: "duration",
       type: "string",
       valueName: "DURATION",
-      description: "Console session length: 15m to 12h, e.g. 8h (over 1h needs an MFA code)",
+      description:
+        "Console session length: 15m to 12h for a role (over 1h needs an MFA code), 36h federated",
     },
     profileOption("Profile with the long-term key (default: the session's, $AWS_PROFILE, …)"),
   ],

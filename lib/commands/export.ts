@@ -8,7 +8,7 @@
 import { type Command, profileOption } from "../command.ts";
 import { formatImportCommand } from "../key_transfer.ts";
 import { printLine } from "../output.ts";
-import { BUCKET_KEY, longTermKey, requireProfile, selectProfile } from "../profile.ts";
+import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../profile.ts";
 import { loadProfiles } from "../roles_load.ts";
 import { info } from "../ui.ts";
 
@@ -39,13 +39,12 @@ secret key: do not leave it in a terminal scrollback or a shared file.`,
     const { name } = selectProfile(requested, context.env, files);
     const profile = requireProfile(files, name);
     const key = longTermKey(profile, name);
-    const bucket = profile[BUCKET_KEY] || undefined;
     if (context.stdoutIsTerminal) info("the line below holds the secret key; keep it private");
     return [printLine(formatImportCommand({
       profile: name,
       accessKeyId: key.accessKeyId,
       secretAccessKey: key.secretAccessKey,
-      bucket,
+      bucket: rolesBucket(profile),
     }))];
   },
 };

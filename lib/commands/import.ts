@@ -18,32 +18,46 @@ import { info, readAllStdin, warn } from "../ui.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
 
-/** Reads the key source: `-` is stdin, a `KEYID,SECRET` pair is taken as it is, anything else is a file. */
+/** The text of a key file, or undefined when there is no such file. */
+async function readKeyFile(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    // The argument is only named when it cannot be a mistyped secret.
+    throw new StcError(`cannot read the file${shownPath(path)}: ${(error as Error).name}`, {
+      cause: error,
+    });
+  }
+}
+
+/** ` 'path'` for messages, or nothing when the argument might hold a secret. */
+function shownPath(path: string): string {
+  return /^[\w./~ -]{1,200}$/.test(path) && !/[A-Za-z0-9/+]{40}/.test(path) ? ` '${path}'` : "";
+}
+
+/**
+ * Reads the key source: `-` is stdin, a `KEYID,SECRET` pair is taken as it is, anything else is a file. An
+ * argument with a comma that names no file is a pair too (perhaps mistyped): its secret is already in the shell
+ * history and in ps, so the user is warned either way.
+ */
 async function readSource(source: string): Promise<KeyInput> {
   if (source === "-") return await parseKeyInput(await readAllStdin());
-  if (PAIR_ARGUMENT.test(source)) {
-    warn(
-      "a secret on the command line stays in the shell history and is visible in ps; use - next time",
-    );
-    return await parseKeyInput(source);
-  }
-  let text: string;
-  try {
-    text = await Deno.readTextFile(source);
-  } catch (error) {
-    // The argument is only named when it cannot be a mistyped secret.
-    const shown = /^[\w./~ -]{1,200}$/.test(source) && !/[A-Za-z0-9/+]{40}/.test(source)
-      ? ` '${source}'`
-      : "";
-    if (error instanceof Deno.errors.NotFound) {
+  if (!PAIR_ARGUMENT.test(source)) {
+    const text = await readKeyFile(source);
+    if (text !== undefined) return await parseKeyInput(text);
+    if (!source.includes(",")) {
       throw usageError(
-        `file${shown} not found`,
+        `file${shownPath(source)} not found`,
         "give the console's .csv file, KEYID,SECRET, or - to read the key from stdin",
       );
     }
-    throw new StcError(`cannot read the file${shown}: ${(error as Error).name}`, { cause: error });
   }
-  return await parseKeyInput(text);
+  warn(
+    "a secret on the command line stays in the shell history and is visible in ps; " +
+      "next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
+  );
+  return await parseKeyInput(source);
 }
 
 function option(value: string | boolean | undefined): string | undefined {

@@ -14,6 +14,7 @@ import {
   accountName,
   assumableNames,
   formatProblem,
+  printable,
   type RoleCatalog,
   type RoleSource,
 } from "../roles.ts";
@@ -94,8 +95,10 @@ export function catalogTable(catalog: RoleCatalog): string {
   for (const account of catalog.accounts) {
     rows.push([account.name, account.accountId, "<role-name>", SOURCE_LABEL.accounts]);
   }
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) =>
+  // The cells are validated when parsed; printable() keeps the table harmless to a terminal all the same.
+  const cells = rows.map((row) => row.map(printable));
+  const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  return cells.map((row) =>
     row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]))
       .join("  ")
   ).join("\n") + "\n";

@@ -16,7 +16,9 @@
  * | S3    | `[P]` = new (proven), no `[P.stc-new-key]`        | old, new   | old key still in IAM (3)        |
  * | S4    | `[P]` = new                                       | new        | done                            |
  *
- * S0 → S1 is CreateAccessKey; S1 → S2 saves the new key in the side profile `P.stc-new-key`; S2 → S3 first
+ * S0 → S1 is CreateAccessKey; S1 → S2 saves the new key in the side profile `P.stc-new-key` (marked
+ * `stc_rotation_of = P`: a profile of that name without the mark is the user's own and stops the rotation before
+ * anything happens); S2 → S3 first
  * proves the new key (GetCallerIdentity signed with it, retried with backoff while IAM propagates, up to
  * `STC_ROTATE_PROPAGATION_TIMEOUT` seconds, default 60), then moves it into `[P]` and drops the side profile
  * in one write; S3 → S4 is DeleteAccessKey of the old key. The old key is deleted only after the new one is
@@ -27,6 +29,9 @@
  * 2. The next `stc rotate` of the profile finds `[P.stc-new-key]` and resumes: it proves that key, moves it
  *    into `[P]` and deletes the old one. A saved key that no longer exists in IAM is discarded.
  * 3. The next run finds two keys and names the old one as not in use.
+ *
+ * Rotations of one credentials file hold a lock for their whole run: a concurrent second one would take the
+ * first one's new key for an unused key. The second one stops at once with a clear error.
  *
  * A failure after CreateAccessKey never deletes a key: the command stops, says on stderr what state the
  * keys and the file are in and how to finish, and exits non-zero.
@@ -51,27 +56,25 @@ import {
   listAccessKeys,
   type PasswordPolicy,
 } from "../aws.ts";
-import {
-  awsPaths,
-  editAwsFile,
-  readProfileFiles,
-  removeProfile,
-  updateProfile,
-} from "../aws_files.ts";
+import { dirname } from "node:path";
+import { LockTimeoutError, withLock } from "../atomic.ts";
+import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../aws_files.ts";
 import { type Command, type Context, profileOption } from "../command.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
-import { getProfile, type Profile, type ProfileFiles, ProfileParseError } from "../ini.ts";
+import { getProfile, type Profile, type ProfileFiles } from "../ini.ts";
 import { profileSection, removeSection, setKey } from "../ini_edit.ts";
-import { formatImportCommand } from "../key_transfer.ts";
+import { formatImportCommand, formatStcImportCommand } from "../key_transfer.ts";
 import { printLine } from "../output.ts";
 import { generatePassword, STRONG_DEFAULT_POLICY } from "../password.ts";
 import {
-  BUCKET_KEY,
   longTermKey,
   profileRegion,
   requireProfile,
+  rolesBucket,
   selectProfile,
 } from "../profile.ts";
+import { loadProfiles } from "../roles_load.ts";
+import type { ShellAction } from "../shell.ts";
 import { confirm, info, paint, prompt, say } from "../ui.ts";
 
 /** The environment variable bounding the wait for a new key to work, in seconds (default 60). */
@@ -80,6 +83,12 @@ const DEFAULT_PROPAGATION_TIMEOUT_S = 60;
 
 /** Suffix of the side profile that holds a new key until it is proven and moved into the profile. */
 export const PENDING_SUFFIX = ".stc-new-key";
+
+/**
+ * The key that marks the side profile as stc's (its value is the profile being rotated), so that a profile of
+ * the user's that happens to have the side profile's name is never taken over or removed.
+ */
+export const PENDING_MARKER = "stc_rotation_of";
 
 /** The side profile of `profile` holding a new key not yet proven. */
 export function pendingProfileName(profile: string): string {
@@ -120,6 +129,41 @@ function storedKey(profile: Profile | undefined): Credentials | undefined {
   const accessKeyId = profile?.aws_access_key_id;
   const secretAccessKey = profile?.aws_secret_access_key;
   return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
+/**
+ * The new key an interrupted rotation of `profile` saved, if any. A profile of that name without stc's marker
+ * is the user's own: the rotation stops before anything happens rather than overwrite or remove it.
+ */
+function savedPendingKey(files: ProfileFiles, profile: string): Credentials | undefined {
+  const name = pendingProfileName(profile);
+  const section = getProfile(files, name);
+  if (!section) return undefined;
+  if (section[PENDING_MARKER] !== profile) {
+    throw new StcError(`profile '${name}' exists and was not made by stc rotate`, {
+      hint:
+        `stc rotate keeps a new key of '${profile}' in a profile of that name until it works; rename yours, then run stc rotate again`,
+    });
+  }
+  return storedKey(section);
+}
+
+/**
+ * Runs `fn` holding the rotation lock of the credentials file. Two rotations at once would each take the
+ * other's new key for an unused one (and with -t delete it), so a second one stops at once instead.
+ */
+async function exclusively<T>(env: Context["env"], fn: () => Promise<T>): Promise<T> {
+  const path = `${awsPaths(env).credentials}.stc-rotate`;
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    return await withLock(path, fn, { timeoutMs: 1000 });
+  } catch (error) {
+    if (!(error instanceof LockTimeoutError)) throw error;
+    throw new StcError("another stc rotate is running for this credentials file", {
+      hint: "let it finish (it may be waiting for an answer in another terminal), then try again",
+      cause: error,
+    });
+  }
 }
 
 /** Everything the steps share: who, where, and how to describe the state in messages. */
@@ -167,19 +211,6 @@ function stopWithState(
 
 function deleteKeyCommand(rotation: Rotation, accessKeyId: string): string {
   return `aws iam delete-access-key --access-key-id ${accessKeyId} --profile ${rotation.profile}`;
-}
-
-async function readFiles(env: Context["env"]): Promise<ProfileFiles> {
-  try {
-    return await readProfileFiles(env);
-  } catch (error) {
-    if (error instanceof ProfileParseError) {
-      throw new StcError(`cannot read the AWS files: ${error.message}`, {
-        hint: "fix the line named, then run stc rotate again",
-      });
-    }
-    throw new StcError(`cannot read the AWS files: ${reason(error)}`, { cause: error });
-  }
 }
 
 /** The error for a user who already has a key besides the profile's, when `-t` was not given. */
@@ -254,7 +285,11 @@ async function createAndSave(rotation: Rotation): Promise<Credentials> {
     await updateProfile(
       "credentials",
       rotation.pending,
-      { aws_access_key_id: key.accessKeyId, aws_secret_access_key: key.secretAccessKey },
+      {
+        aws_access_key_id: key.accessKeyId,
+        aws_secret_access_key: key.secretAccessKey,
+        [PENDING_MARKER]: rotation.profile,
+      },
       rotation.context.env,
     );
   } catch (error) {
@@ -367,6 +402,119 @@ async function deleteOldKey(rotation: Rotation, fresh: Credentials): Promise<voi
   info(`deleted the old key ${rotation.old.accessKeyId}`);
 }
 
+/** The whole rotation of one profile (under the rotation lock). */
+async function rotateProfile(
+  context: Context,
+  requested: string | undefined,
+  choice: boolean | undefined,
+  twoKeys: boolean,
+): Promise<ShellAction[]> {
+  const { files } = await loadProfiles(context.env);
+  const selected = selectProfile(requested, context.env, files);
+  const profile = requireProfile(files, selected.name);
+  const old = longTermKey(profile, selected.name);
+  const region = profileRegion(context.env, profile);
+  const base = { context, profile: selected.name, region, old };
+  const pendingName = pendingProfileName(selected.name);
+
+  let pending = savedPendingKey(files, selected.name);
+  let user: IamUser;
+  try {
+    user = await getUser({ env: context.env, region, credentials: old });
+  } catch (error) {
+    if (pending && error instanceof StcError && error.exitCode === ExitCode.CredentialsInvalid) {
+      throw new StcError(error.message, {
+        hint:
+          `an unfinished rotation saved a newer key in profile '${pendingName}'; if 'aws sts get-caller-identity --profile ${pendingName}' works, import that key into '${selected.name}'`,
+        exitCode: error.exitCode,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const rotation: Rotation = {
+    ...base,
+    pending: pendingName,
+    credentialsPath: awsPaths(context.env).credentials,
+    user,
+  };
+  const keys = await listAccessKeys(target(rotation, old));
+
+  if (pending) {
+    const id = pending.accessKeyId;
+    const stale = id === old.accessKeyId
+      ? "is already the profile's key"
+      : keys.some((k) => k.accessKeyId === id)
+      ? undefined
+      : "no longer exists in IAM";
+    if (stale) {
+      info(`discarding profile '${pendingName}': its key ${id} ${stale}`);
+      try {
+        await removeProfile("credentials", pendingName, context.env);
+      } catch (error) {
+        throw new StcError(`cannot remove profile '${pendingName}': ${reason(error)}`, {
+          hint: `make ${rotation.credentialsPath} writable and try again`,
+          cause: error,
+        });
+      }
+      pending = undefined;
+    }
+  }
+  const unused = keys.filter((k) =>
+    k.accessKeyId !== old.accessKeyId && k.accessKeyId !== pending?.accessKeyId
+  );
+  if (unused.length > 0 && !twoKeys) throw twoKeysError(rotation, unused);
+
+  await changeConsolePassword(rotation, choice);
+
+  for (const key of unused) {
+    await deleteAccessKey(target(rotation, old), key.accessKeyId);
+    info(`deleted the key not in use ${key.accessKeyId}`);
+  }
+  if (pending) {
+    info(
+      `resuming the rotation of profile '${rotation.profile}': the new key ${pending.accessKeyId} is saved in profile '${pendingName}'`,
+    );
+  }
+  const fresh = pending ?? await createAndSave(rotation);
+  await waitUntilAccepted(rotation, fresh);
+  await promote(rotation, fresh);
+  await deleteOldKey(rotation, fresh);
+
+  const bucket = rolesBucket(profile);
+  let exported = fresh;
+  if (twoKeys) {
+    try {
+      exported = await createAccessKey(target(rotation, fresh));
+    } catch (error) {
+      const e = error as StcError;
+      throw new StcError(
+        `the key of profile '${rotation.profile}' was rotated to ${fresh.accessKeyId}, but the second key could not be created: ${
+          reason(error)
+        }`,
+        {
+          hint: `run 'stc rotate -t -p ${rotation.profile}' again to rotate and create it`,
+          exitCode: e.exitCode,
+          cause: error,
+        },
+      );
+    }
+    info(`created the second key ${exported.accessKeyId} for another host (not stored here)`);
+  }
+  const transfer = {
+    profile: rotation.profile,
+    accessKeyId: exported.accessKeyId,
+    secretAccessKey: exported.secretAccessKey,
+    bucket,
+  };
+  info(
+    `${
+      twoKeys ? "import the second key on the other host" : "to use the new key on another host too"
+    }, run there the first line below (stc), or the second where session-tool.sh's get_session is in use:`,
+  );
+  return [printLine(formatStcImportCommand(transfer)), printLine(formatImportCommand(transfer))];
+}
+
 /** The `rotate` command. */
 export const rotateCommand: Command = {
   name: "rotate",
@@ -374,8 +522,8 @@ export const rotateCommand: Command = {
   description: `
 Creates a new access key for the IAM user of the profile, saves it, checks that AWS accepts it
 (new keys take a few seconds to propagate; the wait is bounded by ${PROPAGATION_TIMEOUT_VARIABLE}
-seconds, default ${DEFAULT_PROPAGATION_TIMEOUT_S}) and only then deletes the old key. It prints the command that
-imports the new key on another host. Progress and the new password go to stderr; only the import
+seconds, default ${DEFAULT_PROPAGATION_TIMEOUT_S}) and only then deletes the old key. It prints the commands that
+import the new key on another host (stc's, and session-tool.sh's get_session). Progress and the new password go to stderr; only the import
 command goes to stdout.
 
 The profile keeps a working key at every step. If a step fails or stc is killed, no key is deleted
@@ -425,110 +573,12 @@ changed; without either, stc asks.`,
     const choice = passwordChoice(args.values);
     const twoKeys = args.values["two-keys"] === true;
     propagationTimeoutMs(context.env); // a bad setting is a usage error before anything happens
-    const files = await readFiles(context.env);
-    const selected = selectProfile(args.values.profile as string | undefined, context.env, files);
-    const profile = requireProfile(files, selected.name);
-    const old = longTermKey(profile, selected.name);
-    const region = profileRegion(context.env, profile);
-    const base = { context, profile: selected.name, region, old };
-    const pendingName = pendingProfileName(selected.name);
-
-    let pending = storedKey(getProfile(files, pendingName));
-    let user: IamUser;
-    try {
-      user = await getUser({ env: context.env, region, credentials: old });
-    } catch (error) {
-      if (pending && error instanceof StcError && error.exitCode === ExitCode.CredentialsInvalid) {
-        throw new StcError(error.message, {
-          hint:
-            `an unfinished rotation saved a newer key in profile '${pendingName}'; if 'aws sts get-caller-identity --profile ${pendingName}' works, import that key into '${selected.name}'`,
-          exitCode: error.exitCode,
-          cause: error,
-        });
-      }
-      throw error;
-    }
-    const rotation: Rotation = {
-      ...base,
-      pending: pendingName,
-      credentialsPath: awsPaths(context.env).credentials,
-      user,
-    };
-    const keys = await listAccessKeys(target(rotation, old));
-
-    if (pending) {
-      const id = pending.accessKeyId;
-      const stale = id === old.accessKeyId
-        ? "is already the profile's key"
-        : keys.some((k) => k.accessKeyId === id)
-        ? undefined
-        : "no longer exists in IAM";
-      if (stale) {
-        info(`discarding profile '${pendingName}': its key ${id} ${stale}`);
-        try {
-          await removeProfile("credentials", pendingName, context.env);
-        } catch (error) {
-          throw new StcError(`cannot remove profile '${pendingName}': ${reason(error)}`, {
-            hint: `make ${rotation.credentialsPath} writable and try again`,
-            cause: error,
-          });
-        }
-        pending = undefined;
-      }
-    }
-    const unused = keys.filter((k) =>
-      k.accessKeyId !== old.accessKeyId && k.accessKeyId !== pending?.accessKeyId
+    const requested = typeof args.values.profile === "string" && args.values.profile !== ""
+      ? args.values.profile
+      : undefined;
+    return await exclusively(
+      context.env,
+      () => rotateProfile(context, requested, choice, twoKeys),
     );
-    if (unused.length > 0 && !twoKeys) throw twoKeysError(rotation, unused);
-
-    await changeConsolePassword(rotation, choice);
-
-    for (const key of unused) {
-      await deleteAccessKey(target(rotation, old), key.accessKeyId);
-      info(`deleted the key not in use ${key.accessKeyId}`);
-    }
-    if (pending) {
-      info(
-        `resuming the rotation of profile '${rotation.profile}': the new key ${pending.accessKeyId} is saved in profile '${pendingName}'`,
-      );
-    }
-    const fresh = pending ?? await createAndSave(rotation);
-    await waitUntilAccepted(rotation, fresh);
-    await promote(rotation, fresh);
-    await deleteOldKey(rotation, fresh);
-
-    const bucket = profile[BUCKET_KEY] ?? getProfile(files, "default")?.[BUCKET_KEY];
-    let exported = fresh;
-    if (twoKeys) {
-      try {
-        exported = await createAccessKey(target(rotation, fresh));
-      } catch (error) {
-        const e = error as StcError;
-        throw new StcError(
-          `the key of profile '${rotation.profile}' was rotated to ${fresh.accessKeyId}, but the second key could not be created: ${
-            reason(error)
-          }`,
-          {
-            hint: `run 'stc rotate -t -p ${rotation.profile}' again to rotate and create it`,
-            exitCode: e.exitCode,
-            cause: error,
-          },
-        );
-      }
-      info(`created the second key ${exported.accessKeyId} for another host (not stored here)`);
-    }
-    info(
-      twoKeys
-        ? "import the second key on the other host with:"
-        : "to use the new key on another host too, run there:",
-    );
-    return [
-      printLine(formatImportCommand({
-        profile: rotation.profile,
-        accessKeyId: exported.accessKeyId,
-        secretAccessKey: exported.secretAccessKey,
-        bucket,
-      })),
-    ];
   },
 };

@@ -831,6 +831,7 @@ Deno.test("federation: sign-in token and one-time login", () =>
         [role, { SessionDuration: "43201" }],
         [role, { SessionDuration: "899" }],
         [await assume(emu, session, DEV_ADMIN), { SessionDuration: "7200" }], // chained
+        [await assume(emu, session, DEV_ADMIN), { SessionDuration: "900" }], // chained: never allowed
       ] as [Creds, Record<string, string>][]
     ) {
       const r = await federation(emu, {
@@ -846,6 +847,13 @@ Deno.test("federation: sign-in token and one-time login", () =>
     const fed = await sts(emu, ALICE).send(
       new GetFederationTokenCommand({ Name: "alice-console" }),
     );
+    const fedWithDuration = await federation(emu, {
+      Action: "getSigninToken",
+      Session: sessionJson(creds(fed.Credentials!)),
+      SessionDuration: "3600",
+    });
+    assert.equal(fedWithDuration.status, 400, "AWS refuses SessionDuration for federated users");
+    await fedWithDuration.body?.cancel();
     const t = await federation(emu, {
       Action: "getSigninToken",
       Session: sessionJson(creds(fed.Credentials!)),
@@ -921,7 +929,7 @@ async function awsCliV2(): Promise<string | undefined> {
   }
 }
 
-Deno.test("aws cli v2: sts and s3 against the emulator", async () => {
+Deno.test("aws cli v2: every sts, iam and s3 action against the emulator", async () => {
   const aws = await awsCliV2();
   if (!aws) {
     console.log("skip: /usr/bin/aws is not AWS CLI v2");
@@ -998,6 +1006,114 @@ Deno.test("aws cli v2: sts and s3 against the emulator", async () => {
         new TextDecoder().decode(emu.object("stc-roles", "from-cli.txt")),
         "uploaded by aws cli\n",
       );
+
+      const json = (r: { code: number; stdout: string; stderr: string }) => {
+        assert.equal(r.code, 0, r.stderr);
+        return JSON.parse(r.stdout || "{}");
+      };
+      const iamArgs = (...args: string[]) => ["iam", ...args, "--region", "us-east-1"];
+      // Independent calls run side by side: each CLI start costs about half a second.
+      const [role, badMfa, fed, user, mfa, policy, head, list] = await Promise.all([
+        run(session, [
+          "sts",
+          "assume-role",
+          "--role-arn",
+          DEV_RO,
+          "--role-session-name",
+          "cli-test",
+        ]),
+        run(ALICE, [
+          "sts",
+          "get-session-token",
+          "--serial-number",
+          ALICE_SERIAL,
+          "--token-code",
+          "000000",
+        ]),
+        run(ALICE, ["sts", "get-federation-token", "--name", "cli-fed"]),
+        run(ALICE, iamArgs("get-user")),
+        run(ALICE, iamArgs("list-mfa-devices")),
+        run(ALICE, iamArgs("get-account-password-policy")),
+        run(ALICE, [
+          "s3api",
+          "head-object",
+          "--bucket",
+          "stc-roles",
+          "--key",
+          "session-tool_roles.cfg",
+        ]),
+        run(ALICE, ["s3api", "list-objects-v2", "--bucket", "stc-roles"]),
+      ]);
+      assert.equal(
+        json(role).AssumedRoleUser.Arn,
+        "arn:aws:sts::222222222222:assumed-role/ReadOnly/cli-test",
+      );
+      assert.notEqual(badMfa.code, 0);
+      assert.match(
+        badMfa.stderr,
+        /AccessDenied.*MultiFactorAuthentication failed with invalid MFA one time pass code\./,
+      );
+      assert.match(json(fed).FederatedUser.Arn, /:federated-user\/cli-fed$/);
+      assert.equal(json(user).User.UserName, "alice");
+      assert.equal(json(mfa).MFADevices[0].SerialNumber, ALICE_SERIAL);
+      assert.equal(json(policy).PasswordPolicy.MinimumPasswordLength, 14);
+      assert.equal(
+        json(head).ContentLength,
+        emu.object("stc-roles", "session-tool_roles.cfg")?.length,
+      );
+      assert.ok(json(list).Contents.some((o: { Key: string }) => o.Key === "from-cli.txt"));
+
+      // bob's keys: he has 2 (one inactive): a third is refused; delete, create, deactivate, delete.
+      const full = await run(BOB, iamArgs("create-access-key"));
+      assert.notEqual(full.code, 0);
+      assert.match(full.stderr, /LimitExceeded/);
+      json(
+        await run(BOB, iamArgs("delete-access-key", "--access-key-id", BOB_INACTIVE.accessKeyId)),
+      );
+      const created = json(await run(BOB, iamArgs("create-access-key"))).AccessKey;
+      json(
+        await run(
+          BOB,
+          iamArgs(
+            "update-access-key",
+            "--access-key-id",
+            created.AccessKeyId,
+            "--status",
+            "Inactive",
+          ),
+        ),
+      );
+      const listed = json(await run(BOB, iamArgs("list-access-keys"))).AccessKeyMetadata;
+      assert.equal(
+        listed.find((k: { AccessKeyId: string }) => k.AccessKeyId === created.AccessKeyId).Status,
+        "Inactive",
+      );
+      json(await run(BOB, iamArgs("delete-access-key", "--access-key-id", created.AccessKeyId)));
+      assert.ok(!emu.accessKeys("bob").some((k) => k.accessKeyId === created.AccessKeyId));
+      const wrongOld = await run(
+        BOB,
+        iamArgs(
+          "change-password",
+          "--old-password",
+          "not-it",
+          "--new-password",
+          "Bob-Cli-Passw0rd!!",
+        ),
+      );
+      assert.notEqual(wrongOld.code, 0);
+      json(
+        await run(
+          BOB,
+          iamArgs(
+            "change-password",
+            "--old-password",
+            "Bob-Emulator-Passw0rd!",
+            "--new-password",
+            "Bob-Cli-Passw0rd!!",
+          ),
+        ),
+      );
+      assert.equal(emu.userPassword("bob"), "Bob-Cli-Passw0rd!!");
     } finally {
       await Deno.remove(home, { recursive: true });
     }
@@ -1018,3 +1134,59 @@ Deno.test("unsigned requests are refused in each service's format", () =>
     assert.match(await object.text(), /^<\?xml[^]*<Error><Code>AccessDenied<\/Code>/);
     assert.equal(emu.requests().length, 0);
   }));
+
+Deno.test("deno task emulator: prints endpoint, CSV, TOTP secret and code command; Ctrl-C stops it", async () => {
+  const root = new URL("../../", import.meta.url);
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const [deno, ...args] = (config.tasks.emulator as string).split(" ");
+  assert.equal(deno, "deno");
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root.pathname,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let output = "";
+  try {
+    while (!output.includes("Ctrl-C to stop")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      output += value;
+    }
+    const endpoint = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output)?.[1];
+    assert.ok(endpoint, output);
+    assert.match(output, new RegExp(`export AWS_ENDPOINT_URL=${endpoint}\n`));
+    assert.match(output, new RegExp(`export STC_FEDERATION_ENDPOINT=${endpoint}/federation\n`));
+    assert.match(output, /TOTP secret \(base32\): ALICEMFASECRETBASE32EMULATORKEYS\n/);
+    const csvPath = /access key CSV \(console format\): (\S+)\n/.exec(output)?.[1];
+    assert.ok(csvPath, output);
+    assert.equal((await Deno.stat(csvPath)).mode! & 0o777, 0o600);
+    assert.equal(
+      await Deno.readTextFile(csvPath),
+      `Access key ID,Secret access key\n${ALICE.accessKeyId},${ALICE.secretAccessKey}\n`,
+    );
+    const codeUrl = /Current MFA code: +curl -s '([^']+)'\n/.exec(output)?.[1];
+    assert.equal(codeUrl, `${endpoint}/__admin/totp?user=alice&format=text`);
+    const code = (await (await fetch(codeUrl!)).text()).trim();
+    assert.match(code, /^\d{6}$/);
+    const id = await sts({ endpoint } as Emulator, ALICE).send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:iam::111111111111:user/alice");
+
+    child.kill("SIGINT");
+    const status = await child.status;
+    assert.equal(status.code, 0);
+    await assert.rejects(Deno.stat(csvPath), Deno.errors.NotFound, "the CSV is removed on exit");
+  } finally {
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel();
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+  }
+});

@@ -69,8 +69,12 @@ function getSigninToken(state: State, q: URLSearchParams, headers: HeadersInit):
     if (!/^\d+$/.test(durationRaw) || duration < 900 || duration > 43200) {
       return fail("SessionDuration must be an integer between 900 and 43200.");
     }
-    if (session.roleChained && duration > 3600) {
-      return fail("SessionDuration may not exceed 3600 for credentials obtained by role chaining.");
+    // AWS accepts SessionDuration only for a role assumed with an IAM user's long-term key: federated-user
+    // credentials and role-chaining credentials are refused ("Invalid credentials parameter").
+    if (session.kind !== "assumed-role" || session.roleChained) {
+      return fail(
+        "SessionDuration is not allowed for credentials from GetFederationToken or role chaining.",
+      );
     }
   }
   const token = randomBytes(384).toString("base64url");
@@ -115,7 +119,12 @@ function login(state: State, q: URLSearchParams): Response {
     destination,
     arn,
     accountId: s.accountId,
-    sessionDuration: record.sessionDuration ?? DEFAULT_CONSOLE_SESSION,
+    // Without SessionDuration a federated user's console session lasts as long as its credentials; a role's
+    // lasts AWS's default hour.
+    sessionDuration: record.sessionDuration ??
+      (s.kind === "assumed-role"
+        ? DEFAULT_CONSOLE_SESSION
+        : Math.floor((s.expiration - record.issuedAt) / 1000)),
   });
   return new Response(null, { status: 302, headers: { location: destination } });
 }

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { endpointFor, resolveRegion, signingRegion, toStcError } from "./aws.ts";
+import { ExitCode, StcError } from "./errors.ts";
+import { startEmulator } from "../test/emulator/server.ts";
+import { makeHome, runStc } from "../test/helpers.ts";
+
+Deno.test("endpointFor: the per-service variable wins over AWS_ENDPOINT_URL; empty means unset", () => {
+  const env = {
+    AWS_ENDPOINT_URL: "http://127.0.0.1:1",
+    AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:2",
+  };
+  assert.equal(endpointFor("iam", env), "http://127.0.0.1:2");
+  assert.equal(endpointFor("sts", env), "http://127.0.0.1:1");
+  assert.equal(endpointFor("s3", { AWS_ENDPOINT_URL_S3: "", AWS_ENDPOINT_URL: "" }), undefined);
+});
+
+Deno.test("resolveRegion: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1", () => {
+  assert.equal(
+    resolveRegion({ AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "x" }, "y"),
+    "eu-west-1",
+  );
+  assert.equal(resolveRegion({ AWS_DEFAULT_REGION: "eu-north-1" }, "y"), "eu-north-1");
+  assert.equal(resolveRegion({}, "ap-south-1"), "ap-south-1");
+  assert.equal(resolveRegion({}), "us-east-1");
+});
+
+Deno.test("signingRegion: IAM signs for its partition's home region, STS and S3 for the region", () => {
+  assert.equal(signingRegion("iam", "eu-west-1"), "us-east-1");
+  assert.equal(signingRegion("iam", "cn-northwest-1"), "cn-north-1");
+  assert.equal(signingRegion("iam", "us-gov-east-1"), "us-gov-west-1");
+  assert.equal(signingRegion("sts", "cn-northwest-1"), "cn-northwest-1");
+  assert.equal(signingRegion("s3", "eu-north-1"), "eu-north-1");
+});
+
+function awsError(name: string, message: string, status: number, attempts = 1): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $metadata: { httpStatusCode: status, attempts },
+  });
+}
+
+Deno.test("toStcError: exit codes for expired (3), invalid (4), unreachable (5), the rest (1)", () => {
+  const cases: [unknown, number, RegExp][] = [
+    [
+      awsError("ExpiredToken", "The security token included in the request is expired", 400),
+      3,
+      /expired/,
+    ],
+    [
+      awsError("InvalidClientTokenId", "The security token is invalid.", 403),
+      4,
+      /rejected the credentials/,
+    ],
+    [awsError("SignatureDoesNotMatch", "bad signature", 403), 4, /rejected the credentials/],
+    [
+      awsError(
+        "AccessDenied",
+        "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        403,
+      ),
+      1,
+      /rejected the MFA code/,
+    ],
+    [
+      awsError("Throttling", "Rate exceeded", 400, 5),
+      1,
+      /Rate exceeded \(Throttling after 5 attempts\)/,
+    ],
+    // Network errors carry $metadata too, but no HTTP status.
+    [
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+        code: "ECONNREFUSED",
+        $metadata: { attempts: 3 },
+      }),
+      5,
+      /could not be reached \(ECONNREFUSED\)/,
+    ],
+    [
+      Object.assign(new Error("request socket timed out"), { name: "TimeoutError" }),
+      5,
+      /could not be reached \(TimeoutError\)/,
+    ],
+    [new Error("fetch failed"), 5, /could not be reached/],
+    [new TypeError("something else"), 1, /^Step: something else$/],
+  ];
+  for (const [error, code, message] of cases) {
+    const stc = toStcError(error, "Step");
+    assert.equal(stc.exitCode, code, stc.message);
+    assert.match(stc.message, message);
+    assert.equal(stc.cause, error);
+  }
+  assert.equal(ExitCode.SessionExpired, 3);
+  const own = new StcError("already translated");
+  assert.equal(toStcError(own, "Step"), own);
+});
+
+Deno.test("retries (throttling, 500, dropped connection) are visible on stderr and the call succeeds", async () => {
+  const emulator = await startEmulator({ quiet: true });
+  try {
+    await using home = await makeHome();
+    const env = {
+      ...home.env,
+      ...emulator.env(),
+      AWS_ACCESS_KEY_ID: "AKIAALICEEXAMPLEKEY1",
+      AWS_SECRET_ACCESS_KEY: "aliceEmulatorSecretKey0123456789abcdefgh",
+    };
+    for (const kind of ["throttle", "500", "drop"] as const) {
+      emulator.injectFault({ action: "GetCallerIdentity", kind, count: 2 });
+      const result = await runStc(["session", "-v"], { env });
+      assert.equal(result.code, 0, result.stderr);
+      const retries = result.stderr.split("\n").filter((l) => l.includes("retrying"));
+      assert.deepEqual(
+        retries.map((l) => /\(attempt (\d)\)/.exec(l)?.[1]),
+        ["2", "3"],
+        result.stderr,
+      );
+      if (kind === "throttle") {
+        assert.match(retries[0], /^stc: GetCallerIdentity: Throttling; retrying/);
+      }
+      if (kind === "500") {
+        assert.match(retries[0], /^stc: GetCallerIdentity: InternalFailure; retrying/);
+      }
+      assert.deepEqual(emulator.faults(), []);
+    }
+    // `session -v` allows 3 attempts: a fourth would be needed, so it fails, naming the attempts.
+    emulator.injectFault({ action: "GetCallerIdentity", kind: "throttle", count: 3 });
+    const gaveUp = await runStc(["session", "-v"], { env });
+    assert.equal(gaveUp.code, 1, gaveUp.stderr);
+    assert.equal(
+      gaveUp.stderr,
+      "stc: GetCallerIdentity: Throttling; retrying (attempt 2)…\n" +
+        "stc: GetCallerIdentity: Throttling; retrying (attempt 3)…\n" +
+        "stc: error: GetCallerIdentity: Rate exceeded (Throttling after 3 attempts)\n",
+    );
+    assert.deepEqual(emulator.faults(), []);
+  } finally {
+    await emulator.close();
+  }
+});
