@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { terminalAvailable } from "../test/helpers.ts";
 import { colourEnabled, formatError } from "./ui.ts";
 
 Deno.test("colour is off with NO_COLOR set to anything, and formatError is one line plus a hint", () => {
@@ -26,15 +27,6 @@ try {
   Deno.exit(error.exitCode ?? 1);
 }
 `;
-
-async function hasUtilLinuxScript(): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("script", { args: ["--version"], stdout: "piped" }).output();
-    return out.success && new TextDecoder().decode(out.stdout).includes("util-linux");
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs the prompt program on a pseudo-terminal in the background, waits until it has put the terminal in raw
@@ -103,7 +95,7 @@ function assertCooked(output: string): void {
 }
 
 Deno.test("terminal prompts: no echo, typed-ahead answers kept, cooked mode restored on Ctrl-C and SIGTERM", async () => {
-  if (!(await hasUtilLinuxScript())) {
+  if (!(await terminalAvailable())) {
     console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
     return;
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeHome, REPO_ROOT, runStc, stcCommandLine } from "./helpers.ts";
+import { makeHome, REPO_ROOT, runStc, runStcOnTerminal, terminalAvailable } from "./helpers.ts";
 import { VERSION } from "../lib/version.ts";
 
 Deno.test("--version prints the version from deno.json on stdout", async () => {
@@ -189,67 +189,21 @@ Deno.test("STC_DEBUG=1 adds stack traces (the error's and its cause's), never se
   );
 });
 
-/** Runs a shell command line with stdin, stdout and stderr on a pseudo-terminal (util-linux `script`). */
-async function runOnTerminal(
-  commandLine: string,
-  env: Record<string, string>,
-): Promise<{ code: number; output: string } | undefined> {
-  try {
-    const out = await new Deno.Command("script", {
-      args: ["-qfec", commandLine, "/dev/null"],
-      env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return {
-      code: out.code,
-      output: new TextDecoder().decode(out.stdout).replaceAll("\r\n", "\n"),
-    };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
-async function hasUtilLinuxScript(): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("script", {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    return out.success && new TextDecoder().decode(out.stdout).includes("util-linux");
-  } catch {
-    return false;
-  }
-}
-
-function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-function stcLine(args: string[]): string {
-  return [...stcCommandLine(), ...args].map(quote).join(" ");
-}
-
 Deno.test("colour: on a terminal stderr only, and never with NO_COLOR", async () => {
-  if (!(await hasUtilLinuxScript())) {
+  if (!(await terminalAvailable())) {
     console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
     return;
   }
   await using home = await makeHome();
   const { NO_COLOR: _, ...colourEnv } = home.env;
-  const tty = await runOnTerminal(stcLine(["verison"]), colourEnv);
+  const tty = await runStcOnTerminal(["verison"], colourEnv);
   assert.equal(tty?.code, 2);
   assert.ok(tty!.output.includes("\x1b[31mstc: error:\x1b[39m unknown command"), tty!.output);
-  const noColour = await runOnTerminal(stcLine(["verison"]), home.env);
+  const noColour = await runStcOnTerminal(["verison"], home.env);
   assert.equal(noColour?.code, 2);
   assert.match(noColour!.output, /^stc: error: unknown command 'verison'\n/);
   assert.ok(!noColour!.output.includes("\x1b"));
-  const emptyNoColour = await runOnTerminal(stcLine(["verison"]), { ...colourEnv, NO_COLOR: "" });
+  const emptyNoColour = await runStcOnTerminal(["verison"], { ...colourEnv, NO_COLOR: "" });
   assert.ok(!emptyNoColour!.output.includes("\x1b"), "NO_COLOR set to anything, even empty");
   const piped = await runStc(["verison"], { env: colourEnv });
   assert.equal(piped.code, 2);
@@ -257,7 +211,7 @@ Deno.test("colour: on a terminal stderr only, and never with NO_COLOR", async ()
 });
 
 Deno.test("credentials are refused on a terminal stdout before AWS is contacted", async () => {
-  if (!(await hasUtilLinuxScript())) {
+  if (!(await terminalAvailable())) {
     console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
     return;
   }
@@ -266,7 +220,7 @@ Deno.test("credentials are refused on a terminal stdout before AWS is contacted"
   // Nothing listens on port 9: reaching for AWS would fail with "could not be reached" (exit 5).
   const env = { ...home.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
   const before = [await home.read(".aws/config"), await home.read(".aws/credentials")];
-  const refused = await runOnTerminal(stcLine(["session", "123456"]), env);
+  const refused = await runStcOnTerminal(["session", "123456"], env);
   assert.equal(refused?.code, 1, refused?.output);
   assert.match(refused!.output, /^stc: error: refusing to print credentials to a terminal\nhint: /);
   assert.doesNotMatch(refused!.output, /could not be reached/);
@@ -274,7 +228,7 @@ Deno.test("credentials are refused on a terminal stdout before AWS is contacted"
   // The same command with stdout captured does go to AWS; under the shell function a terminal is fine.
   const piped = await runStc(["session", "123456"], { env });
   assert.equal(piped.code, 5, piped.stderr);
-  const viaFunction = await runOnTerminal(stcLine(["session", "123456"]), {
+  const viaFunction = await runStcOnTerminal(["session", "123456"], {
     ...env,
     STC_EVAL_SHELL: "bash",
   });

@@ -162,3 +162,50 @@ export async function evalInBash(
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+let scriptChecked: Promise<boolean> | undefined;
+
+/**
+ * Whether util-linux `script` is installed to give a command a pseudo-terminal (macOS's BSD `script` takes other
+ * arguments). Tests that need a terminal skip, saying so, when it is not.
+ */
+export function terminalAvailable(): Promise<boolean> {
+  scriptChecked ??= (async () => {
+    try {
+      const out = await new Deno.Command("script", {
+        args: ["--version"],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      return out.success && new TextDecoder().decode(out.stdout).includes("util-linux");
+    } catch {
+      return false;
+    }
+  })();
+  return scriptChecked;
+}
+
+/** Quotes a word for a POSIX shell command line. */
+export function shellWord(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Runs the real stc with `args` on a pseudo-terminal (stdin, stdout and stderr), as in an interactive shell, and
+ * returns its exit code and everything it wrote (CRLF turned into LF). Check {@linkcode terminalAvailable} first.
+ */
+export async function runStcOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
+  const line = [...stcCommandLine(), ...args].map(shellWord).join(" ");
+  const out = await new Deno.Command("script", {
+    args: ["-qfec", line, "/dev/null"],
+    env: { SHELL: "/bin/sh", ...env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, output: new TextDecoder().decode(out.stdout).replaceAll("\r\n", "\n") };
+}
