@@ -45,13 +45,13 @@ end
 
 # get_session [-h] [-s] [-r] [-l] [-c] [-d|-u] [-v] [-i <file> -b <bucket>|-e] [-p <profile>] [<MFA token>]
 function get_session --description 'session-tool.sh get_session, run by stc'
-    argparse --name=get_session h c d l p= r s u v i= b= e -- $argv 2>&1 >/dev/null | read -lz _stc_err
+    argparse --name=get_session h s r l c d u v i= b= e p= -- $argv 2>&1 >/dev/null | read -lz _stc_err
     test $pipestatus[1] -eq 0; or begin
         _stc_usage_error get_session (string split -- \n $_stc_err)[1]
         return 2
     end
     if set -q _flag_h
-        stc help session
+        stc init --usage get_session
         return
     end
     set -l _stc_flags
@@ -102,7 +102,7 @@ function assume_role --description 'session-tool.sh assume_role, run by stc'
         return 2
     end
     if set -q _flag_h
-        stc help assume
+        stc init --usage assume_role
     else if set -q _flag_l
         stc roles --names
     else
@@ -118,7 +118,7 @@ function get_console_url --description 'session-tool.sh get_console_url, run by 
         return 2
     end
     if set -q _flag_h
-        stc help console
+        stc init --usage get_console_url
         return
     end
     if set -q _flag_l
@@ -140,7 +140,7 @@ function rotate_credentials --description 'session-tool.sh rotate_credentials, r
         return 2
     end
     if set -q _flag_h
-        stc help rotate
+        stc init --usage rotate_credentials
         return
     end
     set -l _stc_flags
@@ -154,10 +154,8 @@ end
 # aws-assume-role PROFILE ALIAS [MFA]: a session, the role, and a console URL for it, as session-tool.sh does.
 function aws-assume-role --description 'session-tool.sh aws-assume-role, run by stc'
     if contains -- "$argv[1]" -h --help
-        printf '%s\n' 'Usage: aws-assume-role PROFILE ALIAS [MFA]' '' \
-            'Gets a session for PROFILE (stc session -p PROFILE MFA), assumes the role ALIAS' \
-            '(stc assume ALIAS) and prints a console sign-in URL for it (stc console ALIAS).' >&2
-        return 0
+        stc init --usage aws-assume-role
+        return
     end
     if test (count $argv) -lt 2; or test (count $argv) -gt 3
         _stc_usage_error aws-assume-role 'expected PROFILE ALIAS [MFA]'
@@ -169,7 +167,7 @@ end
 # Coinbase's assume-role [account] [role] [mfa].
 function assume-role --description 'Coinbase assume-role, run by stc'
     if contains -- "$argv[1]" -h --help
-        stc help assume
+        stc init --usage assume-role
         return
     end
     stc assume $argv

@@ -13,10 +13,10 @@ function get_session {
   local -a _stc_flags _stc_common
   _stc_flags=()
   _stc_common=()
-  while getopts ':hcdlp:rsuvi:b:e' _stc_opt; do
+  while getopts ':hsrlcduvi:b:ep:' _stc_opt; do
     case $_stc_opt in
       h)
-        stc help session
+        stc init --usage get_session
         return
         ;;
       c | l | r | s | v) _stc_flags+=("-$_stc_opt") ;;
@@ -72,7 +72,7 @@ function assume_role {
   while getopts ':hl' _stc_opt; do
     case $_stc_opt in
       h)
-        stc help assume
+        stc init --usage assume_role
         return
         ;;
       l)
@@ -98,7 +98,7 @@ function get_console_url {
   while getopts ':hlodu:' _stc_opt; do
     case $_stc_opt in
       h)
-        stc help console
+        stc init --usage get_console_url
         return
         ;;
       l)
@@ -130,7 +130,7 @@ function rotate_credentials {
   while getopts ':hp:ynt' _stc_opt; do
     case $_stc_opt in
       h)
-        stc help rotate
+        stc init --usage rotate_credentials
         return
         ;;
       p) _stc_flags+=(-p "$OPTARG") ;;
@@ -153,10 +153,8 @@ function rotate_credentials {
 function _stc_aws_assume_role {
   case ${1-} in
     -h | --help)
-      printf '%s\n' 'Usage: aws-assume-role PROFILE ALIAS [MFA]' \
-        '' 'Gets a session for PROFILE (stc session -p PROFILE MFA), assumes the role ALIAS' \
-        '(stc assume ALIAS) and prints a console sign-in URL for it (stc console ALIAS).' >&2
-      return 0
+      stc init --usage aws-assume-role
+      return
       ;;
   esac
   [ "$#" -ge 2 ] && [ "$#" -le 3 ] || {
@@ -170,7 +168,7 @@ function _stc_aws_assume_role {
 function _stc_coinbase_assume_role {
   case ${1-} in
     -h | --help)
-      stc help assume
+      stc init --usage assume-role
       return
       ;;
   esac

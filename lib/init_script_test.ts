@@ -43,6 +43,18 @@ Deno.test("every asset exists and names the binary only through the placeholder"
   }
 });
 
+Deno.test("-h of each seed function prints the usage stc generates, in both templates", async () => {
+  const shared = await readAsset("seed.sh");
+  const fish = await readAsset("init.fish");
+  for (const seed of SEED_COMMANDS) {
+    const call = `stc init --usage ${seed.name}\n`;
+    assert.equal(shared.split(call).length, 2, `${seed.name} (bash/zsh)`);
+    assert.equal(fish.split(call).length, 2, `${seed.name} (fish)`);
+  }
+  // No help text of their own, and no stc help in place of the functions' own usage.
+  for (const text of [shared, fish]) assert.doesNotMatch(text, /Usage:|stc help/);
+});
+
 Deno.test("the seed functions parse the options the completions offer", async () => {
   const shared = await readAsset("seed.sh");
   const fish = await readAsset("init.fish");

@@ -14,27 +14,43 @@ import { rolesCommand } from "./commands/roles.ts";
 import { rotateCommand } from "./commands/rotate.ts";
 import { sessionCommand } from "./commands/session.ts";
 
+/** An option of a seed command. */
+export interface SeedOption extends OptionSpec {
+  /** The stc command it runs, e.g. `stc roles --download` (none for `-h`). */
+  runs?: string;
+}
+
+/** A positional argument of a seed command. */
+export interface SeedArg extends ArgSpec {
+  /** The stc command it goes to, when not just the seed command's own `stc COMMAND`. */
+  runs?: string;
+}
+
 /** A shell function that maps a seed command onto stc. */
 export interface SeedCommand {
   /** The function name. */
   name: string;
-  /** The stc command it runs (its help is the function's `-h`). */
+  /** The stc command it runs: its help has the details. */
   command: string;
+  /** One line on what it does, for its `-h`. */
+  summary: string;
+  /** How its options combine, when that is more than each running its command. */
+  note?: string;
   /** Options: one-letter, as `getopts` (bash, zsh) and `argparse` (fish) parse them. */
-  options: readonly OptionSpec[];
+  options: readonly SeedOption[];
   /** Positional arguments. */
-  args: readonly ArgSpec[];
+  args: readonly SeedArg[];
 }
 
-const help: OptionSpec = { name: "help", short: "h", type: "boolean", description: "Show help" };
+const help: SeedOption = { name: "help", short: "h", type: "boolean", description: "Show help" };
 
 /** The option of `command` named `name`, with its description and completion kind, parsed as `-letter`. */
-function optionOf(command: Command, name: string, letter?: string): OptionSpec {
+function optionOf(command: Command, name: string, letter?: string): SeedOption {
   const option = command.options.find((o) => o.name === name);
   if (!option) throw new Error(`stc ${command.name} has no option --${name}`);
   const short = letter ?? option.short;
   if (!short) throw new Error(`--${name} of stc ${command.name} needs a letter`);
-  return { ...option, short };
+  return { ...option, short, runs: `stc ${command.name} --${name}` };
 }
 
 /** The positional argument of `command` named `name`. */
@@ -44,40 +60,57 @@ function argOf(command: Command, name: string): ArgSpec {
   return arg;
 }
 
-const listRoles: OptionSpec = optionOf(consoleCommand, "list");
+// session-tool.sh lists roles with -l; stc has a command for it.
+const listRoles: SeedOption = { ...optionOf(consoleCommand, "list"), runs: "stc roles --names" };
 
 // The options are stc's own where a letter maps onto one (so descriptions and completion kinds never drift);
-// get_session's -i is `stc import`'s source argument, -e is `stc export`.
+// get_session's -i is `stc import`'s source argument, -e is `stc export`. The order is session-tool.sh's.
 /** Every seed command, in the order `stc init` defines them. */
 export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
     name: "get_session",
     command: "session",
+    summary: sessionCommand.summary,
+    note: "-p goes to whichever command runs; with -i, -b and -d go to stc import.",
     options: [
       help,
+      optionOf(sessionCommand, "save"),
+      optionOf(sessionCommand, "restore"),
+      optionOf(sessionCommand, "list"),
       optionOf(sessionCommand, "clear"),
       optionOf(rolesCommand, "download", "d"),
-      optionOf(sessionCommand, "list"),
-      optionOf(sessionCommand, "profile"),
-      optionOf(sessionCommand, "restore"),
-      optionOf(sessionCommand, "save"),
       optionOf(rolesCommand, "upload", "u"),
       optionOf(sessionCommand, "verify"),
-      { ...argOf(importCommand, "source"), short: "i", type: "string", valueName: "FILE" },
+      {
+        ...argOf(importCommand, "source"),
+        short: "i",
+        type: "string",
+        valueName: "FILE",
+        runs: "stc import FILE",
+      },
       optionOf(importCommand, "bucket"),
-      { name: "export", short: "e", type: "boolean", description: exportCommand.summary },
+      {
+        name: "export",
+        short: "e",
+        type: "boolean",
+        description: exportCommand.summary,
+        runs: "stc export",
+      },
+      optionOf(sessionCommand, "profile"),
     ],
     args: sessionCommand.args,
   },
   {
     name: "assume_role",
     command: "assume",
+    summary: assumeCommand.summary,
     options: [help, listRoles],
     args: [argOf(assumeCommand, "alias")],
   },
   {
     name: "get_console_url",
     command: "console",
+    summary: consoleCommand.summary,
     options: [
       help,
       listRoles,
@@ -90,6 +123,7 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
     name: "rotate_credentials",
     command: "rotate",
+    summary: rotateCommand.summary,
     options: [
       help,
       optionOf(rotateCommand, "profile"),
@@ -102,20 +136,71 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
     name: "aws-assume-role",
     command: "assume",
-    options: [],
+    summary:
+      "Get a session for the profile, assume the role and print a console sign-in URL for it",
+    options: [help],
     args: [
-      { name: "profile", description: "Profile to get the session for", complete: "profile" },
-      { ...argOf(assumeCommand, "alias"), optional: false },
-      ...sessionCommand.args,
+      {
+        name: "profile",
+        description: "Profile to get the session for",
+        complete: "profile",
+        runs: "stc session --profile",
+      },
+      { ...argOf(assumeCommand, "alias"), optional: false, runs: "stc assume, then stc console" },
+      ...sessionCommand.args.map((arg) => ({ ...arg, runs: "stc session" })),
     ],
   },
   {
     name: "assume-role",
     command: "assume",
+    summary: assumeCommand.summary,
     options: [help],
     args: assumeCommand.args,
   },
 ];
+
+/** The seed command called `name`. */
+export function findSeedCommand(name: string): SeedCommand | undefined {
+  return SEED_COMMANDS.find((s) => s.name === name);
+}
+
+function seedTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) =>
+    `  ${row.map((cell, i) => i < row.length - 1 ? cell.padEnd(widths[i]) : cell).join("  ")}`
+      .trimEnd() + "\n"
+  ).join("");
+}
+
+/**
+ * What `-h` of a seed command prints: a session-tool.sh-style usage line, then each option and argument with
+ * the stc command it runs and what it does, and where the details are.
+ */
+export function seedUsage(seed: SeedCommand): string {
+  const value = (o: SeedOption) => o.type === "string" ? ` ${o.valueName ?? "VALUE"}` : "";
+  const synopsis = [
+    seed.name,
+    ...seed.options.map((o) => `[-${o.short}${value(o)}]`),
+    ...seed.args.map((a) => a.optional ? `[${a.name}]` : `<${a.name}>`),
+  ].join(" ");
+  let text = `Usage: ${synopsis}\n\n${seed.summary}\n`;
+  if (seed.options.length > 0) {
+    text += `\nOptions:\n${
+      seedTable(seed.options.map((o) =>
+        o.name === "help"
+          ? [`-${o.short}`, "", "Show this help"]
+          : [`-${o.short}${value(o)}`, o.runs ?? "", o.description]
+      ))
+    }`;
+  }
+  if (seed.args.length > 0) {
+    text += `\nArguments:\n${
+      seedTable(seed.args.map((a) => [a.name, a.runs ?? `stc ${seed.command}`, a.description]))
+    }`;
+  }
+  if (seed.note) text += `\n${seed.note}\n`;
+  return `${text}\nSee 'stc help ${seed.command}' for details.\n`;
+}
 
 /** The `getopts` option string of a seed command, e.g. `:hl` (leading `:`: errors are reported by the function). */
 export function getoptsString(seed: SeedCommand): string {

@@ -13,6 +13,8 @@ import {
   renderInit,
 } from "../lib/init_script.ts";
 import { INSTALL_MARKER } from "../lib/init_install.ts";
+import { SEED_COMMANDS, seedUsage } from "../lib/init_seed.ts";
+import { COMMANDS } from "../lib/commands.ts";
 import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
 
 const decoder = new TextDecoder();
@@ -222,22 +224,23 @@ function seedCases(csv: string): [string, string[]][] {
     [`get_session -i '${csv}' -b bkt -d -p work`, [`import -p work -b bkt -d -- ${csv}`]],
     ["get_session -i AKIAX,sec/ret -b bkt", ["import -b bkt - |stdin=AKIAX,sec/ret"]],
     ["get_session -e -p work", ["export -p work"]],
-    ["get_session -h", ["help session"]],
+    ["get_session -h", ["init --usage get_session"]],
     ["assume_role dev-admin", ["assume dev-admin"]],
     ["assume_role -l", ["roles --names"]],
-    ["assume_role -h", ["help assume"]],
+    ["assume_role -h", ["init --usage assume_role"]],
     ["get_console_url -o -u https://x.test/ dev", ["console -o -u https://x.test/ dev"]],
     ["get_console_url -d", ["console -d"]],
     ["get_console_url -l", ["roles --names"]],
-    ["get_console_url -h", ["help console"]],
+    ["get_console_url -h", ["init --usage get_console_url"]],
     ["rotate_credentials -p x -y -t", ["rotate -p x -y -t"]],
     ["rotate_credentials -n", ["rotate -n"]],
-    ["rotate_credentials -h", ["help rotate"]],
+    ["rotate_credentials -h", ["init --usage rotate_credentials"]],
     ["aws-assume-role work dev 123456", ["session -p work 123456", "assume dev", "console dev"]],
     ["aws-assume-role work dev", ["session -p work", "assume dev", "console dev"]],
+    ["aws-assume-role -h", ["init --usage aws-assume-role"]],
     ["assume-role prod Admin 123456", ["assume prod Admin 123456"]],
     ["assume-role", ["assume"]],
-    ["assume-role -h", ["help assume"]],
+    ["assume-role -h", ["init --usage assume-role"]],
     ["stc 'two words' \"\" x '*'", ["two words  x *"]],
   ];
 }
@@ -269,6 +272,71 @@ Deno.test("the seed commands run the mapped stc commands, in every shell", async
       assert.deepEqual(await fake.log(), [], `${shell}: ${call} runs nothing`);
     }
   }
+});
+
+Deno.test("each seed option runs the stc command its -h says it runs, in every shell", async () => {
+  await using home = await makeHome();
+  const csv = await home.write("key.csv", "Access key ID,Secret access key\nAKIAX,s\n");
+  // -b only counts with -i (the usage says so); the values stand in for the placeholders of `runs`.
+  const needs: Record<string, string> = { "get_session -b": `-i '${csv}'` };
+  const values: Record<string, string> = { FILE: csv, URL: "https://x.test/" };
+  const checks = SEED_COMMANDS.flatMap((seed) =>
+    seed.options.filter((o) => o.runs).map((option) => {
+      const [stc, command, ...rest] = option.runs!.split(" ");
+      assert.equal(stc, "stc", option.runs);
+      const value = option.type === "string" ? values[option.valueName!] ?? "v1" : undefined;
+      const flag = `-${option.short}`;
+      const call = [seed.name, needs[`${seed.name} ${flag}`], flag, value].filter(Boolean)
+        .join(" ");
+      return { call, command, rest, value };
+    })
+  );
+  assert.ok(checks.length >= 15, "every option with a command is checked");
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    for (const { call, command, rest, value } of checks) {
+      const result = await runShell(shell, `${fake.load}; ${call}`, fake.env);
+      assert.equal(result.code, 0, `${shell}: ${call}: ${result.stderr}`);
+      const lines = await fake.log();
+      assert.equal(lines.length, 1, `${shell}: ${call}: ${lines}`);
+      const words = lines[0].split(" |")[0].split(" ");
+      assert.equal(words[0], command, `${shell}: ${call} runs stc ${command}`);
+      for (const word of rest) {
+        if (word.startsWith("--")) {
+          // The function may pass stc's short form of the long option.
+          const spec = COMMANDS.find((c) => c.name === command)!.options
+            .find((o) => `--${o.name}` === word);
+          assert.ok(spec, `stc ${command} has ${word}`);
+          const forms = [word, ...(spec.short ? [`-${spec.short}`] : [])];
+          assert.ok(words.some((w) => forms.includes(w)), `${shell}: ${call} passes ${word}`);
+          if (spec.type === "string") assert.ok(words.includes(value!), `${shell}: ${call}`);
+        } else {
+          assert.ok(words.includes(value!), `${shell}: ${call} passes ${word}`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("-h of a seed function prints its usage from the real stc, and runs nothing else", async () => {
+  await using home = await makeHome();
+  const seed = SEED_COMMANDS.find((s) => s.name === "get_session")!;
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const env = { ...home.env, AWS_PROFILE: "nobody" };
+    const status = shell === "fish" ? "$status" : "$?";
+    const result = await runShell(
+      shell,
+      `${load}; get_session -h -s 123456; echo "rc=${status} profile=$AWS_PROFILE"`,
+      env,
+    );
+    assert.equal(result.stderr, seedUsage(seed), shell);
+    assert.equal(result.stdout, "rc=0 profile=nobody\n", shell);
+  }
+  // Nothing was stored, imported or downloaded (fish keeps its own files in HOME; stc's are in ~/.aws).
+  await assert.rejects(Deno.stat(home.aws), Deno.errors.NotFound);
 });
 
 Deno.test("loaded twice under hostile options, everything still works and nothing is set twice", async () => {
