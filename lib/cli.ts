@@ -14,6 +14,7 @@ import {
 } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./errors.ts";
+import { findSeedCommand, seedUsage } from "./init_seed.ts";
 import { emit, SECRET_VARIABLES } from "./output.ts";
 import { parseShellName, type ShellName } from "./shell.ts";
 import { didYouMean } from "./suggest.ts";
@@ -305,8 +306,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return ExitCode.Ok;
       }
       const target = findCommand(rest[0]);
-      if (!target) throw unknownCommand(rest[0]);
-      writeStderr(commandHelp(target));
+      // The session-tool.sh and assume-role functions from `stc init` have their own usage.
+      const seed = target ? undefined : findSeedCommand(rest[0]);
+      if (!target && !seed) throw unknownCommand(rest[0]);
+      writeStderr(target ? commandHelp(target) : seedUsage(seed!));
       return ExitCode.Ok;
     }
     if (first.startsWith("-")) {

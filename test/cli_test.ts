@@ -234,3 +234,16 @@ Deno.test("credentials are refused on a terminal stdout before AWS is contacted"
   });
   assert.equal(viaFunction?.code, 5, viaFunction?.output);
 });
+
+Deno.test("help also explains the session-tool.sh and assume-role functions of stc init", async () => {
+  await using home = await makeHome();
+  const seed = await runStc(["help", "get_session"], { env: home.env });
+  assert.equal(seed.code, 0);
+  assert.equal(seed.stdout, "");
+  assert.match(seed.stderr, /^Usage: get_session \[-h\]/);
+  assert.match(seed.stderr, /-i FILE +stc import FILE/);
+  const same = await runStc(["init", "--usage", "get_session"], { env: home.env });
+  assert.equal(same.stderr, seed.stderr);
+  const unknown = await runStc(["help", "get_sesion"], { env: home.env });
+  assert.equal(unknown.code, 2);
+});
