@@ -104,6 +104,11 @@ export interface Context {
   commands: readonly Command[];
 }
 
+/** The path of this stc, for AWS_SESSION_TOOL: the binary, or main.ts when run from source. */
+export function toolPath(context: Context): string {
+  return context.self[context.self.length - 1];
+}
+
 /** A subcommand of stc. */
 export interface Command {
   /** The name typed after `stc`. */

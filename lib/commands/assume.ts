@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Command, profileOption } from "../command.ts";
+import { type Command, profileOption, toolPath } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { checkMfaCode, isMfaCode } from "../mfa.ts";
 import { guardSecretOutput } from "../output.ts";
@@ -13,7 +13,6 @@ import { obtainRoleCredentials, type RoleRequest } from "../role_session.ts";
 import { parseDuration, ROLE_LIMITS } from "../duration.ts";
 import { formatDuration, formatLocalTime, roleActions, secondsLeft } from "../session_vars.ts";
 import { info } from "../ui.ts";
-import { toolPath } from "./session.ts";
 
 /** Turns the positional forms into a request: `[alias]`, `alias MFA`, `account role [MFA]`. */
 export function roleRequestFromArgs(

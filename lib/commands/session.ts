@@ -7,7 +7,13 @@
  */
 
 import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../duration.ts";
-import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
+import {
+  type Command,
+  type Context,
+  type ParsedArgs,
+  profileOption,
+  toolPath,
+} from "../command.ts";
 import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
 import { updateProfile } from "../aws_files.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
@@ -47,11 +53,6 @@ import { confirm, info, prompt, promptNewSecret, say } from "../ui.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
 const RETURN_TO_BASE_MIN_SECONDS = 600;
-
-/** The path of this stc, for AWS_SESSION_TOOL: the binary, or main.ts when run from source. */
-export function toolPath(context: Context): string {
-  return context.self[context.self.length - 1];
-}
 
 /** The user name in a user ARN (`arn:aws:iam::1:user/path/name` → `name`). */
 export function userNameFromArn(arn: string): string {
