@@ -5,6 +5,8 @@
  */
 
 import { type AwsTarget, listMfaDevices } from "./aws.ts";
+import { updateProfile } from "./aws_files.ts";
+import type { Env } from "./env.ts";
 import { StcError, usageError } from "./errors.ts";
 import type { Profile } from "./ini.ts";
 import { info, prompt, say } from "./ui.ts";
@@ -79,4 +81,18 @@ export async function resolveMfaDevice(
   throw new StcError("no MFA device chosen", {
     hint: `set one with: mfa_serial = ARN in profile '${profileName}' of ~/.aws/config`,
   });
+}
+
+/**
+ * Saves a device found through ListMFADevices as the profile's `mfa_serial`, so the next command needs no IAM
+ * call. Commands call it only after the MFA code worked, so a failed command changes no file.
+ */
+export async function rememberMfaDevice(
+  device: MfaDevice,
+  profileName: string,
+  env: Env,
+): Promise<void> {
+  if (!device.discovered) return;
+  await updateProfile("config", profileName, { mfa_serial: device.serial }, env);
+  info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
 }

@@ -23,7 +23,7 @@ import type { Context } from "./command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./duration.ts";
 import { ExitCode, StcError, usageError } from "./errors.ts";
 import type { ProfileFiles } from "./ini.ts";
-import { obtainMfaCode, resolveMfaDevice } from "./mfa.ts";
+import { type MfaDevice, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "./profile.ts";
 import { type ChainBase, ProfileChainError, resolveProfileChain } from "./profile_chain.ts";
 import {
@@ -354,6 +354,7 @@ export async function obtainRoleCredentials(
   let current: Credentials;
   let userName: string | undefined;
   let firstExtra: Partial<AssumeRoleRequest> = {};
+  let discoveredDevice: MfaDevice | undefined;
   if (plan.profileCredentials) {
     route = "profile-credentials";
     current = plan.profileCredentials;
@@ -366,8 +367,10 @@ export async function obtainRoleCredentials(
     route = "long-term-key";
     current = longTermKey(sourceProfile, plan.sourceProfile);
     explainLongRoute(plan, duration, shellBase, wantsLong);
-    const serial = plan.steps[0].mfaSerial ??
-      (await resolveMfaDevice(sourceProfile, plan.sourceProfile, target(current))).serial;
+    if (!plan.steps[0].mfaSerial) {
+      discoveredDevice = await resolveMfaDevice(sourceProfile, plan.sourceProfile, target(current));
+    }
+    const serial = plan.steps[0].mfaSerial ?? discoveredDevice!.serial;
     if (!plan.steps[0].sessionName) {
       userName = base?.userName ?? await userNameOf(target(current));
     }
@@ -393,6 +396,7 @@ export async function obtainRoleCredentials(
     current = result.credentials;
     assumedRoleArn = result.assumedRoleArn;
   }
+  if (discoveredDevice) await rememberMfaDevice(discoveredDevice, plan.sourceProfile, context.env);
   return {
     credentials: current,
     role: plan.role,

@@ -297,3 +297,23 @@ Deno.test("assume: AWS_PROFILE_ASSUME_ROLE selects the source profile", async ()
   assert.equal(without.stdout, "");
   assert.match(without.stderr, /unknown role alias 'prod-ro'/);
 });
+
+Deno.test("assume with the access key saves a discovered MFA device only when the assume works", async () => {
+  await using w = await world();
+  const config = (await w.home.read(".aws/config"))!.replace(/^mfa_serial = .*\n/m, "");
+  await w.home.write(".aws/config", config);
+  const wrong = await runStc(["assume", "prod-ro"], { env: w.env, stdin: "000000\n" });
+  assert.equal(wrong.code, 1, wrong.stderr);
+  assert.equal(wrong.stdout, "");
+  assert.equal(await w.home.read(".aws/config"), config, "a failed assume changes no file");
+  const right = await runStc(["assume", "prod-ro"], {
+    env: w.env,
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(right.code, 0, right.stderr);
+  assert.match(right.stderr, /saved mfa_serial = arn:aws:iam::111111111111:mfa\/alice/);
+  assert.match(
+    (await w.home.read(".aws/config"))!,
+    /\[profile awsops\][^[]*mfa_serial = arn:aws:iam::111111111111:mfa\/alice/,
+  );
+});

@@ -18,7 +18,7 @@ import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } 
 import { updateProfile } from "../aws_files.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";
-import { checkMfaCode, obtainMfaCode, resolveMfaDevice } from "../mfa.ts";
+import { checkMfaCode, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "../mfa.ts";
 import { guardSecretOutput, printLine } from "../output.ts";
 import {
   DEFAULT_PROFILE_KEY,
@@ -275,10 +275,7 @@ async function newSession(
     serial: device.serial,
     region: target.region,
   };
-  if (device.discovered) {
-    await updateProfile("config", selected.name, { mfa_serial: device.serial }, context.env);
-    info(`saved mfa_serial = ${device.serial} in profile '${selected.name}'`);
-  }
+  await rememberMfaDevice(device, selected.name, context.env);
   if (requested && getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested) {
     await updateProfile("config", "default", { [DEFAULT_PROFILE_KEY]: requested }, context.env);
     info(`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
