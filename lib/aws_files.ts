@@ -133,6 +133,41 @@ export async function editAwsFile(
 /** Changes to one profile: a string sets the key, `null` removes it. */
 export type ProfileChanges = Record<string, string | null>;
 
+/** Changes to several profiles of one file, by profile name. */
+export type ProfileUpdates = Record<string, ProfileChanges>;
+
+/** Combines profile updates; for the same profile and key, the later update wins. */
+export function mergeProfileUpdates(...updates: ProfileUpdates[]): ProfileUpdates {
+  const merged: ProfileUpdates = {};
+  for (const update of updates) {
+    for (const [profile, changes] of Object.entries(update)) {
+      merged[profile] = { ...merged[profile], ...changes };
+    }
+  }
+  return merged;
+}
+
+/**
+ * Applies changes to several profiles of one file in a single atomic write, so a command's edits land together
+ * or not at all. Creates sections when needed. Returns whether the file changed.
+ */
+export function updateProfiles(
+  kind: FileKind,
+  updates: ProfileUpdates,
+  env: Env = processEnv(),
+): Promise<boolean> {
+  if (Object.keys(updates).length === 0) return Promise.resolve(false);
+  return editAwsFile(kind, (text) => {
+    for (const [profile, changes] of Object.entries(updates)) {
+      const section = profileSection(kind, profile, text);
+      for (const [key, value] of Object.entries(changes)) {
+        text = value === null ? removeKey(text, section, key) : setKey(text, section, key, value);
+      }
+    }
+    return text;
+  }, env);
+}
+
 /**
  * Sets and removes several keys of one profile in a single atomic write (e.g. a whole set of
  * temporary credentials). Creates the profile's section when needed. Returns whether the file
@@ -144,13 +179,7 @@ export function updateProfile(
   changes: ProfileChanges,
   env: Env = processEnv(),
 ): Promise<boolean> {
-  return editAwsFile(kind, (text) => {
-    const section = profileSection(kind, profile, text);
-    for (const [key, value] of Object.entries(changes)) {
-      text = value === null ? removeKey(text, section, key) : setKey(text, section, key, value);
-    }
-    return text;
-  }, env);
+  return updateProfiles(kind, { [profile]: changes }, env);
 }
 
 /** Sets `key = value` in `profile` of the config or credentials file. Returns whether it changed. */

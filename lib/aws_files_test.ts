@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import {
   awsPaths,
   editAwsFile,
+  mergeProfileUpdates,
   readAwsFile,
   readProfileFiles,
   removeProfile,
   removeProfileKey,
   setProfileKey,
   updateProfile,
+  updateProfiles,
 } from "./aws_files.ts";
 import { TEMP_INFIX, withLock } from "./atomic.ts";
 import type { Env } from "./env.ts";
@@ -185,6 +187,36 @@ Deno.test("updateProfile applies several changes in one write; removeProfile dro
     );
     assert.equal(await removeProfile("config", "default", t.env), true);
     assert.equal(await readAwsFile("config", t.env), "");
+  } finally {
+    await t.dispose();
+  }
+});
+
+Deno.test("updateProfiles edits several profiles in one write; an invalid change writes nothing", async () => {
+  const t = await tempHome();
+  try {
+    const updates = mergeProfileUpdates(
+      { work: { mfa_serial: "arn:aws:iam::1:mfa/a", region: "x" } },
+      { default: { session_tool_default_profile: "work" } },
+      { work: { region: "eu-north-1" } },
+    );
+    assert.deepEqual(updates, {
+      work: { mfa_serial: "arn:aws:iam::1:mfa/a", region: "eu-north-1" },
+      default: { session_tool_default_profile: "work" },
+    });
+    assert.equal(await updateProfiles("config", updates, t.env), true);
+    const written = await readAwsFile("config", t.env);
+    assert.equal(
+      written,
+      "[profile work]\nmfa_serial = arn:aws:iam::1:mfa/a\nregion = eu-north-1\n\n" +
+        "[default]\nsession_tool_default_profile = work\n",
+    );
+    // One bad value fails the whole edit: the other profile's change does not land either.
+    await assert.rejects(() =>
+      updateProfiles("config", { other: { a: "1" }, work: { region: "bad\nvalue" } }, t.env)
+    );
+    assert.equal(await readAwsFile("config", t.env), written);
+    assert.equal(await updateProfiles("config", {}, t.env), false);
   } finally {
     await t.dispose();
   }

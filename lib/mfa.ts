@@ -5,7 +5,7 @@
  */
 
 import { type AwsTarget, listMfaDevices } from "./aws.ts";
-import { updateProfile } from "./aws_files.ts";
+import { type ProfileUpdates, updateProfiles } from "./aws_files.ts";
 import type { Env } from "./env.ts";
 import { StcError, usageError } from "./errors.ts";
 import type { Profile } from "./ini.ts";
@@ -83,6 +83,11 @@ export async function resolveMfaDevice(
   });
 }
 
+/** The config change that records a device found through ListMFADevices as the profile's `mfa_serial`. */
+export function mfaSerialUpdate(device: MfaDevice, profileName: string): ProfileUpdates {
+  return device.discovered ? { [profileName]: { mfa_serial: device.serial } } : {};
+}
+
 /**
  * Saves a device found through ListMFADevices as the profile's `mfa_serial`, so the next command needs no IAM
  * call. Commands call it only after the MFA code worked, so a failed command changes no file.
@@ -92,7 +97,7 @@ export async function rememberMfaDevice(
   profileName: string,
   env: Env,
 ): Promise<void> {
-  if (!device.discovered) return;
-  await updateProfile("config", profileName, { mfa_serial: device.serial }, env);
-  info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
+  if (await updateProfiles("config", mfaSerialUpdate(device, profileName), env)) {
+    info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
+  }
 }

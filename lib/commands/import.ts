@@ -6,7 +6,7 @@
  */
 
 import { type Command, type Context, profileOption } from "../command.ts";
-import { updateProfile } from "../aws_files.ts";
+import { mergeProfileUpdates, updateProfile, updateProfiles } from "../aws_files.ts";
 import { StcError, usageError } from "../errors.ts";
 import { getProfile } from "../ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../key_csv.ts";
@@ -81,15 +81,19 @@ async function store(
     aws_security_token: null,
   }, context.env);
   info(`imported ${key.accessKeyId} into profile '${profile}'`);
-  if (bucket) {
-    await updateProfile("config", profile, { [BUCKET_KEY]: bucket }, context.env);
-    info(`roles bucket of '${profile}': ${bucket}`);
-  }
   const currentDefault = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
+  const setDefault = (makeDefault || !currentDefault) && currentDefault !== profile;
+  // The bucket and the default profile land in one write of the config file.
+  await updateProfiles(
+    "config",
+    mergeProfileUpdates(
+      bucket ? { [profile]: { [BUCKET_KEY]: bucket } } : {},
+      setDefault ? { default: { [DEFAULT_PROFILE_KEY]: profile } } : {},
+    ),
+    context.env,
+  );
+  if (bucket) info(`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
-    if (currentDefault !== profile) {
-      await updateProfile("config", "default", { [DEFAULT_PROFILE_KEY]: profile }, context.env);
-    }
     info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
   } else if (currentDefault !== profile) {
     info(`the default profile stays '${currentDefault}' (use --default to change it)`);

@@ -15,10 +15,10 @@ import {
   toolPath,
 } from "../command.ts";
 import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
-import { updateProfile } from "../aws_files.ts";
+import { mergeProfileUpdates, updateProfiles } from "../aws_files.ts";
 import { ExitCode, StcError, usageError } from "../errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";
-import { checkMfaCode, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "../mfa.ts";
+import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../mfa.ts";
 import { guardSecretOutput, printLine } from "../output.ts";
 import {
   DEFAULT_PROFILE_KEY,
@@ -275,11 +275,19 @@ async function newSession(
     serial: device.serial,
     region: target.region,
   };
-  await rememberMfaDevice(device, selected.name, context.env);
-  if (requested && getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested) {
-    await updateProfile("config", "default", { [DEFAULT_PROFILE_KEY]: requested }, context.env);
-    info(`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
-  }
+  // The discovered MFA device and the remembered profile land in one write of the config file.
+  const rememberProfile = requested !== undefined &&
+    getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested;
+  await updateProfiles(
+    "config",
+    mergeProfileUpdates(
+      mfaSerialUpdate(device, selected.name),
+      rememberProfile ? { default: { [DEFAULT_PROFILE_KEY]: requested } } : {},
+    ),
+    context.env,
+  );
+  if (device.discovered) info(`saved mfa_serial = ${device.serial} in profile '${selected.name}'`);
+  if (rememberProfile) info(`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
   const now = context.now();
   if (passphrase !== undefined) {
     const path = await saveSession(sessionStoreDir(context.env), session, passphrase, now);
