@@ -219,52 +219,57 @@ type StsSdk = typeof import("@aws-sdk/client-sts");
 type IamSdk = typeof import("@aws-sdk/client-iam");
 type S3Sdk = typeof import("@aws-sdk/client-s3");
 
-// One shape for every call: load the SDK on first use, one client with visible retries, errors translated by
-// toStcError, the client's connections closed afterwards.
+type SdkClient = AnyClient & { destroy(): void };
 
-async function withSts<T>(
+/**
+ * One shape for every call: load the SDK on first use, one client with visible retries, errors translated by
+ * toStcError, the client's connections closed afterwards.
+ */
+async function withClient<Sdk, Client extends SdkClient, T>(
+  target: AwsTarget,
+  step: string,
+  service: Service,
+  load: () => Promise<Sdk>,
+  create: (sdk: Sdk, config: ReturnType<typeof clientConfig>) => Client,
+  call: (sdk: Sdk, client: Client) => Promise<T>,
+): Promise<T> {
+  const sdk = await load();
+  const client = create(sdk, clientConfig(target, service));
+  reportRetries(client, step);
+  try {
+    return await awsStep(step, () => call(sdk, client));
+  } finally {
+    client.destroy();
+  }
+}
+
+// The import() specifiers stay literal, one per service, so that only the SDK a command needs is loaded.
+
+function withSts<T>(
   target: AwsTarget,
   step: string,
   call: (sdk: StsSdk, client: InstanceType<StsSdk["STSClient"]>) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import("@aws-sdk/client-sts");
-  const client = new sdk.STSClient(clientConfig(target, "sts"));
-  reportRetries(client, step);
-  try {
-    return await awsStep(step, () => call(sdk, client));
-  } finally {
-    client.destroy();
-  }
+  const load = () => import("@aws-sdk/client-sts");
+  return withClient(target, step, "sts", load, (sdk, config) => new sdk.STSClient(config), call);
 }
 
-async function withIam<T>(
+function withIam<T>(
   target: AwsTarget,
   step: string,
   call: (sdk: IamSdk, client: InstanceType<IamSdk["IAMClient"]>) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import("@aws-sdk/client-iam");
-  const client = new sdk.IAMClient(clientConfig(target, "iam"));
-  reportRetries(client, step);
-  try {
-    return await awsStep(step, () => call(sdk, client));
-  } finally {
-    client.destroy();
-  }
+  const load = () => import("@aws-sdk/client-iam");
+  return withClient(target, step, "iam", load, (sdk, config) => new sdk.IAMClient(config), call);
 }
 
-async function withS3<T>(
+function withS3<T>(
   target: AwsTarget,
   step: string,
   call: (sdk: S3Sdk, client: InstanceType<S3Sdk["S3Client"]>) => Promise<T>,
 ): Promise<T> {
-  const sdk = await import("@aws-sdk/client-s3");
-  const client = new sdk.S3Client(clientConfig(target, "s3"));
-  reportRetries(client, step);
-  try {
-    return await awsStep(step, () => call(sdk, client));
-  } finally {
-    client.destroy();
-  }
+  const load = () => import("@aws-sdk/client-s3");
+  return withClient(target, step, "s3", load, (sdk, config) => new sdk.S3Client(config), call);
 }
 
 /** The identity behind a set of credentials. */
