@@ -476,17 +476,6 @@ export function deleteAccessKey(target: AwsTarget, accessKeyId: string): Promise
   });
 }
 
-/** IAM UpdateAccessKey for the caller. */
-export function updateAccessKey(
-  target: AwsTarget,
-  accessKeyId: string,
-  status: "Active" | "Inactive",
-): Promise<void> {
-  return withIam(target, "UpdateAccessKey", async (sdk, client) => {
-    await client.send(new sdk.UpdateAccessKeyCommand({ AccessKeyId: accessKeyId, Status: status }));
-  });
-}
-
 /** IAM ChangePassword for the caller. */
 export function changePassword(
   target: AwsTarget,

@@ -12,6 +12,7 @@ import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "./atomic.t
 import { type FileKind, parseProfileFile, parseProfileFiles, type ProfileFiles } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 import { type Env, processEnv } from "./env.ts";
+import { StcError } from "./errors.ts";
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
@@ -46,30 +47,23 @@ export function awsPaths(env: Env = processEnv()): AwsPaths {
   };
 }
 
-async function readOptional(path: string): Promise<string> {
+/**
+ * A file's text; empty when it does not exist (or `path` is empty). Other failures (permissions, a directory in
+ * the way) are a user error naming the path.
+ */
+export async function readTextIfExists(path: string): Promise<string> {
+  if (path === "") return "";
   try {
     return await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return "";
-    throw e;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
 /** The text of one shared file; a missing file reads as empty. */
 export function readAwsFile(kind: FileKind, env: Env = processEnv()): Promise<string> {
-  return readOptional(awsPaths(env)[kind]);
-}
-
-/**
- * Reads and parses both shared files (missing files count as empty). Throws
- * {@linkcode ProfileParseError} (from lib/ini.ts) when one cannot be parsed.
- */
-export async function readProfileFiles(env: Env = processEnv()): Promise<ProfileFiles> {
-  const [config, credentials] = await Promise.all([
-    readAwsFile("config", env),
-    readAwsFile("credentials", env),
-  ]);
-  return parseProfileFiles({ config, credentials });
+  return readTextIfExists(awsPaths(env)[kind]);
 }
 
 /** Creates the file's directory if needed; a directory stc creates is private (0700). */

@@ -4,7 +4,6 @@ import {
   editAwsFile,
   mergeProfileUpdates,
   readAwsFile,
-  readProfileFiles,
   removeProfile,
   removeProfileKey,
   setProfileKey,
@@ -13,9 +12,19 @@ import {
 } from "./aws_files.ts";
 import { TEMP_INFIX, withLock } from "./atomic.ts";
 import type { Env } from "./env.ts";
+import { parseProfileFiles, type ProfileFiles } from "./ini.ts";
 import { loopContent } from "../test/fixtures/aws_files_writer.ts";
 
 const writer = new URL("../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
+
+/** Both files as the layer reads them, parsed. */
+async function readProfileFiles(env: Env): Promise<ProfileFiles> {
+  const [config, credentials] = await Promise.all([
+    readAwsFile("config", env),
+    readAwsFile("credentials", env),
+  ]);
+  return parseProfileFiles({ config, credentials });
+}
 
 function envOf(vars: Record<string, string>): Env {
   return vars;

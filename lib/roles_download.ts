@@ -18,7 +18,8 @@ import {
   ROLES_FILE_KEY,
 } from "./profile.ts";
 import { formatProblem, parseRolesFile, type RoleProblem } from "./roles.ts";
-import { readOptionalText, rolePaths } from "./roles_load.ts";
+import { rolePaths } from "./roles_load.ts";
+import { readTextIfExists } from "./aws_files.ts";
 import { dirname } from "node:path";
 
 /** Where a profile's organisation list lives in S3. */
@@ -144,7 +145,7 @@ export async function downloadRoles(
   const valid = validateRolesList(bytes, `s3://${location.bucket}/${location.key}`);
   await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const changed = await withLock(path, async () => {
-    if (await readOptionalText(path) === valid.text) return false;
+    if (await readTextIfExists(path) === valid.text) return false;
     await writeFileAtomic(path, valid.text, { mode: (await fileMode(path) ?? 0o600) & 0o777 });
     return true;
   });

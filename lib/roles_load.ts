@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { awsPaths } from "./aws_files.ts";
+import { awsPaths, readAwsFile, readTextIfExists } from "./aws_files.ts";
 import type { Env } from "./aws.ts";
 import { StcError } from "./errors.ts";
 import {
@@ -59,18 +59,6 @@ export function rolePaths(env: Env, profile: string): RolePaths {
   };
 }
 
-/** A file's text; empty when it does not exist (or no path). */
-export async function readOptionalText(path: string): Promise<string> {
-  if (path === "") return "";
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "";
-    if (error instanceof Deno.errors.IsADirectory) return "";
-    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** The AWS files as parsed profiles, plus the config text (for line numbers). */
 export interface LoadedProfiles {
   /** Parsed profiles. */
@@ -83,8 +71,8 @@ export interface LoadedProfiles {
 export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   const paths = awsPaths(env);
   const [config, credentials] = await Promise.all([
-    readOptionalText(paths.config),
-    readOptionalText(paths.credentials),
+    readAwsFile("config", env),
+    readAwsFile("credentials", env),
   ]);
   try {
     const files = parseProfileFiles({ config, credentials });
@@ -113,9 +101,9 @@ export async function loadRoleCatalog(
 ): Promise<RoleCatalog> {
   const paths = rolePaths(env, profile);
   const [local, organisation, accounts, profiles] = await Promise.all([
-    readOptionalText(paths.local),
-    readOptionalText(paths.organisation),
-    readOptionalText(paths.accounts),
+    readTextIfExists(paths.local),
+    readTextIfExists(paths.organisation),
+    readTextIfExists(paths.accounts),
     loaded ?? loadProfiles(env),
   ]);
   return mergeRoles(

@@ -7,7 +7,7 @@
 import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../command.ts";
 import { SERVICE_NAMES } from "../console_url.ts";
 import { selectProfile } from "../profile.ts";
-import { loadProfiles, loadRoleCatalog } from "../roles_load.ts";
+import { type LoadedProfiles, loadProfiles, loadRoleCatalog } from "../roles_load.ts";
 import { usageError } from "../errors.ts";
 import {
   type Candidate,
@@ -57,8 +57,11 @@ async function profileNames(context: Context): Promise<string[]> {
 }
 
 /** The profile whose roles to offer: -p on the line (or aws-assume-role's first argument), else the usual. */
-async function rolesProfile(context: Context, requested: string | undefined): Promise<string> {
-  const loaded = await loadProfiles(context.env);
+function rolesProfile(
+  context: Context,
+  loaded: LoadedProfiles,
+  requested: string | undefined,
+): string {
   try {
     return selectProfile(requested, context.env, loaded.files).name;
   } catch {
@@ -79,7 +82,13 @@ export async function kindCandidates(
       return (await profileNames(context)).map((value) => ({ value }));
     case "role":
     case "account": {
-      const catalog = await loadRoleCatalog(context.env, await rolesProfile(context, profile));
+      // One read of the AWS files serves both the profile choice and the catalog: this runs on every Tab.
+      const loaded = await loadProfiles(context.env);
+      const catalog = await loadRoleCatalog(
+        context.env,
+        rolesProfile(context, loaded, profile),
+        loaded,
+      );
       const accounts = catalog.accounts.map((a) => ({
         value: a.name,
         description: `account ${a.accountId}`,
