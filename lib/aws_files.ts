@@ -9,7 +9,7 @@
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "./atomic.ts";
-import { type FileKind, parseProfileFile, parseProfileFiles, type ProfileFiles } from "./ini.ts";
+import { type FileKind, parseProfileFile } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 import { type Env, processEnv } from "./env.ts";
 import { StcError } from "./errors.ts";
