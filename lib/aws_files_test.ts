@@ -11,7 +11,7 @@ import {
   updateProfiles,
 } from "./aws_files.ts";
 import { TEMP_INFIX, withLock } from "./atomic.ts";
-import type { Env } from "./env.ts";
+import type { Env } from "./core/env.ts";
 import { parseProfileFiles, type ProfileFiles } from "./ini.ts";
 import { loopContent } from "../test/fixtures/aws_files_writer.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { endpointFor, resolveRegion, signingRegion, toStcError } from "./aws.ts";
-import { ExitCode, StcError } from "./errors.ts";
+import { ExitCode, StcError } from "./core/errors.ts";
 import { startEmulator } from "../test/emulator/server.ts";
 import { makeHome, runStc } from "../test/helpers.ts";
 

@@ -13,13 +13,13 @@ import {
   type ParsedArgs,
 } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
-import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./errors.ts";
+import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./core/errors.ts";
 import { findSeedCommand, seedUsage } from "./init_seed.ts";
 import { emit, SECRET_VARIABLES } from "./output.ts";
 import { parseShellName, type ShellName } from "./shell.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "./core/suggest.ts";
 import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./ui.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "./core/version.ts";
 
 /** Finds a command by name. */
 export function findCommand(name: string): Command | undefined {

@@ -19,7 +19,7 @@ import {
   signinSessionDuration,
   signinTokenUrl,
 } from "./console_url.ts";
-import { ExitCode, StcError } from "./errors.ts";
+import { ExitCode, StcError } from "./core/errors.ts";
 
 function usageFailure(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => {

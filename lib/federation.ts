@@ -9,7 +9,7 @@
 
 import type { Credentials } from "./aws.ts";
 import { signinTokenUrl } from "./console_url.ts";
-import { ExitCode, StcError } from "./errors.ts";
+import { ExitCode, StcError } from "./core/errors.ts";
 
 /** Options of {@linkcode getSigninToken}. */
 export interface SigninTokenRequest {

@@ -6,7 +6,7 @@
 
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic.ts";
-import type { Env } from "./env.ts";
+import type { Env } from "./core/env.ts";
 import { type InitShell, quoteCommand } from "./init_script.ts";
 
 /** The comment written above the line, by which a later `--install` finds it. */

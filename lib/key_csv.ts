@@ -8,7 +8,7 @@
  * @module
  */
 
-import { usageError } from "./errors.ts";
+import { usageError } from "./core/errors.ts";
 import { isImportCommand, parseImportCommand } from "./key_transfer.ts";
 
 /** A long-term access key. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { usageError } from "./errors.ts";
+import { usageError } from "./core/errors.ts";
 import { quoteShell } from "./shell.ts";
 
 /** An access key to move to another host. */

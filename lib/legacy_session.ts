@@ -10,7 +10,7 @@
  */
 
 import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
-import { StcError } from "./errors.ts";
+import { StcError } from "./core/errors.ts";
 import { splitShellWords } from "./key_transfer.ts";
 import type { SessionRecord } from "./session_vars.ts";
 

@@ -6,8 +6,8 @@
 
 import { type AwsTarget, listMfaDevices } from "./aws.ts";
 import { type ProfileUpdates, updateProfiles } from "./aws_files.ts";
-import type { Env } from "./env.ts";
-import { StcError, usageError } from "./errors.ts";
+import type { Env } from "./core/env.ts";
+import { StcError, usageError } from "./core/errors.ts";
 import type { Profile } from "./ini.ts";
 import { info, prompt, say } from "./ui.ts";
 

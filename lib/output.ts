@@ -6,7 +6,7 @@
  */
 
 import type { Context } from "./command.ts";
-import { StcError } from "./errors.ts";
+import { StcError } from "./core/errors.ts";
 import { renderShell, type ShellAction } from "./shell.ts";
 import { writeStderr, writeStdout } from "./ui.ts";
 

@@ -20,8 +20,8 @@ import {
   getCallerIdentity,
 } from "./aws.ts";
 import type { Context } from "./command.ts";
-import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./duration.ts";
-import { ExitCode, StcError, usageError } from "./errors.ts";
+import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./core/duration.ts";
+import { ExitCode, StcError, usageError } from "./core/errors.ts";
 import type { ProfileFiles } from "./ini.ts";
 import { type MfaDevice, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "./profile.ts";
@@ -54,7 +54,7 @@ import {
   sessionCredentials,
   type SessionRecord,
 } from "./session_vars.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "./core/suggest.ts";
 import { info } from "./ui.ts";
 
 /** What to assume. */

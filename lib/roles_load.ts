@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { awsPaths, readAwsFile, readTextIfExists } from "./aws_files.ts";
 import type { Env } from "./aws.ts";
-import { StcError } from "./errors.ts";
+import { StcError } from "./core/errors.ts";
 import {
   parseProfileFile,
   parseProfileFiles,

@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { withLock, writeFileAtomic } from "./atomic.ts";
 import type { Env } from "./aws.ts";
-import { StcError, usageError } from "./errors.ts";
+import { StcError, usageError } from "./core/errors.ts";
 import { legacySessionFileName } from "./legacy_session.ts";
 import { parseSessionRecord, type SessionRecord } from "./session_vars.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeHome, REPO_ROOT, runStc, runStcOnTerminal, terminalAvailable } from "./helpers.ts";
-import { VERSION } from "../lib/version.ts";
+import { VERSION } from "../lib/core/version.ts";
 
 Deno.test("--version prints the version from deno.json on stdout", async () => {
   await using home = await makeHome();

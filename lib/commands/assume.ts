@@ -6,11 +6,11 @@
  */
 
 import { type Command, profileOption, toolPath } from "../command.ts";
-import { usageError } from "../errors.ts";
+import { usageError } from "../core/errors.ts";
 import { checkMfaCode, isMfaCode } from "../mfa.ts";
 import { guardSecretOutput } from "../output.ts";
 import { obtainRoleCredentials, type RoleRequest } from "../role_session.ts";
-import { parseDuration, ROLE_LIMITS } from "../duration.ts";
+import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { formatDuration, formatLocalTime, roleActions, secondsLeft } from "../session_vars.ts";
 import { info } from "../ui.ts";
 

@@ -8,7 +8,7 @@ import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from 
 import { SERVICE_NAMES } from "../console_url.ts";
 import { selectProfile } from "../profile.ts";
 import { type LoadedProfiles, loadProfiles, loadRoleCatalog } from "../roles_load.ts";
-import { usageError } from "../errors.ts";
+import { usageError } from "../core/errors.ts";
 import {
   type Candidate,
   type CompletionSpec,

@@ -7,7 +7,7 @@
 
 import { type Command, type Context, profileOption } from "../command.ts";
 import { mergeProfileUpdates, updateProfile, updateProfiles } from "../aws_files.ts";
-import { StcError, usageError } from "../errors.ts";
+import { StcError, usageError } from "../core/errors.ts";
 import { getProfile } from "../ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../key_csv.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../profile.ts";

@@ -7,7 +7,7 @@
 
 import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
 import type { Credentials } from "../aws.ts";
-import { ExitCode, StcError, usageError } from "../errors.ts";
+import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../output.ts";
 import { selectProfile } from "../profile.ts";
 import {

@@ -60,7 +60,7 @@ import { dirname } from "node:path";
 import { LockTimeoutError, withLock } from "../atomic.ts";
 import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../aws_files.ts";
 import { type Command, type Context, profileOption } from "../command.ts";
-import { ExitCode, StcError, usageError } from "../errors.ts";
+import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "../ini.ts";
 import { profileSection, removeSection, setKey } from "../ini_edit.ts";
 import { formatImportCommand, formatStcImportCommand } from "../key_transfer.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../duration.ts";
+import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import {
   type Command,
   type Context,
@@ -16,7 +16,7 @@ import {
 } from "../command.ts";
 import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
 import { mergeProfileUpdates, updateProfiles } from "../aws_files.ts";
-import { ExitCode, StcError, usageError } from "../errors.ts";
+import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../mfa.ts";
 import { guardSecretOutput, printLine } from "../output.ts";

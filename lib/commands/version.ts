@@ -6,7 +6,7 @@
 
 import type { Command } from "../command.ts";
 import { printLine } from "../output.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../core/version.ts";
 
 /** The `version` command. */
 export const versionCommand: Command = {
