@@ -10,7 +10,7 @@ import {
   updateProfile,
   updateProfiles,
 } from "./aws_files.ts";
-import { TEMP_INFIX, withLock } from "./atomic.ts";
+import { TEMP_INFIX, withLock } from "./fs/atomic.ts";
 import type { Env } from "./core/env.ts";
 import { parseProfileFiles, type ProfileFiles } from "./ini.ts";
 import { loopContent } from "../test/fixtures/aws_files_writer.ts";

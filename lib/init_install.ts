@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "./fs/atomic.ts";
 import type { Env } from "./core/env.ts";
 import { type InitShell, quoteCommand } from "./init_script.ts";
 

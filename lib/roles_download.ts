@@ -7,7 +7,7 @@
 
 import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "./aws.ts";
 import { StcError } from "./core/errors.ts";
-import { withLock, writeFileAtomic } from "./atomic.ts";
+import { withLock, writeFileAtomic } from "./fs/atomic.ts";
 import type { Profile, ProfileFiles } from "./ini.ts";
 import {
   BUCKET_KEY,

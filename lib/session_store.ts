@@ -10,7 +10,7 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { withLock, writeFileAtomic } from "./atomic.ts";
+import { withLock, writeFileAtomic } from "./fs/atomic.ts";
 import type { Env } from "./aws.ts";
 import { StcError, usageError } from "./core/errors.ts";
 import { legacySessionFileName } from "./legacy_session.ts";

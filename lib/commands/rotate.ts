@@ -57,7 +57,7 @@ import {
   type PasswordPolicy,
 } from "../aws.ts";
 import { dirname } from "node:path";
-import { LockTimeoutError, withLock } from "../atomic.ts";
+import { LockTimeoutError, withLock } from "../fs/atomic.ts";
 import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../aws_files.ts";
 import { type Command, type Context, profileOption } from "../command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";

@@ -129,4 +129,4 @@ Deno.test("a lock held by a process killed with SIGKILL does not block the next 
   }
 });
 
-const writer = new URL("../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
+const writer = new URL("../../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
