@@ -22,10 +22,10 @@ import {
 import type { Context } from "./command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./core/duration.ts";
 import { ExitCode, StcError, usageError } from "./core/errors.ts";
-import type { ProfileFiles } from "./ini.ts";
+import type { ProfileFiles } from "./config/ini.ts";
 import { type MfaDevice, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
-import { longTermKey, profileRegion, requireProfile, selectProfile } from "./profile.ts";
-import { type ChainBase, ProfileChainError, resolveProfileChain } from "./profile_chain.ts";
+import { longTermKey, profileRegion, requireProfile, selectProfile } from "./config/profile.ts";
+import { type ChainBase, ProfileChainError, resolveProfileChain } from "./config/profile_chain.ts";
 import {
   accountRoleArn,
   assumableNames,

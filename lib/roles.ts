@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Profile, ProfileFiles } from "./ini.ts";
+import type { Profile, ProfileFiles } from "./config/ini.ts";
 import type { RoleInfo } from "./session_vars.ts";
 
 /** Where a role alias was defined, in the order lookups try them (first match wins). */

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { awsPaths, readAwsFile, readTextIfExists } from "./aws_files.ts";
+import { awsPaths, readAwsFile, readTextIfExists } from "./config/aws_files.ts";
 import type { Env } from "./aws.ts";
 import { StcError } from "./core/errors.ts";
 import {
@@ -15,7 +15,7 @@ import {
   parseProfileFiles,
   type ProfileFiles,
   ProfileParseError,
-} from "./ini.ts";
+} from "./config/ini.ts";
 import {
   formatProblem,
   mergeRoles,

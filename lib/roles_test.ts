@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseProfileFiles } from "./ini.ts";
+import { parseProfileFiles } from "./config/ini.ts";
 import {
   assumableNames,
   findRole,

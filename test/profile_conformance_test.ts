@@ -1,7 +1,11 @@
 // The AWS SDKs' shared conformance vectors (test/fixtures/README.md): every case must pass.
 import assert from "node:assert/strict";
-import { parseProfileFiles, ProfileParseError } from "../lib/ini.ts";
-import { type ChainBase, ProfileChainError, resolveProfileChain } from "../lib/profile_chain.ts";
+import { parseProfileFiles, ProfileParseError } from "../lib/config/ini.ts";
+import {
+  type ChainBase,
+  ProfileChainError,
+  resolveProfileChain,
+} from "../lib/config/profile_chain.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
 

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { getCallerIdentity } from "../lib/aws.ts";
-import { getProfile, parseProfileFiles } from "../lib/ini.ts";
+import { getProfile, parseProfileFiles } from "../lib/config/ini.ts";
 import { parseImportCommand } from "../lib/key_transfer.ts";
 import { satisfiesPolicy, STRONG_DEFAULT_POLICY } from "../lib/password.ts";
 import { defaultFixture, type Emulator, type Fixture, startEmulator } from "./emulator/server.ts";

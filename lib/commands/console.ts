@@ -49,9 +49,9 @@ import {
 } from "../console_url.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getSigninToken } from "../federation.ts";
-import { getProfile, type ProfileFiles } from "../ini.ts";
+import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { printLine, SECRET_VARIABLES } from "../output.ts";
-import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../profile.ts";
+import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../config/profile.ts";
 import { obtainRoleCredentials } from "../role_session.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { type LoadedProfiles, loadProfiles } from "../roles_load.ts";

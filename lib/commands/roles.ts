@@ -9,7 +9,7 @@ import { type Command, type Context, type ParsedArgs, profileOption } from "../c
 import type { Credentials } from "../aws.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../output.ts";
-import { selectProfile } from "../profile.ts";
+import { selectProfile } from "../config/profile.ts";
 import {
   accountName,
   assumableNames,

@@ -58,11 +58,11 @@ import {
 } from "../aws.ts";
 import { dirname } from "node:path";
 import { LockTimeoutError, withLock } from "../fs/atomic.ts";
-import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../aws_files.ts";
+import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../config/aws_files.ts";
 import { type Command, type Context, profileOption } from "../command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { getProfile, type Profile, type ProfileFiles } from "../ini.ts";
-import { profileSection, removeSection, setKey } from "../ini_edit.ts";
+import { getProfile, type Profile, type ProfileFiles } from "../config/ini.ts";
+import { profileSection, removeSection, setKey } from "../config/ini_edit.ts";
 import { formatImportCommand, formatStcImportCommand } from "../key_transfer.ts";
 import { printLine } from "../output.ts";
 import { generatePassword, STRONG_DEFAULT_POLICY } from "../password.ts";
@@ -72,7 +72,7 @@ import {
   requireProfile,
   rolesBucket,
   selectProfile,
-} from "../profile.ts";
+} from "../config/profile.ts";
 import { loadProfiles } from "../roles_load.ts";
 import type { ShellAction } from "../shell.ts";
 import { confirm, info, paint, prompt, say } from "../ui.ts";

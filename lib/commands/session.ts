@@ -15,7 +15,7 @@ import {
   toolPath,
 } from "../command.ts";
 import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
-import { mergeProfileUpdates, updateProfiles } from "../aws_files.ts";
+import { mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../mfa.ts";
@@ -26,8 +26,8 @@ import {
   profileRegion,
   requireProfile,
   selectProfile,
-} from "../profile.ts";
-import { getProfile } from "../ini.ts";
+} from "../config/profile.ts";
+import { getProfile } from "../config/ini.ts";
 import { loadProfiles } from "../roles_load.ts";
 import {
   decryptSession,

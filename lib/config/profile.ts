@@ -6,11 +6,11 @@
  * @module
  */
 
-import type { Credentials, Env } from "./aws.ts";
-import { resolveRegion } from "./aws.ts";
-import { StcError, usageError } from "./core/errors.ts";
+import type { Credentials, Env } from "../aws.ts";
+import { resolveRegion } from "../aws.ts";
+import { StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
-import { didYouMean } from "./core/suggest.ts";
+import { didYouMean } from "../core/suggest.ts";
 
 /** session-tool.sh's key in `[default]` of ~/.aws/config naming the profile to use. */
 export const DEFAULT_PROFILE_KEY = "session_tool_default_profile";

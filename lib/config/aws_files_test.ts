@@ -10,12 +10,12 @@ import {
   updateProfile,
   updateProfiles,
 } from "./aws_files.ts";
-import { TEMP_INFIX, withLock } from "./fs/atomic.ts";
-import type { Env } from "./core/env.ts";
+import { TEMP_INFIX, withLock } from "../fs/atomic.ts";
+import type { Env } from "../core/env.ts";
 import { parseProfileFiles, type ProfileFiles } from "./ini.ts";
-import { loopContent } from "../test/fixtures/aws_files_writer.ts";
+import { loopContent } from "../../test/fixtures/aws_files_writer.ts";
 
-const writer = new URL("../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
+const writer = new URL("../../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
 
 /** Both files as the layer reads them, parsed. */
 async function readProfileFiles(env: Env): Promise<ProfileFiles> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type FileKind, lexIni, parseProfileFiles, type ProfileFiles } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
-import { genIni, int, makeRng, pick, type Rng } from "../test/fixtures/ini_gen.ts";
+import { genIni, int, makeRng, pick, type Rng } from "../../test/fixtures/ini_gen.ts";
 
 function parse(kind: FileKind, text: string): ProfileFiles {
   return JSON.parse(JSON.stringify(parseProfileFiles({ [kind]: text })));

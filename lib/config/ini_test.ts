@@ -8,7 +8,7 @@ import {
   parseSubProperties,
   ProfileParseError,
 } from "./ini.ts";
-import { genIni, makeRng } from "../test/fixtures/ini_gen.ts";
+import { genIni, makeRng } from "../../test/fixtures/ini_gen.ts";
 
 function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));

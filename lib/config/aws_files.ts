@@ -8,11 +8,11 @@
 
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "./fs/atomic.ts";
+import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "../fs/atomic.ts";
 import { type FileKind, parseProfileFile } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
-import { type Env, processEnv } from "./core/env.ts";
-import { StcError } from "./core/errors.ts";
+import { type Env, processEnv } from "../core/env.ts";
+import { StcError } from "../core/errors.ts";
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
