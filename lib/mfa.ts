@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type AwsTarget, listMfaDevices } from "./aws.ts";
+import { type AwsTarget, listMfaDevices } from "./aws/client.ts";
 import { type ProfileUpdates, updateProfiles } from "./config/aws_files.ts";
 import type { Env } from "./core/env.ts";
 import { StcError, usageError } from "./core/errors.ts";

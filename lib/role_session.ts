@@ -18,7 +18,7 @@ import {
   type Credentials,
   type Env,
   getCallerIdentity,
-} from "./aws.ts";
+} from "./aws/client.ts";
 import type { Context } from "./command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./core/duration.ts";
 import { ExitCode, StcError, usageError } from "./core/errors.ts";

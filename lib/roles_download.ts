@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "./aws.ts";
+import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "./aws/client.ts";
 import { StcError } from "./core/errors.ts";
 import { withLock, writeFileAtomic } from "./fs/atomic.ts";
 import type { Profile, ProfileFiles } from "./config/ini.ts";

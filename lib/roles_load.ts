@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { awsPaths, readAwsFile, readTextIfExists } from "./config/aws_files.ts";
-import type { Env } from "./aws.ts";
+import type { Env } from "./aws/client.ts";
 import { StcError } from "./core/errors.ts";
 import {
   parseProfileFile,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Credentials, Env } from "./aws.ts";
+import type { Credentials, Env } from "./aws/client.ts";
 import type { ShellAction } from "./shell.ts";
 
 /** The unexported shell variable holding the base session (JSON). */

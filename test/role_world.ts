@@ -5,7 +5,7 @@
  * @module
  */
 
-import { getCallerIdentity, getSessionToken } from "../lib/aws.ts";
+import { getCallerIdentity, getSessionToken } from "../lib/aws/client.ts";
 import type { SessionRecord } from "../lib/session_vars.ts";
 import { type Emulator, startEmulator } from "./emulator/server.ts";
 import { makeHome, type TempHome } from "./helpers.ts";

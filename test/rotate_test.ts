@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { getCallerIdentity } from "../lib/aws.ts";
+import { getCallerIdentity } from "../lib/aws/client.ts";
 import { getProfile, parseProfileFiles } from "../lib/config/ini.ts";
 import { parseImportCommand } from "../lib/key_transfer.ts";
 import { satisfiesPolicy, STRONG_DEFAULT_POLICY } from "../lib/password.ts";

@@ -25,7 +25,7 @@ import {
   getCallerIdentity,
   getFederationToken,
   resolveRegion,
-} from "../aws.ts";
+} from "../aws/client.ts";
 import {
   browserLaunch,
   commandAvailable,
@@ -48,7 +48,7 @@ import {
   signinSessionDuration,
 } from "../console_url.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { getSigninToken } from "../federation.ts";
+import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { printLine, SECRET_VARIABLES } from "../output.ts";
 import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../config/profile.ts";

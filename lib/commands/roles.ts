@@ -6,7 +6,7 @@
  */
 
 import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
-import type { Credentials } from "../aws.ts";
+import type { Credentials } from "../aws/client.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../output.ts";
 import { selectProfile } from "../config/profile.ts";

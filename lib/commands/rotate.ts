@@ -55,7 +55,7 @@ import {
   type IamUser,
   listAccessKeys,
   type PasswordPolicy,
-} from "../aws.ts";
+} from "../aws/client.ts";
 import { dirname } from "node:path";
 import { LockTimeoutError, withLock } from "../fs/atomic.ts";
 import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../config/aws_files.ts";

@@ -14,7 +14,12 @@ import {
   profileOption,
   toolPath,
 } from "../command.ts";
-import { type AwsTarget, type Credentials, getCallerIdentity, getSessionToken } from "../aws.ts";
+import {
+  type AwsTarget,
+  type Credentials,
+  getCallerIdentity,
+  getSessionToken,
+} from "../aws/client.ts";
 import { mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";

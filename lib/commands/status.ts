@@ -6,7 +6,7 @@
  */
 
 import type { Command, Context } from "../command.ts";
-import { type CallerIdentity, getCallerIdentity } from "../aws.ts";
+import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
 import { printLine } from "../output.ts";
 import { profileRegion } from "../config/profile.ts";
 import { formatDuration, formatLocalTime, readBaseSession, secondsLeft } from "../session_vars.ts";

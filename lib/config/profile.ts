@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Credentials, Env } from "../aws.ts";
-import { resolveRegion } from "../aws.ts";
+import type { Credentials, Env } from "../aws/client.ts";
+import { resolveRegion } from "../aws/client.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
 import { didYouMean } from "../core/suggest.ts";

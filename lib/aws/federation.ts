@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Credentials } from "./aws.ts";
-import { signinTokenUrl } from "./console_url.ts";
-import { ExitCode, StcError } from "./core/errors.ts";
+import type { Credentials } from "./client.ts";
+import { signinTokenUrl } from "../console_url.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
 
 /** Options of {@linkcode getSigninToken}. */
 export interface SigninTokenRequest {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { endpointFor, resolveRegion, signingRegion, toStcError } from "./aws.ts";
-import { ExitCode, StcError } from "./core/errors.ts";
-import { startEmulator } from "../test/emulator/server.ts";
-import { makeHome, runStc } from "../test/helpers.ts";
+import { endpointFor, resolveRegion, signingRegion, toStcError } from "./client.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
+import { startEmulator } from "../../test/emulator/server.ts";
+import { makeHome, runStc } from "../../test/helpers.ts";
 
 Deno.test("endpointFor: the per-service variable wins over AWS_ENDPOINT_URL; empty means unset", () => {
   const env = {

@@ -7,12 +7,12 @@
  * @module
  */
 
-import { ExitCode, registerSecret, StcError } from "./core/errors.ts";
-import { info } from "./ui.ts";
+import { ExitCode, registerSecret, StcError } from "../core/errors.ts";
+import { info } from "../ui.ts";
 
-import type { Env } from "./core/env.ts";
+import type { Env } from "../core/env.ts";
 
-export type { Env } from "./core/env.ts";
+export type { Env } from "../core/env.ts";
 
 /** AWS credentials: a long-term key, or temporary ones with a session token and expiry. */
 export interface Credentials {
