@@ -23,7 +23,12 @@ import type { Context } from "./command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./core/duration.ts";
 import { ExitCode, StcError, usageError } from "./core/errors.ts";
 import type { ProfileFiles } from "./config/ini.ts";
-import { type MfaDevice, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
+import {
+  type MfaDevice,
+  obtainMfaCode,
+  rememberMfaDevice,
+  resolveMfaDevice,
+} from "./session/mfa.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "./config/profile.ts";
 import { type ChainBase, ProfileChainError, resolveProfileChain } from "./config/profile_chain.ts";
 import {
@@ -53,7 +58,7 @@ import {
   secondsLeft,
   sessionCredentials,
   type SessionRecord,
-} from "./session_vars.ts";
+} from "./session/variables.ts";
 import { didYouMean } from "./core/suggest.ts";
 import { info } from "./ui.ts";
 

@@ -11,7 +11,7 @@
  */
 
 import type { Profile, ProfileFiles } from "./config/ini.ts";
-import type { RoleInfo } from "./session_vars.ts";
+import type { RoleInfo } from "./session/variables.ts";
 
 /** Where a role alias was defined, in the order lookups try them (first match wins). */
 export type RoleSource = "local" | "organisation" | "accounts" | "config";

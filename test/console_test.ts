@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { assumeRole } from "../lib/aws/client.ts";
-import { sessionCredentials, type SessionRecord } from "../lib/session_vars.ts";
+import { sessionCredentials, type SessionRecord } from "../lib/session/variables.ts";
 import { evalInBash, runStc } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, baseSession, withBase, type World, world } from "./role_world.ts";
 

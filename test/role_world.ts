@@ -6,7 +6,7 @@
  */
 
 import { getCallerIdentity, getSessionToken } from "../lib/aws/client.ts";
-import type { SessionRecord } from "../lib/session_vars.ts";
+import type { SessionRecord } from "../lib/session/variables.ts";
 import { type Emulator, startEmulator } from "./emulator/server.ts";
 import { makeHome, type TempHome } from "./helpers.ts";
 

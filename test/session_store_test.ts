@@ -4,8 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { saveSession } from "../lib/session_store.ts";
-import type { SessionRecord } from "../lib/session_vars.ts";
+import { saveSession } from "../lib/session/store.ts";
+import type { SessionRecord } from "../lib/session/variables.ts";
 import { evalInBash, runStc, terminalAvailable } from "./helpers.ts";
 import { ALICE_ARN, aliceHome, assertFailure, emulated, freshCode } from "./session_fixture.ts";
 

@@ -62,7 +62,7 @@ import {
   formatLocalTime,
   readBaseSession,
   secondsLeft,
-} from "../session_vars.ts";
+} from "../session/variables.ts";
 import type { ShellAction } from "../shell.ts";
 import { info, warn } from "../ui.ts";
 

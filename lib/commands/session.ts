@@ -22,8 +22,8 @@ import {
 } from "../aws/client.ts";
 import { mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { decryptLegacySession, legacyToSessionRecord } from "../legacy_session.ts";
-import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../mfa.ts";
+import { decryptLegacySession, legacyToSessionRecord } from "../session/legacy.ts";
+import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
 import { guardSecretOutput, printLine } from "../output.ts";
 import {
   DEFAULT_PROFILE_KEY,
@@ -43,7 +43,7 @@ import {
   saveSession,
   sessionStoreDir,
   storedSessionPath,
-} from "../session_store.ts";
+} from "../session/store.ts";
 import {
   clearActions,
   formatDuration,
@@ -52,7 +52,7 @@ import {
   secondsLeft,
   sessionActions,
   type SessionRecord,
-} from "../session_vars.ts";
+} from "../session/variables.ts";
 import type { ShellAction } from "../shell.ts";
 import { confirm, info, prompt, promptNewSecret, say } from "../ui.ts";
 

@@ -9,7 +9,12 @@ import type { Command, Context } from "../command.ts";
 import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
 import { printLine } from "../output.ts";
 import { profileRegion } from "../config/profile.ts";
-import { formatDuration, formatLocalTime, readBaseSession, secondsLeft } from "../session_vars.ts";
+import {
+  formatDuration,
+  formatLocalTime,
+  readBaseSession,
+  secondsLeft,
+} from "../session/variables.ts";
 import type { ShellAction } from "../shell.ts";
 
 /** The shell's session as `stc status --json` reports it. */

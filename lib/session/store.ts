@@ -10,11 +10,11 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { withLock, writeFileAtomic } from "./fs/atomic.ts";
-import type { Env } from "./aws/client.ts";
-import { StcError, usageError } from "./core/errors.ts";
-import { legacySessionFileName } from "./legacy_session.ts";
-import { parseSessionRecord, type SessionRecord } from "./session_vars.ts";
+import { withLock, writeFileAtomic } from "../fs/atomic.ts";
+import type { Env } from "../aws/client.ts";
+import { StcError, usageError } from "../core/errors.ts";
+import { legacySessionFileName } from "./legacy.ts";
+import { parseSessionRecord, type SessionRecord } from "./variables.ts";
 
 /** Suffix of the encrypted session files. */
 export const SESSION_FILE_SUFFIX = ".session.age";

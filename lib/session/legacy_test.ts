@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { decryptLegacySession, legacyToSessionRecord, parseAssignments } from "./legacy_session.ts";
-import { StcError } from "./core/errors.ts";
+import { decryptLegacySession, legacyToSessionRecord, parseAssignments } from "./legacy.ts";
+import { StcError } from "../core/errors.ts";
 
 const CONTENT = [
   "AWS_USER='arn:aws:iam::111111111111:user/alice'",
