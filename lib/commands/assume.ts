@@ -9,7 +9,7 @@ import { type Command, profileOption, toolPath } from "../command.ts";
 import { usageError } from "../core/errors.ts";
 import { checkMfaCode, isMfaCode } from "../session/mfa.ts";
 import { guardSecretOutput } from "../output.ts";
-import { obtainRoleCredentials, type RoleRequest } from "../role_session.ts";
+import { obtainRoleCredentials, type RoleRequest } from "../roles/assume.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { formatDuration, formatLocalTime, roleActions, secondsLeft } from "../session/variables.ts";
 import { info } from "../ui.ts";

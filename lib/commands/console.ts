@@ -52,9 +52,9 @@ import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { printLine, SECRET_VARIABLES } from "../output.ts";
 import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../config/profile.ts";
-import { obtainRoleCredentials } from "../role_session.ts";
+import { obtainRoleCredentials } from "../roles/assume.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
-import { type LoadedProfiles, loadProfiles } from "../roles_load.ts";
+import { type LoadedProfiles, loadProfiles } from "../roles/load.ts";
 import { rolesCommand } from "./roles.ts";
 import {
   BASE_SESSION_VARIABLE,

@@ -9,7 +9,7 @@ import { type Command, profileOption } from "../command.ts";
 import { formatImportCommand } from "../key_transfer.ts";
 import { printLine } from "../output.ts";
 import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../config/profile.ts";
-import { loadProfiles } from "../roles_load.ts";
+import { loadProfiles } from "../roles/load.ts";
 import { info } from "../ui.ts";
 
 /** `stc export`. */

@@ -11,8 +11,8 @@ import { StcError, usageError } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../key_csv.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/profile.ts";
-import { downloadRoles } from "../roles_download.ts";
-import { loadProfiles } from "../roles_load.ts";
+import { downloadRoles } from "../roles/download.ts";
+import { loadProfiles } from "../roles/load.ts";
 import type { ShellAction } from "../shell.ts";
 import { info, readAllStdin, warn } from "../ui.ts";
 

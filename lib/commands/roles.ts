@@ -17,14 +17,14 @@ import {
   printable,
   type RoleCatalog,
   type RoleSource,
-} from "../roles.ts";
-import { downloadRoles, uploadRoles } from "../roles_download.ts";
+} from "../roles/catalog.ts";
+import { downloadRoles, uploadRoles } from "../roles/download.ts";
 import {
   type LoadedProfiles,
   loadProfiles,
   loadRoleCatalog,
   reportProblems,
-} from "../roles_load.ts";
+} from "../roles/load.ts";
 import type { ShellAction } from "../shell.ts";
 import { info, warn } from "../ui.ts";
 

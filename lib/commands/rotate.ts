@@ -73,7 +73,7 @@ import {
   rolesBucket,
   selectProfile,
 } from "../config/profile.ts";
-import { loadProfiles } from "../roles_load.ts";
+import { loadProfiles } from "../roles/load.ts";
 import type { ShellAction } from "../shell.ts";
 import { confirm, info, paint, prompt, say } from "../ui.ts";
 

@@ -33,7 +33,7 @@ import {
   selectProfile,
 } from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
-import { loadProfiles } from "../roles_load.ts";
+import { loadProfiles } from "../roles/load.ts";
 import {
   decryptSession,
   legacySessionPath,

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "./aws/client.ts";
-import { StcError } from "./core/errors.ts";
-import { withLock, writeFileAtomic } from "./fs/atomic.ts";
-import type { Profile, ProfileFiles } from "./config/ini.ts";
+import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "../aws/client.ts";
+import { StcError } from "../core/errors.ts";
+import { withLock, writeFileAtomic } from "../fs/atomic.ts";
+import type { Profile, ProfileFiles } from "../config/ini.ts";
 import {
   BUCKET_KEY,
   DEFAULT_ROLES_FILE,
@@ -16,10 +16,10 @@ import {
   profileRegion,
   requireProfile,
   ROLES_FILE_KEY,
-} from "./config/profile.ts";
-import { formatProblem, parseRolesFile, type RoleProblem } from "./roles.ts";
-import { rolePaths } from "./roles_load.ts";
-import { readTextIfExists } from "./config/aws_files.ts";
+} from "../config/profile.ts";
+import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
+import { rolePaths } from "./load.ts";
+import { readTextIfExists } from "../config/aws_files.ts";
 import { dirname } from "node:path";
 
 /** Where a profile's organisation list lives in S3. */

@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { Profile, ProfileFiles } from "./config/ini.ts";
-import type { RoleInfo } from "./session/variables.ts";
+import type { Profile, ProfileFiles } from "../config/ini.ts";
+import type { RoleInfo } from "../session/variables.ts";
 
 /** Where a role alias was defined, in the order lookups try them (first match wins). */
 export type RoleSource = "local" | "organisation" | "accounts" | "config";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseProfileFiles } from "./config/ini.ts";
+import { parseProfileFiles } from "../config/ini.ts";
 import {
   assumableNames,
   findRole,
@@ -12,7 +12,7 @@ import {
   resolveAccount,
   roleInfo,
   rolesFromProfiles,
-} from "./roles.ts";
+} from "./catalog.ts";
 
 Deno.test("parseRoleArn splits account and role name, paths included", () => {
   assert.deepEqual(parseRoleArn("arn:aws:iam::222222222222:role/Admin"), {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { roleRequestFromArgs } from "./commands/assume.ts";
-import { StcError } from "./core/errors.ts";
+import { roleRequestFromArgs } from "../commands/assume.ts";
+import { StcError } from "../core/errors.ts";
 
 function usage(fn: () => unknown): void {
   assert.throws(fn, (e) => e instanceof StcError && e.exitCode === 2);

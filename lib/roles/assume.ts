@@ -18,19 +18,19 @@ import {
   type Credentials,
   type Env,
   getCallerIdentity,
-} from "./aws/client.ts";
-import type { Context } from "./command.ts";
-import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "./core/duration.ts";
-import { ExitCode, StcError, usageError } from "./core/errors.ts";
-import type { ProfileFiles } from "./config/ini.ts";
+} from "../aws/client.ts";
+import type { Context } from "../command.ts";
+import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../core/duration.ts";
+import { ExitCode, StcError, usageError } from "../core/errors.ts";
+import type { ProfileFiles } from "../config/ini.ts";
 import {
   type MfaDevice,
   obtainMfaCode,
   rememberMfaDevice,
   resolveMfaDevice,
-} from "./session/mfa.ts";
-import { longTermKey, profileRegion, requireProfile, selectProfile } from "./config/profile.ts";
-import { type ChainBase, ProfileChainError, resolveProfileChain } from "./config/profile_chain.ts";
+} from "../session/mfa.ts";
+import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
+import { type ChainBase, ProfileChainError, resolveProfileChain } from "../config/profile_chain.ts";
 import {
   accountRoleArn,
   assumableNames,
@@ -43,13 +43,8 @@ import {
   type RoleCatalog,
   type RoleEntry,
   roleInfo,
-} from "./roles.ts";
-import {
-  type LoadedProfiles,
-  loadProfiles,
-  loadRoleCatalog,
-  reportProblems,
-} from "./roles_load.ts";
+} from "./catalog.ts";
+import { type LoadedProfiles, loadProfiles, loadRoleCatalog, reportProblems } from "./load.ts";
 import {
   formatDuration,
   formatLocalTime,
@@ -58,9 +53,9 @@ import {
   secondsLeft,
   sessionCredentials,
   type SessionRecord,
-} from "./session/variables.ts";
-import { didYouMean } from "./core/suggest.ts";
-import { info } from "./ui.ts";
+} from "../session/variables.ts";
+import { didYouMean } from "../core/suggest.ts";
+import { info } from "../ui.ts";
 
 /** What to assume. */
 export interface RoleRequest {

@@ -7,15 +7,15 @@
  */
 
 import { join } from "node:path";
-import { awsPaths, readAwsFile, readTextIfExists } from "./config/aws_files.ts";
-import type { Env } from "./aws/client.ts";
-import { StcError } from "./core/errors.ts";
+import { awsPaths, readAwsFile, readTextIfExists } from "../config/aws_files.ts";
+import type { Env } from "../aws/client.ts";
+import { StcError } from "../core/errors.ts";
 import {
   parseProfileFile,
   parseProfileFiles,
   type ProfileFiles,
   ProfileParseError,
-} from "./config/ini.ts";
+} from "../config/ini.ts";
 import {
   formatProblem,
   mergeRoles,
@@ -24,8 +24,8 @@ import {
   type RoleCatalog,
   type RoleProblem,
   rolesFromProfiles,
-} from "./roles.ts";
-import { warn } from "./ui.ts";
+} from "./catalog.ts";
+import { warn } from "../ui.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {
