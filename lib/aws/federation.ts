@@ -8,7 +8,7 @@
  */
 
 import type { Credentials } from "./client.ts";
-import { signinTokenUrl } from "../console_url.ts";
+import { signinTokenUrl } from "../console/url.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 
 /** Options of {@linkcode getSigninToken}. */

@@ -5,7 +5,7 @@
  */
 
 import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../command.ts";
-import { SERVICE_NAMES } from "../console_url.ts";
+import { SERVICE_NAMES } from "../console/url.ts";
 import { selectProfile } from "../config/profile.ts";
 import { type LoadedProfiles, loadProfiles, loadRoleCatalog } from "../roles/load.ts";
 import { usageError } from "../core/errors.ts";

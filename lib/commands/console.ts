@@ -33,7 +33,7 @@ import {
   type Launch,
   profileDirectoryFor,
   runLaunch,
-} from "../browser.ts";
+} from "../console/browser.ts";
 import {
   checkConsoleUrl,
   type ConsoleCredentialKind,
@@ -46,7 +46,7 @@ import {
   SERVICE_NAMES,
   servicePage,
   signinSessionDuration,
-} from "../console_url.ts";
+} from "../console/url.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { StcError } from "./core/errors.ts";
+import { StcError } from "../core/errors.ts";
 
 /** The facts about the machine that decide how to open a URL. */
 export interface PlatformFacts {

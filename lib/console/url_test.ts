@@ -18,8 +18,8 @@ import {
   servicePage,
   signinSessionDuration,
   signinTokenUrl,
-} from "./console_url.ts";
-import { ExitCode, StcError } from "./core/errors.ts";
+} from "./url.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
 
 function usageFailure(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => {

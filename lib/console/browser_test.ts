@@ -8,7 +8,7 @@ import {
   profileDirectoryFor,
   runLaunch,
 } from "./browser.ts";
-import { StcError } from "./core/errors.ts";
+import { StcError } from "../core/errors.ts";
 
 const URL_ = "https://signin.aws.amazon.com/federation?Action=login&Issuer=stc&Destination=" +
   "https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=abc%2Bdef";
