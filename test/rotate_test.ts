@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { getCallerIdentity } from "../lib/aws/client.ts";
 import { getProfile, parseProfileFiles } from "../lib/config/ini.ts";
-import { parseImportCommand } from "../lib/key_transfer.ts";
-import { satisfiesPolicy, STRONG_DEFAULT_POLICY } from "../lib/password.ts";
+import { parseImportCommand } from "../lib/keys/transfer.ts";
+import { satisfiesPolicy, STRONG_DEFAULT_POLICY } from "../lib/keys/password.ts";
 import { defaultFixture, type Emulator, type Fixture, startEmulator } from "./emulator/server.ts";
 import { makeHome, type RunResult, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
 

@@ -6,7 +6,7 @@
  */
 
 import { type Command, profileOption } from "../command.ts";
-import { formatImportCommand } from "../key_transfer.ts";
+import { formatImportCommand } from "../keys/transfer.ts";
 import { printLine } from "../output.ts";
 import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../config/profile.ts";
 import { loadProfiles } from "../roles/load.ts";

@@ -9,7 +9,7 @@ import { type Command, type Context, profileOption } from "../command.ts";
 import { mergeProfileUpdates, updateProfile, updateProfiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
-import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../key_csv.ts";
+import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/profile.ts";
 import { downloadRoles } from "../roles/download.ts";
 import { loadProfiles } from "../roles/load.ts";

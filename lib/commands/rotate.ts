@@ -63,9 +63,9 @@ import { type Command, type Context, profileOption } from "../command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "../config/ini.ts";
 import { profileSection, removeSection, setKey } from "../config/ini_edit.ts";
-import { formatImportCommand, formatStcImportCommand } from "../key_transfer.ts";
+import { formatImportCommand, formatStcImportCommand } from "../keys/transfer.ts";
 import { printLine } from "../output.ts";
-import { generatePassword, STRONG_DEFAULT_POLICY } from "../password.ts";
+import { generatePassword, STRONG_DEFAULT_POLICY } from "../keys/password.ts";
 import {
   longTermKey,
   profileRegion,

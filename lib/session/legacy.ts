@@ -11,7 +11,7 @@
 
 import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
 import { StcError } from "../core/errors.ts";
-import { splitShellWords } from "../key_transfer.ts";
+import { splitShellWords } from "../keys/transfer.ts";
 import type { SessionRecord } from "./variables.ts";
 
 /** The file name session-tool.sh stores a profile's session in, relative to ~/.aws. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { PasswordPolicy } from "./aws/client.ts";
+import type { PasswordPolicy } from "../aws/client.ts";
 
 /** A source of random 32-bit words, `crypto.getRandomValues` by default. Tests pass their own. */
 export type RandomSource = (words: Uint32Array) => Uint32Array;

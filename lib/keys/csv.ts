@@ -8,8 +8,8 @@
  * @module
  */
 
-import { usageError } from "./core/errors.ts";
-import { isImportCommand, parseImportCommand } from "./key_transfer.ts";
+import { usageError } from "../core/errors.ts";
+import { isImportCommand, parseImportCommand } from "./transfer.ts";
 
 /** A long-term access key. */
 export interface AccessKeyPair {

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { usageError } from "./core/errors.ts";
-import { quoteShell } from "./shell.ts";
+import { usageError } from "../core/errors.ts";
+import { quoteShell } from "../shell.ts";
 
 /** An access key to move to another host. */
 export interface KeyTransfer {

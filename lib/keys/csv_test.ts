@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { checkAccessKey, chooseKey, parseKeyCsv, parseKeyInput } from "./key_csv.ts";
-import { StcError } from "./core/errors.ts";
+import { checkAccessKey, chooseKey, parseKeyCsv, parseKeyInput } from "./csv.ts";
+import { StcError } from "../core/errors.ts";
 
 const ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -5,7 +5,7 @@ import {
   isImportCommand,
   parseImportCommand,
   splitShellWords,
-} from "./key_transfer.ts";
+} from "./transfer.ts";
 
 const ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PasswordPolicy } from "./aws/client.ts";
+import type { PasswordPolicy } from "../aws/client.ts";
 import {
   DIGITS,
   generatedLength,
