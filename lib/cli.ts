@@ -16,7 +16,7 @@ import { COMMANDS } from "./commands.ts";
 import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./core/errors.ts";
 import { findSeedCommand, seedUsage } from "./init_seed.ts";
 import { emit, SECRET_VARIABLES } from "./output.ts";
-import { parseShellName, type ShellName } from "./shell.ts";
+import { parseShellName, type ShellName } from "./shell/emitter.ts";
 import { didYouMean } from "./core/suggest.ts";
 import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./ui.ts";
 import { VERSION } from "./core/version.ts";

@@ -7,7 +7,7 @@
 
 import type { Context } from "./command.ts";
 import { StcError } from "./core/errors.ts";
-import { renderShell, type ShellAction } from "./shell.ts";
+import { renderShell, type ShellAction } from "./shell/emitter.ts";
 import { writeStderr, writeStdout } from "./ui.ts";
 
 /** Variables whose values are secrets: they are never written to a terminal. */

@@ -11,7 +11,7 @@
 
 import { startEmulator } from "./emulator/server.ts";
 import { makeHome, stcCommandLine } from "./helpers.ts";
-import { quoteShell } from "../lib/shell.ts";
+import { quoteShell } from "../lib/shell/emitter.ts";
 
 const PASSPHRASE = "correct horse battery staple";
 

@@ -4,15 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { renderShell, type ShellAction } from "../lib/shell.ts";
+import { renderShell, type ShellAction } from "../lib/shell/emitter.ts";
 import {
   INIT_SHELLS,
   initAssets,
   type InitShell,
   readAsset,
   renderInit,
-} from "../lib/init_script.ts";
-import { INSTALL_MARKER } from "../lib/init_install.ts";
+} from "../lib/shell/init_script.ts";
+import { INSTALL_MARKER } from "../lib/shell/init_install.ts";
 import { SEED_COMMANDS, seedUsage } from "../lib/init_seed.ts";
 import { COMMANDS } from "../lib/commands.ts";
 import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";

@@ -6,7 +6,7 @@
  * Replay a failure with `STC_FUZZ_SEED=<seed> deno test --allow-all test/shell_fuzz_test.ts`.
  */
 import assert from "node:assert/strict";
-import { renderShell, type ShellAction, type ShellName } from "../lib/shell.ts";
+import { renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
 
 const SEED = Number(Deno.env.get("STC_FUZZ_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 /** Exported values per shell start; every shell runs at least 3 variants (>= 1000 values). */

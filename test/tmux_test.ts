@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import type { InitShell } from "../lib/init_script.ts";
+import type { InitShell } from "../lib/shell/init_script.ts";
 import { runStc, type TempHome } from "./helpers.ts";
 import { aliceHome, type DisposableEmulator, emulated, freshCode } from "./session_fixture.ts";
 

@@ -17,7 +17,7 @@ import {
   formatCompletion,
   optionCandidates,
   optionValue,
-} from "../init_complete.ts";
+} from "../shell/completion.ts";
 import { SEED_COMMANDS } from "../init_seed.ts";
 import { readAllStdin, stdinIsTerminal } from "../ui.ts";
 

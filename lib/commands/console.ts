@@ -63,7 +63,7 @@ import {
   readBaseSession,
   secondsLeft,
 } from "../session/variables.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import { info, warn } from "../ui.ts";
 
 /**

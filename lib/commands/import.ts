@@ -13,7 +13,7 @@ import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/profile.ts";
 import { downloadRoles } from "../roles/download.ts";
 import { loadProfiles } from "../roles/load.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import { info, readAllStdin, warn } from "../ui.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;

@@ -8,8 +8,8 @@
 
 import type { Command } from "../command.ts";
 import { usageError } from "../core/errors.ts";
-import { installInit } from "../init_install.ts";
-import { INIT_SHELLS, initScript, type InitShell } from "../init_script.ts";
+import { installInit } from "../shell/init_install.ts";
+import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "../init_seed.ts";
 import { info, writeStderr } from "../ui.ts";
 

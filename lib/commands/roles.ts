@@ -25,7 +25,7 @@ import {
   loadRoleCatalog,
   reportProblems,
 } from "../roles/load.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import { info, warn } from "../ui.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {

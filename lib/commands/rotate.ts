@@ -74,7 +74,7 @@ import {
   selectProfile,
 } from "../config/profile.ts";
 import { loadProfiles } from "../roles/load.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import { confirm, info, paint, prompt, say } from "../ui.ts";
 
 /** The environment variable bounding the wait for a new key to work, in seconds (default 60). */

@@ -53,7 +53,7 @@ import {
   sessionActions,
   type SessionRecord,
 } from "../session/variables.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import { confirm, info, prompt, promptNewSecret, say } from "../ui.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */

@@ -15,7 +15,7 @@ import {
   readBaseSession,
   secondsLeft,
 } from "../session/variables.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 
 /** The shell's session as `stc status --json` reports it. */
 export interface SessionStatus {

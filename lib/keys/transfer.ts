@@ -7,7 +7,7 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import { quoteShell } from "../shell.ts";
+import { quoteShell } from "../shell/emitter.ts";
 
 /** An access key to move to another host. */
 export interface KeyTransfer {

@@ -9,7 +9,7 @@
  */
 
 import type { Credentials, Env } from "../aws/client.ts";
-import type { ShellAction } from "../shell.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 
 /** The unexported shell variable holding the base session (JSON). */
 export const BASE_SESSION_VARIABLE = "STC_BASE_SESSION";

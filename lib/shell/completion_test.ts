@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { OptionSpec } from "./command.ts";
+import type { OptionSpec } from "../command.ts";
 import {
   type CompletionSpec,
   completionTarget,
@@ -7,7 +7,7 @@ import {
   formatCompletion,
   optionCandidates,
   optionValue,
-} from "./init_complete.ts";
+} from "./completion.ts";
 
 const options: OptionSpec[] = [
   { name: "profile", short: "p", type: "string", description: "Profile", complete: "profile" },

@@ -6,7 +6,7 @@ import {
   renderShell,
   type ShellAction,
   type ShellName,
-} from "./shell.ts";
+} from "./emitter.ts";
 
 const SHELLS: readonly ShellName[] = ["bash", "zsh", "fish", "sh"];
 

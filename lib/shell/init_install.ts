@@ -5,8 +5,8 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "./fs/atomic.ts";
-import type { Env } from "./core/env.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import type { Env } from "../core/env.ts";
 import { type InitShell, quoteCommand } from "./init_script.ts";
 
 /** The comment written above the line, by which a later `--install` finds it. */

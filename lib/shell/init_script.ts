@@ -11,7 +11,7 @@
  * @module
  */
 
-import { quoteShell } from "./shell.ts";
+import { quoteShell } from "./emitter.ts";
 
 /** The shells `stc init` supports. */
 export type InitShell = "bash" | "zsh" | "fish";
@@ -34,13 +34,13 @@ export type InitAsset =
 
 // One literal import per file: a computed specifier would not be found (and embedded) by `deno compile`.
 const ASSETS: Readonly<Record<InitAsset, () => Promise<{ default: string }>>> = {
-  "init.bash": () => import("../completions/init.bash", { with: { type: "text" } }),
-  "init.zsh": () => import("../completions/init.zsh", { with: { type: "text" } }),
-  "init.fish": () => import("../completions/init.fish", { with: { type: "text" } }),
-  "seed.sh": () => import("../completions/seed.sh", { with: { type: "text" } }),
-  "stc.bash": () => import("../completions/stc.bash", { with: { type: "text" } }),
-  "stc.zsh": () => import("../completions/stc.zsh", { with: { type: "text" } }),
-  "stc.fish": () => import("../completions/stc.fish", { with: { type: "text" } }),
+  "init.bash": () => import("../../completions/init.bash", { with: { type: "text" } }),
+  "init.zsh": () => import("../../completions/init.zsh", { with: { type: "text" } }),
+  "init.fish": () => import("../../completions/init.fish", { with: { type: "text" } }),
+  "seed.sh": () => import("../../completions/seed.sh", { with: { type: "text" } }),
+  "stc.bash": () => import("../../completions/stc.bash", { with: { type: "text" } }),
+  "stc.zsh": () => import("../../completions/stc.zsh", { with: { type: "text" } }),
+  "stc.fish": () => import("../../completions/stc.fish", { with: { type: "text" } }),
 };
 
 /** Every asset, for checks that each one is used and embedded. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getoptsString, SEED_COMMANDS } from "./init_seed.ts";
+import { getoptsString, SEED_COMMANDS } from "../init_seed.ts";
 import {
   INIT_ASSETS,
   INIT_SHELLS,
@@ -10,7 +10,7 @@ import {
 } from "./init_script.ts";
 
 Deno.test("the assets are exactly the files in completions/, and all are in main.ts's module graph", async () => {
-  const dir = new URL("../completions/", import.meta.url);
+  const dir = new URL("../../completions/", import.meta.url);
   const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
   assert.deepEqual([...INIT_ASSETS].sort(), files);
   assert.deepEqual(
@@ -20,7 +20,7 @@ Deno.test("the assets are exactly the files in completions/, and all are in main
   );
   // What `deno info` lists is what `deno compile` embeds: the init code needs no --include.
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", new URL("../main.ts", import.meta.url).href],
+    args: ["info", "--json", new URL("../../main.ts", import.meta.url).href],
     stdout: "piped",
     stderr: "piped",
   }).output();
