@@ -18,7 +18,7 @@ import { findSeedCommand, seedUsage } from "./init_seed.ts";
 import { emit, SECRET_VARIABLES } from "./output.ts";
 import { parseShellName, type ShellName } from "./shell/emitter.ts";
 import { didYouMean } from "./core/suggest.ts";
-import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./ui.ts";
+import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./term/ui.ts";
 import { VERSION } from "./core/version.ts";
 
 /** Finds a command by name. */

@@ -8,7 +8,7 @@
  */
 
 import { ExitCode, registerSecret, StcError } from "../core/errors.ts";
-import { info } from "../ui.ts";
+import { info } from "../term/ui.ts";
 
 import type { Env } from "../core/env.ts";
 

@@ -12,7 +12,7 @@ import { guardSecretOutput } from "../output.ts";
 import { obtainRoleCredentials, type RoleRequest } from "../roles/assume.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { formatDuration, formatLocalTime, roleActions, secondsLeft } from "../session/variables.ts";
-import { info } from "../ui.ts";
+import { info } from "../term/ui.ts";
 
 /** Turns the positional forms into a request: `[alias]`, `alias MFA`, `account role [MFA]`. */
 export function roleRequestFromArgs(

@@ -19,7 +19,7 @@ import {
   optionValue,
 } from "../shell/completion.ts";
 import { SEED_COMMANDS } from "../init_seed.ts";
-import { readAllStdin, stdinIsTerminal } from "../ui.ts";
+import { readAllStdin, stdinIsTerminal } from "../term/ui.ts";
 
 /** Kinds `stc complete KIND` lists directly. */
 const KINDS: Readonly<Record<string, CompletionKind>> = {

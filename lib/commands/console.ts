@@ -64,7 +64,7 @@ import {
   secondsLeft,
 } from "../session/variables.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { info, warn } from "../ui.ts";
+import { info, warn } from "../term/ui.ts";
 
 /**
  * The inline session policy for GetFederationToken. Without a policy a federated session has no permissions; the

@@ -10,7 +10,7 @@ import { formatImportCommand } from "../keys/transfer.ts";
 import { printLine } from "../output.ts";
 import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../config/profile.ts";
 import { loadProfiles } from "../roles/load.ts";
-import { info } from "../ui.ts";
+import { info } from "../term/ui.ts";
 
 /** `stc export`. */
 export const exportCommand: Command = {

@@ -14,7 +14,7 @@ import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/profi
 import { downloadRoles } from "../roles/download.ts";
 import { loadProfiles } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { info, readAllStdin, warn } from "../ui.ts";
+import { info, readAllStdin, warn } from "../term/ui.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
 

@@ -11,7 +11,7 @@ import { usageError } from "../core/errors.ts";
 import { installInit } from "../shell/init_install.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "../init_seed.ts";
-import { info, writeStderr } from "../ui.ts";
+import { info, writeStderr } from "../term/ui.ts";
 
 function parseInitShell(text: string): InitShell {
   const name = text.split("/").pop()?.replace(/^-/, "") ?? "";

@@ -26,7 +26,7 @@ import {
   reportProblems,
 } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { info, warn } from "../ui.ts";
+import { info, warn } from "../term/ui.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {
   local: "local",

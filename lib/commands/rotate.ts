@@ -75,7 +75,7 @@ import {
 } from "../config/profile.ts";
 import { loadProfiles } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { confirm, info, paint, prompt, say } from "../ui.ts";
+import { confirm, info, paint, prompt, say } from "../term/ui.ts";
 
 /** The environment variable bounding the wait for a new key to work, in seconds (default 60). */
 export const PROPAGATION_TIMEOUT_VARIABLE = "STC_ROTATE_PROPAGATION_TIMEOUT";

@@ -54,7 +54,7 @@ import {
   type SessionRecord,
 } from "../session/variables.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { confirm, info, prompt, promptNewSecret, say } from "../ui.ts";
+import { confirm, info, prompt, promptNewSecret, say } from "../term/ui.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
 const RETURN_TO_BASE_MIN_SECONDS = 600;

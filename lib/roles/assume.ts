@@ -55,7 +55,7 @@ import {
   type SessionRecord,
 } from "../session/variables.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { info } from "../ui.ts";
+import { info } from "../term/ui.ts";
 
 /** What to assume. */
 export interface RoleRequest {

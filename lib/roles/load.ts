@@ -25,7 +25,7 @@ import {
   type RoleProblem,
   rolesFromProfiles,
 } from "./catalog.ts";
-import { warn } from "../ui.ts";
+import { warn } from "../term/ui.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {

@@ -9,7 +9,7 @@ import { type ProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import type { Profile } from "../config/ini.ts";
-import { info, prompt, say } from "../ui.ts";
+import { info, prompt, say } from "../term/ui.ts";
 
 const CODE = /^\d{6}$/;
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { terminalAvailable } from "../test/helpers.ts";
+import { terminalAvailable } from "../../test/helpers.ts";
 import { colourEnabled, formatError } from "./ui.ts";
 
 Deno.test("colour is off with NO_COLOR set to anything, and formatError is one line plus a hint", () => {

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ExitCode, registerSecret, StcError } from "./core/errors.ts";
+import { ExitCode, registerSecret, StcError } from "../core/errors.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
