@@ -17,7 +17,7 @@ Deno.test("--help lists every command on stderr and keeps stdout empty", async (
   const result = await runStc(["--help"], { env: home.env });
   assert.equal(result.code, 0);
   assert.equal(result.stdout, "");
-  const { COMMANDS } = await import("../lib/commands.ts");
+  const { COMMANDS } = await import("../lib/cli/registry.ts");
   for (const command of COMMANDS) assert.match(result.stderr, new RegExp(`\\n  ${command.name} `));
 });
 
@@ -68,7 +68,7 @@ Deno.test("no arguments prints the overview and exits 2", async () => {
 
 Deno.test("help works for every command both ways, on stderr, exit 0", async () => {
   await using home = await makeHome();
-  const { COMMANDS } = await import("../lib/commands.ts");
+  const { COMMANDS } = await import("../lib/cli/registry.ts");
   await Promise.all(COMMANDS.map(async (command) => {
     const a = await runStc(["help", command.name], { env: home.env });
     const b = await runStc([command.name, "--help"], { env: home.env });
@@ -116,7 +116,7 @@ Deno.test("an unknown command that is not shaped like a name is not echoed (it m
 
 Deno.test("option values: -p=x means -p x, an empty value and an unknown --shell are usage errors", async () => {
   await using home = await makeHome();
-  const { parseCommandArgs, findCommand } = await import("../lib/cli.ts");
+  const { parseCommandArgs, findCommand } = await import("../lib/cli/main.ts");
   const session = findCommand("session")!;
   assert.equal(parseCommandArgs(session, ["-p=dev"]).values.profile, "dev");
   assert.equal(parseCommandArgs(session, ["--profile=dev"]).values.profile, "dev");

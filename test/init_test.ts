@@ -13,8 +13,8 @@ import {
   renderInit,
 } from "../lib/shell/init_script.ts";
 import { INSTALL_MARKER } from "../lib/shell/init_install.ts";
-import { SEED_COMMANDS, seedUsage } from "../lib/init_seed.ts";
-import { COMMANDS } from "../lib/commands.ts";
+import { SEED_COMMANDS, seedUsage } from "../lib/commands/seed.ts";
+import { COMMANDS } from "../lib/cli/registry.ts";
 import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
 
 const decoder = new TextDecoder();

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { type Command, profileOption, toolPath } from "../command.ts";
+import { type Command, profileOption, toolPath } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
 import { checkMfaCode, isMfaCode } from "../session/mfa.ts";
-import { guardSecretOutput } from "../output.ts";
+import { guardSecretOutput } from "../cli/output.ts";
 import { obtainRoleCredentials, type RoleRequest } from "../roles/assume.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { formatDuration, formatLocalTime, roleActions, secondsLeft } from "../session/variables.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../command.ts";
+import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../cli/command.ts";
 import { SERVICE_NAMES } from "../console/url.ts";
 import { selectProfile } from "../config/profile.ts";
 import { type LoadedProfiles, loadProfiles, loadRoleCatalog } from "../roles/load.ts";
@@ -18,7 +18,7 @@ import {
   optionCandidates,
   optionValue,
 } from "../shell/completion.ts";
-import { SEED_COMMANDS } from "../init_seed.ts";
+import { SEED_COMMANDS } from "./seed.ts";
 import { readAllStdin, stdinIsTerminal } from "../term/ui.ts";
 
 /** Kinds `stc complete KIND` lists directly. */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
+import { type Command, type Context, type ParsedArgs, profileOption } from "../cli/command.ts";
 import {
   type AwsTarget,
   type Credentials,
@@ -50,7 +50,7 @@ import {
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
-import { printLine, SECRET_VARIABLES } from "../output.ts";
+import { printLine, SECRET_VARIABLES } from "../cli/output.ts";
 import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../config/profile.ts";
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type Command, profileOption } from "../command.ts";
+import { type Command, profileOption } from "../cli/command.ts";
 import { formatImportCommand } from "../keys/transfer.ts";
-import { printLine } from "../output.ts";
+import { printLine } from "../cli/output.ts";
 import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../config/profile.ts";
 import { loadProfiles } from "../roles/load.ts";
 import { info } from "../term/ui.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Command, type Context, profileOption } from "../command.ts";
+import { type Command, type Context, profileOption } from "../cli/command.ts";
 import { mergeProfileUpdates, updateProfile, updateProfiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";

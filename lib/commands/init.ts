@@ -6,11 +6,11 @@
  * @module
  */
 
-import type { Command } from "../command.ts";
+import type { Command } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
 import { installInit } from "../shell/init_install.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
-import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "../init_seed.ts";
+import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "./seed.ts";
 import { info, writeStderr } from "../term/ui.ts";
 
 function parseInitShell(text: string): InitShell {

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { type Command, type Context, type ParsedArgs, profileOption } from "../command.ts";
+import { type Command, type Context, type ParsedArgs, profileOption } from "../cli/command.ts";
 import type { Credentials } from "../aws/client.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { printLine } from "../output.ts";
+import { printLine } from "../cli/output.ts";
 import { selectProfile } from "../config/profile.ts";
 import {
   accountName,

@@ -59,12 +59,12 @@ import {
 import { dirname } from "node:path";
 import { LockTimeoutError, withLock } from "../fs/atomic.ts";
 import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../config/aws_files.ts";
-import { type Command, type Context, profileOption } from "../command.ts";
+import { type Command, type Context, profileOption } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "../config/ini.ts";
 import { profileSection, removeSection, setKey } from "../config/ini_edit.ts";
 import { formatImportCommand, formatStcImportCommand } from "../keys/transfer.ts";
-import { printLine } from "../output.ts";
+import { printLine } from "../cli/output.ts";
 import { generatePassword, STRONG_DEFAULT_POLICY } from "../keys/password.ts";
 import {
   longTermKey,

@@ -13,7 +13,7 @@ import {
   type ParsedArgs,
   profileOption,
   toolPath,
-} from "../command.ts";
+} from "../cli/command.ts";
 import {
   type AwsTarget,
   type Credentials,
@@ -24,7 +24,7 @@ import { mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { decryptLegacySession, legacyToSessionRecord } from "../session/legacy.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
-import { guardSecretOutput, printLine } from "../output.ts";
+import { guardSecretOutput, printLine } from "../cli/output.ts";
 import {
   DEFAULT_PROFILE_KEY,
   longTermKey,

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Command, Context } from "../command.ts";
+import type { Command, Context } from "../cli/command.ts";
 import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
-import { printLine } from "../output.ts";
+import { printLine } from "../cli/output.ts";
 import { profileRegion } from "../config/profile.ts";
 import {
   formatDuration,

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { Command } from "../command.ts";
-import { printLine } from "../output.ts";
+import type { Command } from "../cli/command.ts";
+import { printLine } from "../cli/output.ts";
 import { VERSION } from "../core/version.ts";
 
 /** The `version` command. */

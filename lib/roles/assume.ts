@@ -19,7 +19,7 @@ import {
   type Env,
   getCallerIdentity,
 } from "../aws/client.ts";
-import type { Context } from "../command.ts";
+import type { Context } from "../cli/command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import type { ProfileFiles } from "../config/ini.ts";

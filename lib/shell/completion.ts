@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ArgSpec, CompletionKind, OptionSpec } from "../command.ts";
+import type { ArgSpec, CompletionKind, OptionSpec } from "../cli/command.ts";
 
 /** The options and arguments of something completed: an stc subcommand or a seed command. */
 export interface CompletionSpec {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { OptionSpec } from "../command.ts";
+import type { OptionSpec } from "../cli/command.ts";
 import {
   type CompletionSpec,
   completionTarget,

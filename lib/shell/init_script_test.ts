@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getoptsString, SEED_COMMANDS } from "../init_seed.ts";
+import { getoptsString, SEED_COMMANDS } from "../commands/seed.ts";
 import {
   INIT_ASSETS,
   INIT_SHELLS,

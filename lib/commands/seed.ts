@@ -5,14 +5,14 @@
  * @module
  */
 
-import type { ArgSpec, Command, OptionSpec } from "./command.ts";
-import { assumeCommand } from "./commands/assume.ts";
-import { consoleCommand } from "./commands/console.ts";
-import { exportCommand } from "./commands/export.ts";
-import { importCommand } from "./commands/import.ts";
-import { rolesCommand } from "./commands/roles.ts";
-import { rotateCommand } from "./commands/rotate.ts";
-import { sessionCommand } from "./commands/session.ts";
+import type { ArgSpec, Command, OptionSpec } from "../cli/command.ts";
+import { assumeCommand } from "./assume.ts";
+import { consoleCommand } from "./console.ts";
+import { exportCommand } from "./export.ts";
+import { importCommand } from "./import.ts";
+import { rolesCommand } from "./roles.ts";
+import { rotateCommand } from "./rotate.ts";
+import { sessionCommand } from "./session.ts";
 
 /** An option of a seed command. */
 export interface SeedOption extends OptionSpec {

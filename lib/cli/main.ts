@@ -12,14 +12,14 @@ import {
   type OptionSpec,
   type ParsedArgs,
 } from "./command.ts";
-import { COMMANDS } from "./commands.ts";
-import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./core/errors.ts";
-import { findSeedCommand, seedUsage } from "./init_seed.ts";
+import { COMMANDS } from "./registry.ts";
+import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "../core/errors.ts";
+import { findSeedCommand, seedUsage } from "../commands/seed.ts";
 import { emit, SECRET_VARIABLES } from "./output.ts";
-import { parseShellName, type ShellName } from "./shell/emitter.ts";
-import { didYouMean } from "./core/suggest.ts";
-import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "./term/ui.ts";
-import { VERSION } from "./core/version.ts";
+import { parseShellName, type ShellName } from "../shell/emitter.ts";
+import { didYouMean } from "../core/suggest.ts";
+import { formatError, stdoutIsTerminal, writeStderr, writeStdout } from "../term/ui.ts";
+import { VERSION } from "../core/version.ts";
 
 /** Finds a command by name. */
 export function findCommand(name: string): Command | undefined {
@@ -204,7 +204,7 @@ export function currentRuntime(): RuntimeFacts {
   return {
     standalone: Deno.build.standalone,
     execPath: Deno.execPath(),
-    mainUrl: new URL("../main.ts", import.meta.url).href,
+    mainUrl: new URL("../../main.ts", import.meta.url).href,
   };
 }
 

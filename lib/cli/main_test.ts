@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { debugTrace } from "./cli.ts";
-import { StcError } from "./core/errors.ts";
+import { debugTrace } from "./main.ts";
+import { StcError } from "../core/errors.ts";
 
 Deno.test("debugTrace prints the stacks of an error and its causes, never their other properties", () => {
   const sdkError = Object.assign(new Error("The request signature we calculated does not match"), {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { COMMANDS } from "./commands.ts";
-import { findSeedCommand, getoptsString, SEED_COMMANDS, seedUsage } from "./init_seed.ts";
+import { COMMANDS } from "../cli/registry.ts";
+import { findSeedCommand, getoptsString, SEED_COMMANDS, seedUsage } from "./seed.ts";
 
 Deno.test("seed options are stc's own options (same description and completion) under a letter", () => {
   const own = new Set(["help", "source", "export"]);

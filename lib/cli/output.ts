@@ -6,9 +6,9 @@
  */
 
 import type { Context } from "./command.ts";
-import { StcError } from "./core/errors.ts";
-import { renderShell, type ShellAction } from "./shell/emitter.ts";
-import { writeStderr, writeStdout } from "./term/ui.ts";
+import { StcError } from "../core/errors.ts";
+import { renderShell, type ShellAction } from "../shell/emitter.ts";
+import { writeStderr, writeStdout } from "../term/ui.ts";
 
 /** Variables whose values are secrets: they are never written to a terminal. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([

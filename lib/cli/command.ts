@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ShellAction, ShellName } from "./shell/emitter.ts";
+import type { ShellAction, ShellName } from "../shell/emitter.ts";
 
 /** What a completion offers for an option value or argument. */
 export type CompletionKind =
