@@ -1,6 +1,6 @@
 /**
  * Guards on the module graph: commands that need no network must not load the AWS SDK (or any npm package) at
- * start-up, and AWS is reached only through lib/aws.ts.
+ * start-up, and AWS is reached only through lib/aws/client.ts.
  */
 import assert from "node:assert/strict";
 import { REPO_ROOT } from "./helpers.ts";
@@ -49,7 +49,7 @@ Deno.test("main.ts loads no npm package statically: the AWS SDK, age and csv-par
   assert.deepEqual(staticNpm, []);
 });
 
-Deno.test("only lib/aws.ts imports the AWS SDK", async () => {
+Deno.test("only lib/aws/client.ts imports the AWS SDK", async () => {
   const importers = new Set<string>();
   for (const module of await moduleGraph()) {
     if (!module.specifier.startsWith("file:")) continue;
@@ -59,5 +59,5 @@ Deno.test("only lib/aws.ts imports the AWS SDK", async () => {
       }
     }
   }
-  assert.deepEqual([...importers], ["lib/aws.ts"]);
+  assert.deepEqual([...importers], ["lib/aws/client.ts"]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { roleRequestFromArgs } from "../commands/assume.ts";
+import { roleRequestFromArgs } from "./assume.ts";
 import { StcError } from "../core/errors.ts";
 
 function usage(fn: () => unknown): void {
