@@ -7,10 +7,11 @@
  * @module
  */
 
-import { ExitCode, registerSecret, StcError } from "../core/errors.ts";
-import { info } from "../term/ui.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
+import type { Notices } from "../term/term.ts";
 
 import type { Env } from "../core/env.ts";
+import { registerSecret } from "../core/secrets.ts";
 
 export type { Env } from "../core/env.ts";
 
@@ -36,6 +37,8 @@ export interface AwsTarget {
   credentials: Credentials;
   /** Attempts per call, retries included (default 5). */
   maxAttempts?: number;
+  /** Where retries are reported; nowhere when absent. */
+  notices?: Notices;
 }
 
 /** The AWS services stc calls. */
@@ -49,11 +52,6 @@ export function endpointFor(service: Service, env: Env): string | undefined {
   const specific = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
   if (specific) return specific;
   return env.AWS_ENDPOINT_URL || undefined;
-}
-
-/** The region from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else `us-east-1`. */
-export function resolveRegion(env: Env, profileRegion?: string): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion || "us-east-1";
 }
 
 interface SdkError {
@@ -163,7 +161,7 @@ type AnyClient = { middlewareStack: { add: (...args: any[]) => void } };
  * counted per command invocation (the SDK's handler context), so a client used for several calls counts each
  * call from 1.
  */
-function reportRetries(client: AnyClient, step: string): void {
+function reportRetries(client: AnyClient, step: string, notices: Notices | undefined): void {
   const attempts = new WeakMap<object, { count: number; lastProblem: string }>();
   client.middlewareStack.add(
     // deno-lint-ignore no-explicit-any
@@ -172,7 +170,7 @@ function reportRetries(client: AnyClient, step: string): void {
       attempts.set(context, state);
       state.count++;
       if (state.count > 1) {
-        info(
+        notices?.info(
           `${step}: ${state.lastProblem || "transient error"}; retrying (attempt ${state.count})…`,
         );
       }
@@ -235,7 +233,7 @@ async function withClient<Sdk, Client extends SdkClient, T>(
 ): Promise<T> {
   const sdk = await load();
   const client = create(sdk, clientConfig(target, service));
-  reportRetries(client, step);
+  reportRetries(client, step, target.notices);
   try {
     return await awsStep(step, () => call(sdk, client));
   } finally {
@@ -482,7 +480,7 @@ export function changePassword(
   oldPassword: string,
   newPassword: string,
 ): Promise<void> {
-  registerSecret(oldPassword);
+  // The old password was typed by the user and is never put in a message; the new one is machine-made.
   registerSecret(newPassword);
   return withIam(target, "ChangePassword", async (sdk, client) => {
     await client.send(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { endpointFor, resolveRegion, signingRegion, toStcError } from "./client.ts";
+import { endpointFor, signingRegion, toStcError } from "./client.ts";
+import { resolveRegion } from "../config/profile.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { startEmulator } from "../../test/emulator/server.ts";
 import { makeHome, runStc } from "../../test/helpers.ts";

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Credentials } from "./client.ts";
 import { signinTokenUrl } from "../console/url.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
+import type { Credentials } from "../core/credentials.ts";
 
 /** Options of {@linkcode getSigninToken}. */
 export interface SigninTokenRequest {

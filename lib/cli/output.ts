@@ -1,22 +1,23 @@
 /**
  * Writes a command's result to stdout: through the shell emitter when it will be evaluated, as plain text when it
- * is only data. Refuses to print credentials to a terminal.
+ * is only data. Refuses to print credentials to a terminal. The only writer of stdout.
  *
  * @module
  */
 
-import type { Context } from "./command.ts";
 import { StcError } from "../core/errors.ts";
+import { printable } from "../core/text.ts";
+import { SECRET_VARIABLES } from "../session/variables.ts";
 import { renderShell, type ShellAction } from "../shell/emitter.ts";
-import { writeStderr, writeStdout } from "../term/ui.ts";
+import type { Context } from "./command.ts";
 
-/** Variables whose values are secrets: they are never written to a terminal. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_SECURITY_TOKEN",
-  "STC_BASE_SESSION",
-]);
+const encoder = new TextEncoder();
+
+/** Writes `text` to stdout exactly as given. */
+export function writeStdout(text: string): void {
+  const bytes = encoder.encode(text);
+  for (let done = 0; done < bytes.length;) done += Deno.stdout.writeSync(bytes.subarray(done));
+}
 
 function holdsSecret(action: ShellAction): boolean {
   return (action.kind === "export" || action.kind === "set") && SECRET_VARIABLES.has(action.name);
@@ -50,12 +51,17 @@ export function emit(context: Context, actions: readonly ShellAction[]): void {
   }
   for (const action of actions) {
     if (action.kind !== "print") continue;
-    if (action.stream === "stderr") writeStderr(action.text);
+    if (action.stream === "stderr") context.term.text(action.text);
     else writeStdout(action.text);
   }
 }
 
-/** A `print` action for one line of stdout. */
+/** A `print` action for one line of stdout: data (a URL, JSON, names for completion). */
 export function printLine(text: string): ShellAction {
   return { kind: "print", text: `${text}\n` };
+}
+
+/** A `print` action for one line of stdout meant for people (a table, a status): sanitised like the Term's. */
+export function humanLine(text: string): ShellAction {
+  return printLine(printable(text));
 }

@@ -1,34 +1,39 @@
 /**
- * The list of stc's subcommands, in the order `stc --help` shows them. Command modules load no heavy dependency
- * at import time (AWS and crypto libraries are imported where used), so this list is cheap to load.
+ * Where each command's implementation is: loaded on demand, so that a command loads only what it needs and the
+ * overview, help and completion load none (they need only the specs).
  *
  * @module
  */
 
-import type { Command } from "./command.ts";
-import { assumeCommand } from "../commands/assume.ts";
-import { completeCommand } from "../commands/complete.ts";
-import { consoleCommand } from "../commands/console.ts";
-import { exportCommand } from "../commands/export.ts";
-import { importCommand } from "../commands/import.ts";
-import { initCommand } from "../commands/init.ts";
-import { rolesCommand } from "../commands/roles.ts";
-import { rotateCommand } from "../commands/rotate.ts";
-import { sessionCommand } from "../commands/session.ts";
-import { statusCommand } from "../commands/status.ts";
-import { versionCommand } from "../commands/version.ts";
+import { type CommandName, SPECS } from "../commands/specs.ts";
+import type { Command, CommandLookup } from "./command.ts";
+import type { CommandSpec } from "./spec.ts";
 
-/** Every subcommand. */
-export const COMMANDS: readonly Command[] = [
-  sessionCommand,
-  statusCommand,
-  importCommand,
-  exportCommand,
-  rolesCommand,
-  assumeCommand,
-  consoleCommand,
-  rotateCommand,
-  initCommand,
-  completeCommand,
-  versionCommand,
-];
+// One literal import() per command: `deno compile` embeds what it can see.
+const LOADERS: Readonly<Record<CommandName, () => Promise<Command>>> = {
+  session: async () => (await import("../commands/session.ts")).sessionCommand,
+  status: async () => (await import("../commands/status.ts")).statusCommand,
+  import: async () => (await import("../commands/import.ts")).importCommand,
+  export: async () => (await import("../commands/export.ts")).exportCommand,
+  roles: async () => (await import("../commands/roles.ts")).rolesCommand,
+  assume: async () => (await import("../commands/assume.ts")).assumeCommand,
+  console: async () => (await import("../commands/console.ts")).consoleCommand,
+  rotate: async () => (await import("../commands/rotate.ts")).rotateCommand,
+  init: async () => (await import("../commands/init.ts")).initCommand,
+  complete: async () => (await import("../commands/complete.ts")).completeCommand,
+  version: async () => (await import("../commands/version.ts")).versionCommand,
+};
+
+/** Every command's spec, in help order. */
+export const COMMANDS: readonly CommandSpec[] = Object.values(SPECS);
+
+/** Whether `name` is a command of stc. */
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(LOADERS, name);
+}
+
+/** The commands, listed from their specs and loaded one at a time. */
+export const COMMAND_LOOKUP: CommandLookup = {
+  specs: COMMANDS,
+  load: (name) => isCommandName(name) ? LOADERS[name]() : Promise.resolve(undefined),
+};

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type Command, type CompletionKind, type Context, GLOBAL_OPTIONS } from "../cli/command.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { SERVICE_NAMES } from "../console/url.ts";
 import { selectProfile } from "../config/profile.ts";
-import { type LoadedProfiles, loadProfiles, loadRoleCatalog } from "../roles/load.ts";
+import { loadRoleCatalog } from "../roles/load.ts";
 import { usageError } from "../core/errors.ts";
 import {
   type Candidate,
@@ -19,7 +19,9 @@ import {
   optionValue,
 } from "../shell/completion.ts";
 import { SEED_COMMANDS } from "./seed.ts";
-import { readAllStdin, stdinIsTerminal } from "../term/ui.ts";
+import { type CompletionKind, GLOBAL_OPTIONS } from "../cli/spec.ts";
+import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { SPECS } from "./specs.ts";
 
 /** Kinds `stc complete KIND` lists directly. */
 const KINDS: Readonly<Record<string, CompletionKind>> = {
@@ -33,9 +35,12 @@ const KINDS: Readonly<Record<string, CompletionKind>> = {
 
 const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh"];
 
+/** A command line being completed is short; a huge stdin is not one. */
+const WORDS_MAX_BYTES = 256 * 1024;
+
 /** The spec of an stc subcommand; `help` and the top level have none. */
 function commandSpec(context: Context, name: string): CompletionSpec | undefined {
-  const command = context.commands.find((c) => c.name === name);
+  const command = context.commands.specs.find((c) => c.name === name);
   if (!command) return undefined;
   return {
     options: [...command.options, ...GLOBAL_OPTIONS],
@@ -46,7 +51,7 @@ function commandSpec(context: Context, name: string): CompletionSpec | undefined
 
 function commandCandidates(context: Context): Candidate[] {
   return [
-    ...context.commands.map((c) => ({ value: c.name, description: c.summary })),
+    ...context.commands.specs.map((c) => ({ value: c.name, description: c.summary })),
     { value: "help", description: "Show the help of a command" },
   ];
 }
@@ -165,40 +170,20 @@ export async function completeWords(context: Context, words: readonly string[]):
   );
 }
 
-/** The `complete` command. */
-export const completeCommand: Command = {
-  name: "complete",
-  summary: "Print completion candidates (used by the shell completions of 'stc init')",
-  description: `
-'stc complete KIND [PREFIX]' prints the names of a kind that start with PREFIX, one a line: commands,
-profiles, roles (every alias 'stc assume' accepts), accounts, shells or services.
-
-'stc complete words' reads a command line from stdin, one word a line, the last being the word under the
-cursor, and prints what fits there: a mode line ('values', 'files' or 'files:EXT'), then the candidates, each
-optionally followed by a tab and a description. The words come on stdin rather than as arguments because a
-half-typed line may hold a secret.`,
-  args: [
-    { name: "kind", description: "words, commands, profiles, roles, accounts, shells or services" },
-    { name: "prefix", description: "Only names starting with it", optional: true },
-  ],
-  options: [],
-  examples: [
-    { command: "stc complete roles dev", description: "Role aliases starting with 'dev'" },
-    {
-      command: "printf '%s\\n' stc session -p '' | stc complete words",
-      description: "What to offer after 'stc session -p '",
-    },
-  ],
-  async run(context, args) {
-    const [kind, prefix = ""] = args.positionals;
+/** `stc complete`. */
+export const completeCommand: Command = defineCommand(
+  SPECS.complete,
+  async (context, input) => {
+    const [kind, prefix = ""] = input.positionals;
     if (kind === "words") {
-      if (stdinIsTerminal()) {
+      if (context.term.stdinIsTerminal) {
         throw usageError(
           "'stc complete words' reads the words from stdin, one a line",
           "see 'stc help complete'",
         );
       }
-      const words = (await readAllStdin()).split("\n");
+      const words = (await context.term.readAllStdin(WORDS_MAX_BYTES, "the command line on stdin"))
+        .split("\n");
       return [{ kind: "print", text: await completeWords(context, words) }];
     }
     const completion = KINDS[kind];
@@ -213,4 +198,4 @@ half-typed line may hold a secret.`,
       .map((c) => c.value);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
   },
-};
+);

@@ -18,14 +18,8 @@
  * @module
  */
 
-import { type Command, type Context, type ParsedArgs, profileOption } from "../cli/command.ts";
-import {
-  type AwsTarget,
-  type Credentials,
-  getCallerIdentity,
-  getFederationToken,
-  resolveRegion,
-} from "../aws/client.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
+import { type AwsTarget, getCallerIdentity, getFederationToken } from "../aws/client.ts";
 import {
   browserLaunch,
   commandAvailable,
@@ -43,28 +37,26 @@ import {
   isRegionName,
   loginUrl,
   resolvePartition,
-  SERVICE_NAMES,
   servicePage,
   signinSessionDuration,
 } from "../console/url.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
-import { printLine, SECRET_VARIABLES } from "../cli/output.ts";
-import { BROWSER_KEY, longTermKey, requireProfile, selectProfile } from "../config/profile.ts";
+import { printLine } from "../cli/output.ts";
+import { longTermKey, requireProfile, resolveRegion, selectProfile } from "../config/profile.ts";
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
-import { type LoadedProfiles, loadProfiles } from "../roles/load.ts";
-import { rolesCommand } from "./roles.ts";
-import {
-  BASE_SESSION_VARIABLE,
-  formatDuration,
-  formatLocalTime,
-  readBaseSession,
-  secondsLeft,
-} from "../session/variables.ts";
+import { listRoles } from "./roles.ts";
+import { BASE_SESSION_VARIABLE, readBaseSession, SECRET_VARIABLES } from "../session/variables.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { info, warn } from "../term/ui.ts";
+import type { CommandInput } from "../cli/spec.ts";
+import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
+import { resourceName } from "../core/arn.ts";
+import { BROWSER_KEY } from "../config/keys.ts";
+import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { SPECS } from "./specs.ts";
 
 /**
  * The inline session policy for GetFederationToken. Without a policy a federated session has no permissions; the
@@ -106,20 +98,8 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 
 function checkTemporaryEnvironment(context: Context): Credentials | undefined {
-  const env = context.env;
-  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY || !env.AWS_SESSION_TOKEN) {
-    return undefined;
-  }
-  const expiration = env.AWS_EXPIRATION ?? env.AWS_CREDENTIAL_EXPIRATION;
-  const expires = expiration && !Number.isNaN(Date.parse(expiration))
-    ? new Date(expiration)
-    : undefined;
-  return {
-    accessKeyId: env.AWS_ACCESS_KEY_ID,
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-    sessionToken: env.AWS_SESSION_TOKEN,
-    ...(expires ? { expiration: expires } : {}),
-  };
+  const credentials = credentialsFromEnv(context.env);
+  return credentials?.sessionToken ? credentials : undefined;
 }
 
 /** The shell's current temporary credentials, for `stc console` without an alias. */
@@ -194,12 +174,10 @@ function longTermCredentials(
   requestedProfile: string | undefined,
 ): { credentials: Credentials; profile?: string; region: string } {
   const env = context.env;
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !env.AWS_SESSION_TOKEN) {
+  const fromEnv = credentialsFromEnv(env);
+  if (fromEnv && !fromEnv.sessionToken) {
     return {
-      credentials: {
-        accessKeyId: env.AWS_ACCESS_KEY_ID,
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      },
+      credentials: { accessKeyId: fromEnv.accessKeyId, secretAccessKey: fromEnv.secretAccessKey },
       region: resolveRegion(env),
     };
   }
@@ -220,9 +198,14 @@ async function federatedCredentials(
   requestedDuration: number | undefined,
 ): Promise<{ console: ConsoleCredentials; sessionDuration: number }> {
   const key = longTermCredentials(context, files, requestedProfile);
-  const target: AwsTarget = { env: context.env, region: key.region, credentials: key.credentials };
+  const target: AwsTarget = {
+    env: context.env,
+    region: key.region,
+    credentials: key.credentials,
+    notices: context.term,
+  };
   const identity = await getCallerIdentity(target);
-  const userName = identity.arn.slice(identity.arn.lastIndexOf("/") + 1);
+  const userName = resourceName(identity.arn);
   if (!/:user\//.test(identity.arn)) {
     throw new StcError(`the key belongs to ${identity.arn}, not an IAM user`, {
       hint: "GetFederationToken needs an IAM user's long-term key",
@@ -285,30 +268,31 @@ function profileForBrowser(
   }
 }
 
-function checkOptions(args: ParsedArgs) {
-  const v = args.values;
-  const str = (name: string) => (typeof v[name] === "string" ? v[name] as string : undefined);
+type ConsoleInput = CommandInput<typeof SPECS.console>;
+
+function checkOptions(input: ConsoleInput) {
+  const v = input.options;
   if (v.open && v["default-profile"]) {
     throw usageError(
       "-o and -d exclude each other",
       "-o: the role's own browser profile; -d: the default one",
     );
   }
-  const [aliasArg, service] = args.positionals;
-  const url = str("url");
+  const { alias: aliasArg, service } = input.args;
+  const url = v.url;
   if (service !== undefined && url !== undefined) {
     throw usageError("give a service or -u URL, not both");
   }
   if (url !== undefined) checkConsoleUrl(url);
   if (service !== undefined) servicePage(service);
-  const region = str("region");
+  const region = v.region;
   if (region !== undefined && !isRegionName(region)) {
     throw usageError(
       `'${region.slice(0, 30)}' is not a region name`,
       "e.g. eu-west-1, us-east-1, cn-north-1, us-gov-west-1",
     );
   }
-  const durationText = str("duration");
+  const durationText = v.duration;
   const duration = durationText === undefined
     ? undefined
     : parseDuration(durationText, "--duration", SESSION_TOKEN_LIMITS);
@@ -320,22 +304,18 @@ function checkOptions(args: ParsedArgs) {
     url,
     region,
     duration,
-    profile: str("profile"),
+    profile: v.profile,
     browser: v.open ? "own" as const : v["default-profile"] ? "default" as const : undefined,
   };
 }
 
-async function runConsole(context: Context, args: ParsedArgs): Promise<ShellAction[]> {
-  if (args.values.list) {
-    if (args.positionals.length > 0) throw usageError("-l takes no arguments");
+async function runConsole(context: Context, input: ConsoleInput): Promise<ShellAction[]> {
+  if (input.options.list) {
+    if (input.positionals.length > 0) throw usageError("-l takes no arguments");
     // session-tool.sh's `get_console_url -l`: the roles listing of `stc roles`.
-    const profile = args.values.profile;
-    return await rolesCommand.run(context, {
-      values: typeof profile === "string" ? { profile } : {},
-      positionals: [],
-    });
+    return await listRoles(context, input.options.profile);
   }
-  const options = checkOptions(args);
+  const options = checkOptions(input);
   const env = context.env;
   let loaded: LoadedProfiles | undefined;
   const files = async () => (loaded ??= await loadProfiles(env)).files;
@@ -440,135 +420,24 @@ async function runConsole(context: Context, args: ParsedArgs): Promise<ShellActi
   const length = formatDuration(sessionDuration);
 
   if (planLaunch === undefined) {
-    info(
+    context.term.info(
       `sign-in URL for ${signin.label}: works once within 15 minutes; console session ${length}`,
     );
     return [printLine(url)];
   }
   const launch = planLaunch(url, signin.label);
   if (options.browser === "own" && !launch.usesProfile) {
-    warn(
+    context.term.warn(
       `-o opens a browser profile per role only with Chrome or Chromium set as ${BROWSER_KEY}; ` +
         `using ${launch.command}`,
     );
   }
   await step("browser", () => runLaunch(launch, browserEnvironment(env)));
-  info(`opened the console for ${signin.label} (session ${length}) with ${launch.command}`);
+  context.term.info(
+    `opened the console for ${signin.label} (session ${length}) with ${launch.command}`,
+  );
   return [];
 }
 
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === "" ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line].map((l) => `  ${l}`).join("\n");
-}
-
-/** The `console` command. */
-export const consoleCommand: Command = {
-  name: "console",
-  summary: "Sign in to the AWS web console as a role: print a one-click URL, or open it",
-  description: `
-Assumes the role (from the shell's MFA session; with the long-term key and an MFA code when --duration is
-over 1 hour), asks the federation endpoint for a sign-in token, and prints a login URL that works once within
-15 minutes. The shell's environment is not changed. Without an alias (or with '-') the shell's current role
-credentials are used; with only an IAM user's long-term key, GetFederationToken signs in as a federated user
-with the user's own permissions.
-
-The console session lasts as long as AWS allows for the credentials, or --duration: up to 1 hour for a
-role assumed from the MFA session (role chaining; AWS then ties the console session to the role's
-credentials), up to 12 hours for a role assumed with the access key, up to 36 hours for a federated user. The partition (aws, aws-cn, aws-us-gov) follows the
-role's ARN, -u or --region.
-
--o opens the URL in a browser profile of the role's own (Chrome/Chromium --profile-directory), so several
-accounts can be open side by side; -d uses the default profile. The browser is ${BROWSER_KEY} in the
-profile's config (aws configure set ${BROWSER_KEY} /usr/bin/chromium --profile PROFILE), else the
-system's default browser. STC_FEDERATION_ENDPOINT overrides the federation endpoint URL.
-
-Service shortcuts:
-${wrap(SERVICE_NAMES.join(", "), 100)}`,
-  args: [
-    {
-      name: "alias",
-      description:
-        "Role alias to sign in as (see 'stc roles'); '-' or none: the current credentials",
-      optional: true,
-      complete: "role",
-    },
-    {
-      name: "service",
-      description: "Service page to open, e.g. s3, ec2, iam (default: the console home)",
-      optional: true,
-      complete: "service",
-    },
-  ],
-  options: [
-    {
-      name: "open",
-      short: "o",
-      type: "boolean",
-      description: "Open the URL in the browser, in a browser profile of the role's own",
-    },
-    {
-      name: "default-profile",
-      short: "d",
-      type: "boolean",
-      description: "Open the URL in the browser's default profile",
-    },
-    {
-      name: "url",
-      short: "u",
-      type: "string",
-      valueName: "URL",
-      description: "Console page to open after sign-in (any https console URL)",
-    },
-    {
-      name: "list",
-      short: "l",
-      type: "boolean",
-      description: "List the role aliases",
-    },
-    {
-      name: "region",
-      type: "string",
-      valueName: "REGION",
-      description: "Region of the page (also decides the partition)",
-    },
-    {
-      name: "duration",
-      type: "string",
-      valueName: "DURATION",
-      description:
-        "Console session length: 15m to 12h for a role (over 1h needs an MFA code), 36h federated",
-    },
-    profileOption("Profile with the long-term key (default: the session's, $AWS_PROFILE, …)"),
-  ],
-  examples: [
-    {
-      command: "stc console prod-admin",
-      description: "Print a sign-in URL for the role prod-admin",
-    },
-    {
-      command: "stc console -o prod-admin s3 --region eu-west-1",
-      description: "Open S3 in eu-west-1 in prod-admin's own browser profile",
-    },
-    {
-      command: "stc console --duration 8h prod-admin",
-      description:
-        "An 8-hour console session (assumes with the long-term key; asks for an MFA code)",
-    },
-    {
-      command: "stc console -d -u https://console.aws.amazon.com/iam/home",
-      description:
-        "Open IAM with the shell's current role credentials in the default browser profile",
-    },
-  ],
-  run: runConsole,
-};
+/** `stc console`. */
+export const consoleCommand: Command = defineCommand(SPECS.console, runConsole);

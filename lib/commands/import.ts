@@ -5,27 +5,36 @@
  * @module
  */
 
-import { type Command, type Context, profileOption } from "../cli/command.ts";
-import { mergeProfileUpdates, updateProfile, updateProfiles } from "../config/aws_files.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
+import {
+  loadProfiles,
+  mergeProfileUpdates,
+  updateProfile,
+  updateProfiles,
+} from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
-import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/profile.ts";
 import { downloadRoles } from "../roles/download.ts";
-import { loadProfiles } from "../roles/load.ts";
-import type { ShellAction } from "../shell/emitter.ts";
-import { info, readAllStdin, warn } from "../term/ui.ts";
+import type { Term } from "../term/term.ts";
+import { readOptionalFile } from "../fs/read.ts";
+import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
+import { SPECS } from "./specs.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
+
+/** The largest key input stc reads: a console CSV file with a few keys is well under a kilobyte. */
+const MAX_KEY_INPUT_BYTES = 64 * 1024;
 
 /** The text of a key file, or undefined when there is no such file. */
 async function readKeyFile(path: string): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    const data = await readOptionalFile(path, { maxBytes: MAX_KEY_INPUT_BYTES });
+    return data === undefined ? undefined : new TextDecoder().decode(data);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
     // The argument is only named when it cannot be a mistyped secret.
-    throw new StcError(`cannot read the file${shownPath(path)}: ${(error as Error).name}`, {
+    throw new StcError(`cannot read the file${shownPath(path)}`, {
+      hint: "give the console's .csv file, KEYID,SECRET, or - to read the key from stdin",
       cause: error,
     });
   }
@@ -41,8 +50,10 @@ function shownPath(path: string): string {
  * argument with a comma that names no file is a pair too (perhaps mistyped): its secret is already in the shell
  * history and in ps, so the user is warned either way.
  */
-async function readSource(source: string): Promise<KeyInput> {
-  if (source === "-") return await parseKeyInput(await readAllStdin());
+async function readSource(term: Term, source: string): Promise<KeyInput> {
+  if (source === "-") {
+    return await parseKeyInput(await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin"));
+  }
   if (!PAIR_ARGUMENT.test(source)) {
     const text = await readKeyFile(source);
     if (text !== undefined) return await parseKeyInput(text);
@@ -53,15 +64,11 @@ async function readSource(source: string): Promise<KeyInput> {
       );
     }
   }
-  warn(
+  term.warn(
     "a secret on the command line stays in the shell history and is visible in ps; " +
       "next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
   );
   return await parseKeyInput(source);
-}
-
-function option(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** Writes the key (and bucket, and default profile) to the AWS files. */
@@ -80,7 +87,7 @@ async function store(
     aws_session_token: null,
     aws_security_token: null,
   }, context.env);
-  info(`imported ${key.accessKeyId} into profile '${profile}'`);
+  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   const currentDefault = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
   const setDefault = (makeDefault || !currentDefault) && currentDefault !== profile;
   // The bucket and the default profile land in one write of the config file.
@@ -92,78 +99,30 @@ async function store(
     ),
     context.env,
   );
-  if (bucket) info(`roles bucket of '${profile}': ${bucket}`);
+  if (bucket) context.term.info(`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
-    info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
+    context.term.info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
   } else if (currentDefault !== profile) {
-    info(`the default profile stays '${currentDefault}' (use --default to change it)`);
+    context.term.info(`the default profile stays '${currentDefault}' (use --default to change it)`);
   }
 }
 
 /** `stc import`. */
-export const importCommand: Command = {
-  name: "import",
-  summary: "Store an access key (console CSV file, KEYID,SECRET or stdin) in a profile",
-  description: `
-Stores the key in ~/.aws/credentials (profile 'awsops' unless -p is given). The source is the .csv file the AWS
-console offers when a key is created (both layouts), KEYID,SECRET, or - to read either from stdin, which keeps the
-secret out of the shell history and ps. stdin also takes the line 'stc export' prints on another host, whose -p, -b
-and -d apply unless given here. The first imported profile becomes the default profile.`,
-  args: [{
-    name: "source",
-    description: "The console's .csv file, KEYID,SECRET, or - for stdin",
-    complete: "csv",
-  }],
-  options: [
-    profileOption(`Profile to store the key in (default: ${IMPORT_PROFILE})`),
-    {
-      name: "bucket",
-      short: "b",
-      type: "string",
-      valueName: "BUCKET",
-      description: "S3 bucket with the organisation's roles file",
-    },
-    {
-      name: "download",
-      short: "d",
-      type: "boolean",
-      description: "Download the roles file from the bucket after the import",
-    },
-    { name: "default", type: "boolean", description: "Make the profile the default profile" },
-    {
-      name: "key-id",
-      type: "string",
-      valueName: "KEYID",
-      description: "Which key to import when the CSV file holds several",
-    },
-  ],
-  examples: [
-    {
-      command: "stc import ~/Downloads/alice_accessKeys.csv",
-      description: "Import the console's file",
-    },
-    {
-      command: "stc import -p work -",
-      description: "Paste KEYID,SECRET (or an export line) on stdin",
-    },
-    {
-      command: "stc import -b my-roles-bucket -d alice_accessKeys.csv",
-      description: "Import, set the roles bucket and download the roles file",
-    },
-  ],
-  async run(context, args): Promise<ShellAction[]> {
-    const { values, positionals } = args;
-    const input = await readSource(positionals[0]);
-    const key = chooseKey(input.keys, option(values["key-id"]));
-    const profile = option(values.profile) ?? input.profile ?? IMPORT_PROFILE;
-    const bucket = option(values.bucket) ?? input.bucket;
-    const download = values.download === true || input.download === true;
-    await store(context, profile, key, bucket, values.default === true);
+export const importCommand: Command = defineCommand(
+  SPECS.import,
+  async (context, input) => {
+    const { options } = input;
+    const source = await readSource(context.term, input.args.source);
+    const key = chooseKey(source.keys, options["key-id"]);
+    const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
+    const bucket = options.bucket ?? source.bucket;
+    const download = options.download || source.download === true;
+    await store(context, profile, key, bucket, options.default);
     if (download) {
       try {
         const { files } = await loadProfiles(context.env);
-        const result = await downloadRoles(context.env, profile, files);
-        info(
+        const result = await downloadRoles(context, profile, files);
+        context.term.info(
           `downloaded ${result.roles} roles from s3://${result.location.bucket}/${result.location.key} ` +
             `to ${result.path}${result.changed ? "" : " (unchanged)"}`,
         );
@@ -178,4 +137,4 @@ and -d apply unless given here. The first imported profile becomes the default p
     }
     return [];
   },
-};
+);

@@ -5,8 +5,7 @@
  * @module
  */
 
-import { type Command, type Context, type ParsedArgs, profileOption } from "../cli/command.ts";
-import type { Credentials } from "../aws/client.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
 import { selectProfile } from "../config/profile.ts";
@@ -14,19 +13,16 @@ import {
   accountName,
   assumableNames,
   formatProblem,
-  printable,
   type RoleCatalog,
   type RoleSource,
 } from "../roles/catalog.ts";
 import { downloadRoles, uploadRoles } from "../roles/download.ts";
-import {
-  type LoadedProfiles,
-  loadProfiles,
-  loadRoleCatalog,
-  reportProblems,
-} from "../roles/load.ts";
+import { loadRoleCatalog, reportProblems } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { info, warn } from "../term/ui.ts";
+import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
+import { printable } from "../core/text.ts";
+import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { SPECS } from "./specs.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {
   local: "local",
@@ -38,10 +34,9 @@ const SOURCE_LABEL: Record<RoleSource, string> = {
 /** The profile whose roles files apply; undefined when none is selected (only config roles then). */
 function profileFor(
   context: Context,
-  args: ParsedArgs,
+  requested: string | undefined,
   loaded: LoadedProfiles,
 ): string | undefined {
-  const requested = typeof args.values.profile === "string" ? args.values.profile : undefined;
   try {
     return selectProfile(requested, context.env, loaded.files).name;
   } catch (error) {
@@ -96,7 +91,7 @@ export function catalogTable(catalog: RoleCatalog): string {
     rows.push([account.name, account.accountId, "<role-name>", SOURCE_LABEL.accounts]);
   }
   // The cells are validated when parsed; printable() keeps the table harmless to a terminal all the same.
-  const cells = rows.map((row) => row.map(printable));
+  const cells = rows.map((row) => row.map((cell) => printable(cell)));
   const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
   return cells.map((row) =>
     row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]))
@@ -105,88 +100,92 @@ export function catalogTable(catalog: RoleCatalog): string {
 }
 
 function environmentCredentials(context: Context): Credentials {
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = context.env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) {
+  const credentials = credentialsFromEnv(context.env);
+  if (!credentials) {
     throw new StcError("no AWS credentials in this shell to upload with", {
       hint: "assume a role that may write the bucket first: stc assume ALIAS",
       exitCode: ExitCode.SessionExpired,
     });
   }
-  return {
-    accessKeyId: AWS_ACCESS_KEY_ID,
-    secretAccessKey: AWS_SECRET_ACCESS_KEY,
-    ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-  };
+  return credentials;
 }
 
 async function transfer(
   context: Context,
-  args: ParsedArgs,
+  requested: string | undefined,
   loaded: LoadedProfiles,
   direction: "download" | "upload",
 ): Promise<ShellAction[]> {
-  const profile = profileFor(context, args, loaded);
+  const profile = profileFor(context, requested, loaded);
   if (profile === undefined) {
     // Re-run the selection without the fallback to get its error and hint.
     selectProfile(undefined, context.env, loaded.files);
     throw new StcError("no profile selected");
   }
   if (direction === "download") {
-    const result = await downloadRoles(context.env, profile, loaded.files);
-    for (const problem of result.problems) warn(`${formatProblem(problem)} (line skipped)`);
+    const result = await downloadRoles(context, profile, loaded.files);
+    for (const problem of result.problems) {
+      context.term.warn(`${formatProblem(problem)} (line skipped)`);
+    }
     const where = `s3://${result.location.bucket}/${result.location.key}`;
-    info(
+    context.term.info(
       result.changed
         ? `downloaded ${result.roles} roles from ${where} to ${result.path}`
         : `${result.path} is up to date with ${where} (${result.roles} roles)`,
     );
   } else {
     const result = await uploadRoles(
-      context.env,
+      context,
       profile,
       loaded.files,
       environmentCredentials(context),
     );
-    info(
+    context.term.info(
       `uploaded ${result.roles} roles from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
     );
   }
   return [];
 }
 
-/** The `roles` command. */
-export const rolesCommand: Command = {
-  name: "roles",
-  summary: "List the role aliases, or download/upload the organisation's list",
-  description: `
-Lists every alias 'stc assume' accepts, first match winning in this order:
-  1. ~/.aws/<profile>_roles.cfg (your own) and ~/.aws/<profile>_session-tool_roles.cfg (the
-     organisation's), one 'alias role_arn [session_name [external_id]]' per line, as session-tool.sh;
-  2. ~/.aws/accounts, Coinbase assume-role's {"name": "123456789012"} (use: stc assume NAME ROLE);
-  3. profiles in ~/.aws/config with role_arn (and source_profile, external_id, role_session_name,
-     duration_seconds, mfa_serial), so plain AWS CLI role profiles work as they are.
-Bad lines are reported with file:line on stderr and skipped.
+/** How `stc roles` lists: a table for people, JSON for scripts, the names alone for completion. */
+export type RolesFormat = "table" | "json" | "names";
 
---download fetches the organisation's list from S3 (session-tool_bucketname, session-tool_rolesfile,
-default session-tool_roles.cfg, set in the profile) with the profile's access key. The download must be
-a valid list before it replaces the current file, atomically: a broken or empty object never destroys
-a good list. --upload publishes your local copy with the shell's current credentials (usually an
-assumed role allowed to write the bucket).`,
-  args: [],
-  options: [
-    profileOption("Profile whose roles files to use"),
-    { name: "json", type: "boolean", description: "Print the roles as JSON (for scripts)" },
-    { name: "names", type: "boolean", description: "Print only the names, one per line" },
-    { name: "download", type: "boolean", description: "Download the organisation's list from S3" },
-    { name: "upload", type: "boolean", description: "Upload the organisation's list to S3" },
-  ],
-  examples: [
-    { command: "stc roles", description: "List the aliases with account, role and source" },
-    { command: "stc roles --download", description: "Refresh the organisation's list from S3" },
-    { command: "stc roles --json | jq -r '.roles[].alias'", description: "Aliases for a script" },
-  ],
-  async run(context, args) {
-    const modes = ["json", "names", "download", "upload"].filter((m) => args.values[m]);
+/**
+ * The listing of `stc roles` (also `stc console -l`), after warnings about problems in the role sources (the names
+ * alone go to completion, which must stay quiet).
+ */
+export async function listRoles(
+  context: Context,
+  requestedProfile: string | undefined,
+  format: RolesFormat = "table",
+  loaded?: LoadedProfiles,
+): Promise<ShellAction[]> {
+  loaded ??= await loadProfiles(context.env);
+  const profile = profileFor(context, requestedProfile, loaded);
+  const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
+  if (format === "names") {
+    const names = assumableNames(catalog);
+    return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
+  }
+  reportProblems(context.term, catalog.problems, Infinity);
+  if (format === "json") return [printLine(catalogJson(catalog, profile))];
+  if (catalog.roles.length === 0 && catalog.accounts.length === 0) {
+    context.term.info(
+      "no roles defined" + (profile ? ` for profile '${profile}'` : "") +
+        ": 'stc roles --download' fetches the organisation's list",
+    );
+    return [];
+  }
+  return [{ kind: "print", text: catalogTable(catalog) }];
+}
+
+/** `stc roles`. */
+export const rolesCommand: Command = defineCommand(
+  SPECS.roles,
+  async (context, input) => {
+    const modes = (["json", "names", "download", "upload"] as const).filter((m) =>
+      input.options[m]
+    );
     if (modes.length > 1) {
       throw usageError(
         `--${modes[0]} and --${modes[1]} cannot be combined`,
@@ -194,23 +193,13 @@ assumed role allowed to write the bucket).`,
       );
     }
     const loaded = await loadProfiles(context.env);
-    if (args.values.download) return await transfer(context, args, loaded, "download");
-    if (args.values.upload) return await transfer(context, args, loaded, "upload");
-    const profile = profileFor(context, args, loaded);
-    const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
-    if (args.values.names) {
-      const names = assumableNames(catalog);
-      return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
+    if (input.options.download) {
+      return await transfer(context, input.options.profile, loaded, "download");
     }
-    reportProblems(catalog.problems, Infinity);
-    if (args.values.json) return [printLine(catalogJson(catalog, profile))];
-    if (catalog.roles.length === 0 && catalog.accounts.length === 0) {
-      info(
-        "no roles defined" + (profile ? ` for profile '${profile}'` : "") +
-          ": 'stc roles --download' fetches the organisation's list",
-      );
-      return [];
+    if (input.options.upload) {
+      return await transfer(context, input.options.profile, loaded, "upload");
     }
-    return [{ kind: "print", text: catalogTable(catalog) }];
+    const format = input.options.names ? "names" : input.options.json ? "json" : "table";
+    return await listRoles(context, input.options.profile, format, loaded);
   },
-};
+);

@@ -47,7 +47,6 @@ import {
   type AwsTarget,
   changePassword,
   createAccessKey,
-  type Credentials,
   deleteAccessKey,
   getAccountPasswordPolicy,
   getCallerIdentity,
@@ -56,10 +55,16 @@ import {
   listAccessKeys,
   type PasswordPolicy,
 } from "../aws/client.ts";
-import { dirname } from "node:path";
+import { dirname } from "../fs/path.ts";
 import { LockTimeoutError, withLock } from "../fs/atomic.ts";
-import { awsPaths, editAwsFile, removeProfile, updateProfile } from "../config/aws_files.ts";
-import { type Command, type Context, profileOption } from "../cli/command.ts";
+import {
+  awsPaths,
+  editAwsFile,
+  loadProfiles,
+  removeProfile,
+  updateProfile,
+} from "../config/aws_files.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { getProfile, type Profile, type ProfileFiles } from "../config/ini.ts";
 import { profileSection, removeSection, setKey } from "../config/ini_edit.ts";
@@ -73,27 +78,16 @@ import {
   rolesBucket,
   selectProfile,
 } from "../config/profile.ts";
-import { loadProfiles } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { confirm, info, paint, prompt, say } from "../term/ui.ts";
-
-/** The environment variable bounding the wait for a new key to work, in seconds (default 60). */
-export const PROPAGATION_TIMEOUT_VARIABLE = "STC_ROTATE_PROPAGATION_TIMEOUT";
-const DEFAULT_PROPAGATION_TIMEOUT_S = 60;
-
-/** Suffix of the side profile that holds a new key until it is proven and moved into the profile. */
-export const PENDING_SUFFIX = ".stc-new-key";
-
-/**
- * The key that marks the side profile as stc's (its value is the profile being rotated), so that a profile of
- * the user's that happens to have the side profile's name is never taken over or removed.
- */
-export const PENDING_MARKER = "stc_rotation_of";
-
-/** The side profile of `profile` holding a new key not yet proven. */
-export function pendingProfileName(profile: string): string {
-  return `${profile}${PENDING_SUFFIX}`;
-}
+import type { Credentials } from "../core/credentials.ts";
+import { sleep } from "../core/time.ts";
+import {
+  DEFAULT_PROPAGATION_TIMEOUT_S,
+  PENDING_MARKER,
+  pendingProfileName,
+  PROPAGATION_TIMEOUT_VARIABLE,
+} from "../keys/rotation.ts";
+import { SPECS } from "./specs.ts";
 
 /** How long to wait for a new key to be accepted, from {@linkcode PROPAGATION_TIMEOUT_VARIABLE}. */
 export function propagationTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
@@ -115,7 +109,9 @@ export function backoffMs(attempt: number): number {
 }
 
 /** What the user asked about the password: `true` change it, `false` keep it, `undefined` ask. */
-export function passwordChoice(values: Readonly<Record<string, unknown>>): boolean | undefined {
+export function passwordChoice(
+  values: { readonly password?: boolean; readonly "keep-password"?: boolean },
+): boolean | undefined {
   if (values.password && values["keep-password"]) {
     throw usageError("-y and -n contradict each other", "give at most one of them");
   }
@@ -178,7 +174,12 @@ interface Rotation {
 }
 
 function target(rotation: Rotation, credentials: Credentials): AwsTarget {
-  return { env: rotation.context.env, region: rotation.region, credentials };
+  return {
+    env: rotation.context.env,
+    region: rotation.region,
+    credentials,
+    notices: rotation.context.term,
+  };
 }
 
 /** Why something failed, in one line without secrets. */
@@ -198,8 +199,9 @@ function stopWithState(
   finish: string,
   cause: unknown,
 ): StcError {
-  say(`${paint("bold", "State of the key rotation")} of profile '${rotation.profile}':`);
-  for (const line of state) say(`  - ${line}`);
+  const term = rotation.context.term;
+  term.say(`State of the key rotation of profile '${rotation.profile}':`, { style: "bold" });
+  for (const line of state) term.say(`  - ${line}`);
   // Exit 4 would say the profile's key is bad; it is not, the rotation is unfinished.
   const unreachable = cause instanceof StcError && cause.exitCode === ExitCode.Unreachable;
   return new StcError(message, {
@@ -232,11 +234,12 @@ async function changeConsolePassword(
   rotation: Rotation,
   choice: boolean | undefined,
 ): Promise<void> {
+  const term = rotation.context.term;
   const wanted = choice ??
-    await confirm(`Change the console password of ${rotation.user.userName} too?`, false);
+    await term.confirm(`Change the console password of ${rotation.user.userName} too?`, false);
   if (!wanted) return;
   const as = target(rotation, rotation.old);
-  const current = await prompt(`Current console password of ${rotation.user.userName}:`, {
+  const current = await term.prompt(`Current console password of ${rotation.user.userName}:`, {
     secret: true,
   });
   if (current === "") throw new StcError("no password entered; nothing was changed");
@@ -244,7 +247,9 @@ async function changeConsolePassword(
   try {
     policy = await getAccountPasswordPolicy(as);
   } catch (error) {
-    info(`cannot read the account's password policy (${reason(error)}); using a strong default`);
+    term.info(
+      `cannot read the account's password policy (${reason(error)}); using a strong default`,
+    );
   }
   const password = generatePassword(policy ?? STRONG_DEFAULT_POLICY);
   try {
@@ -257,8 +262,8 @@ async function changeConsolePassword(
       cause: error,
     });
   }
-  say(`New console password of ${rotation.user.userName} (shown only now, store it safely):`);
-  say(`  ${paint("bold", password)}`);
+  term.say(`New console password of ${rotation.user.userName} (shown only now, store it safely):`);
+  term.reveal(`  ${password}`);
 }
 
 /** S0 → S1 → S2: creates the new key and saves it in the side profile at once. */
@@ -309,11 +314,11 @@ async function createAndSave(rotation: Rotation): Promise<Credentials> {
       error,
     );
   }
-  info(`created the new key ${key.accessKeyId}; saved it in profile '${rotation.pending}'`);
+  rotation.context.term.info(
+    `created the new key ${key.accessKeyId}; saved it in profile '${rotation.pending}'`,
+  );
   return key;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Signs requests with the new key until AWS accepts it (IAM propagates new keys in seconds). */
 async function waitUntilAccepted(rotation: Rotation, fresh: Credentials): Promise<void> {
@@ -324,7 +329,7 @@ async function waitUntilAccepted(rotation: Rotation, fresh: Credentials): Promis
     let problem: unknown;
     try {
       await getCallerIdentity(as);
-      if (attempt > 0) info(`AWS accepts the new key ${fresh.accessKeyId}`);
+      if (attempt > 0) rotation.context.term.info(`AWS accepts the new key ${fresh.accessKeyId}`);
       return;
     } catch (error) {
       problem = error;
@@ -347,7 +352,7 @@ async function waitUntilAccepted(rotation: Rotation, fresh: Credentials): Promis
       );
     }
     const delay = Math.min(backoffMs(attempt), left);
-    info(
+    rotation.context.term.info(
       `waiting for AWS to accept the new key ${fresh.accessKeyId} (new keys take a while to propagate): ${
         Math.round(elapsed / 1000)
       } s of ${Math.round(timeoutMs / 1000)} s, next try in ${Math.ceil(delay / 1000)} s…`,
@@ -380,7 +385,9 @@ async function promote(rotation: Rotation, fresh: Credentials): Promise<void> {
       error,
     );
   }
-  info(`profile '${rotation.profile}' now holds the new key ${fresh.accessKeyId}`);
+  rotation.context.term.info(
+    `profile '${rotation.profile}' now holds the new key ${fresh.accessKeyId}`,
+  );
 }
 
 /** S3 → S4: deletes the old key, signed with the new one. */
@@ -399,7 +406,7 @@ async function deleteOldKey(rotation: Rotation, fresh: Credentials): Promise<voi
       error,
     );
   }
-  info(`deleted the old key ${rotation.old.accessKeyId}`);
+  rotation.context.term.info(`deleted the old key ${rotation.old.accessKeyId}`);
 }
 
 /** The whole rotation of one profile (under the rotation lock). */
@@ -420,7 +427,7 @@ async function rotateProfile(
   let pending = savedPendingKey(files, selected.name);
   let user: IamUser;
   try {
-    user = await getUser({ env: context.env, region, credentials: old });
+    user = await getUser({ env: context.env, region, credentials: old, notices: context.term });
   } catch (error) {
     if (pending && error instanceof StcError && error.exitCode === ExitCode.CredentialsInvalid) {
       throw new StcError(error.message, {
@@ -448,7 +455,7 @@ async function rotateProfile(
       ? undefined
       : "no longer exists in IAM";
     if (stale) {
-      info(`discarding profile '${pendingName}': its key ${id} ${stale}`);
+      rotation.context.term.info(`discarding profile '${pendingName}': its key ${id} ${stale}`);
       try {
         await removeProfile("credentials", pendingName, context.env);
       } catch (error) {
@@ -469,10 +476,10 @@ async function rotateProfile(
 
   for (const key of unused) {
     await deleteAccessKey(target(rotation, old), key.accessKeyId);
-    info(`deleted the key not in use ${key.accessKeyId}`);
+    rotation.context.term.info(`deleted the key not in use ${key.accessKeyId}`);
   }
   if (pending) {
-    info(
+    rotation.context.term.info(
       `resuming the rotation of profile '${rotation.profile}': the new key ${pending.accessKeyId} is saved in profile '${pendingName}'`,
     );
   }
@@ -499,7 +506,9 @@ async function rotateProfile(
         },
       );
     }
-    info(`created the second key ${exported.accessKeyId} for another host (not stored here)`);
+    rotation.context.term.info(
+      `created the second key ${exported.accessKeyId} for another host (not stored here)`,
+    );
   }
   const transfer = {
     profile: rotation.profile,
@@ -507,7 +516,7 @@ async function rotateProfile(
     secretAccessKey: exported.secretAccessKey,
     bucket,
   };
-  info(
+  rotation.context.term.info(
     `${
       twoKeys ? "import the second key on the other host" : "to use the new key on another host too"
     }, run there the first line below (stc), or the second where session-tool.sh's get_session is in use:`,
@@ -515,70 +524,17 @@ async function rotateProfile(
   return [printLine(formatStcImportCommand(transfer)), printLine(formatImportCommand(transfer))];
 }
 
-/** The `rotate` command. */
-export const rotateCommand: Command = {
-  name: "rotate",
-  summary: "Replace the profile's access key with a new one (and optionally the console password)",
-  description: `
-Creates a new access key for the IAM user of the profile, saves it, checks that AWS accepts it
-(new keys take a few seconds to propagate; the wait is bounded by ${PROPAGATION_TIMEOUT_VARIABLE}
-seconds, default ${DEFAULT_PROPAGATION_TIMEOUT_S}) and only then deletes the old key. It prints the commands that
-import the new key on another host (stc's, and session-tool.sh's get_session). Progress and the new password go to stderr; only the import
-command goes to stdout.
-
-The profile keeps a working key at every step. If a step fails or stc is killed, no key is deleted
-and stc says what state the keys are in. A new key saved but not yet in use lives in the profile
-PROFILE${PENDING_SUFFIX}; the next 'stc rotate' checks it and finishes the job.
-
-IAM allows two keys per user. If the user has another key, stc stops and names it, unless -t is
-given: then it deletes that key, rotates the profile's key and creates a second key for another host.
-
-With -y the console password is changed too: the current one is asked for without echo, the new one
-is generated to fit the account's password policy and shown once on stderr. With -n it is not
-changed; without either, stc asks.`,
-  args: [],
-  options: [
-    profileOption("The profile whose key to rotate"),
-    {
-      name: "password",
-      short: "y",
-      type: "boolean",
-      description: "Also change the console password",
-    },
-    {
-      name: "keep-password",
-      short: "n",
-      type: "boolean",
-      description: "Do not change the console password (do not ask)",
-    },
-    {
-      name: "two-keys",
-      short: "t",
-      type: "boolean",
-      description: "Delete the user's other key, rotate, and create a second key for another host",
-    },
-  ],
-  examples: [
-    { command: "stc rotate -n", description: "Rotate the key of the default profile" },
-    {
-      command: "stc rotate -p awsops -y",
-      description: "Rotate the key of 'awsops' and change the console password",
-    },
-    {
-      command: "stc rotate -t -n",
-      description: "Use two keys: one for this host, one printed for the other host",
-    },
-  ],
-  async run(context, args) {
-    const choice = passwordChoice(args.values);
-    const twoKeys = args.values["two-keys"] === true;
+/** `stc rotate`. */
+export const rotateCommand: Command = defineCommand(
+  SPECS.rotate,
+  async (context, input) => {
+    const choice = passwordChoice(input.options);
+    const twoKeys = input.options["two-keys"];
     propagationTimeoutMs(context.env); // a bad setting is a usage error before anything happens
-    const requested = typeof args.values.profile === "string" && args.values.profile !== ""
-      ? args.values.profile
-      : undefined;
+    const requested = input.options.profile;
     return await exclusively(
       context.env,
       () => rotateProfile(context, requested, choice, twoKeys),
     );
   },
-};
+);

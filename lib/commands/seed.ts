@@ -5,14 +5,8 @@
  * @module
  */
 
-import type { ArgSpec, Command, OptionSpec } from "../cli/command.ts";
-import { assumeCommand } from "./assume.ts";
-import { consoleCommand } from "./console.ts";
-import { exportCommand } from "./export.ts";
-import { importCommand } from "./import.ts";
-import { rolesCommand } from "./roles.ts";
-import { rotateCommand } from "./rotate.ts";
-import { sessionCommand } from "./session.ts";
+import type { ArgSpec, CommandSpec, OptionSpec } from "../cli/spec.ts";
+import { SPECS } from "./specs.ts";
 
 /** An option of a seed command. */
 export interface SeedOption extends OptionSpec {
@@ -45,7 +39,7 @@ export interface SeedCommand {
 const help: SeedOption = { name: "help", short: "h", type: "boolean", description: "Show help" };
 
 /** The option of `command` named `name`, with its description and completion kind, parsed as `-letter`. */
-function optionOf(command: Command, name: string, letter?: string): SeedOption {
+function optionOf(command: CommandSpec, name: string, letter?: string): SeedOption {
   const option = command.options.find((o) => o.name === name);
   if (!option) throw new Error(`stc ${command.name} has no option --${name}`);
   const short = letter ?? option.short;
@@ -54,14 +48,14 @@ function optionOf(command: Command, name: string, letter?: string): SeedOption {
 }
 
 /** The positional argument of `command` named `name`. */
-function argOf(command: Command, name: string): ArgSpec {
+function argOf(command: CommandSpec, name: string): ArgSpec {
   const arg = command.args.find((a) => a.name === name);
   if (!arg) throw new Error(`stc ${command.name} has no argument ${name}`);
   return arg;
 }
 
 // session-tool.sh lists roles with -l; stc has a command for it.
-const listRoles: SeedOption = { ...optionOf(consoleCommand, "list"), runs: "stc roles --names" };
+const listRoles: SeedOption = { ...optionOf(SPECS.console, "list"), runs: "stc roles --names" };
 
 // The options are stc's own where a letter maps onto one (so descriptions and completion kinds never drift);
 // get_session's -i is `stc import`'s source argument, -e is `stc export`. The order is session-tool.sh's.
@@ -70,66 +64,66 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
     name: "get_session",
     command: "session",
-    summary: sessionCommand.summary,
+    summary: SPECS.session.summary,
     note: "-p goes to whichever command runs; with -i, -b and -d go to stc import.",
     options: [
       help,
-      optionOf(sessionCommand, "save"),
-      optionOf(sessionCommand, "restore"),
-      optionOf(sessionCommand, "list"),
-      optionOf(sessionCommand, "clear"),
-      optionOf(rolesCommand, "download", "d"),
-      optionOf(rolesCommand, "upload", "u"),
-      optionOf(sessionCommand, "verify"),
+      optionOf(SPECS.session, "save"),
+      optionOf(SPECS.session, "restore"),
+      optionOf(SPECS.session, "list"),
+      optionOf(SPECS.session, "clear"),
+      optionOf(SPECS.roles, "download", "d"),
+      optionOf(SPECS.roles, "upload", "u"),
+      optionOf(SPECS.session, "verify"),
       {
-        ...argOf(importCommand, "source"),
+        ...argOf(SPECS.import, "source"),
         short: "i",
         type: "string",
         valueName: "FILE",
         runs: "stc import FILE",
       },
-      optionOf(importCommand, "bucket"),
+      optionOf(SPECS.import, "bucket"),
       {
         name: "export",
         short: "e",
         type: "boolean",
-        description: exportCommand.summary,
+        description: SPECS.export.summary,
         runs: "stc export",
       },
-      optionOf(sessionCommand, "profile"),
+      optionOf(SPECS.session, "profile"),
     ],
-    args: sessionCommand.args,
+    args: SPECS.session.args,
   },
   {
     name: "assume_role",
     command: "assume",
-    summary: assumeCommand.summary,
+    summary: SPECS.assume.summary,
     options: [help, listRoles],
-    args: [argOf(assumeCommand, "alias")],
+    args: [argOf(SPECS.assume, "alias")],
   },
   {
     name: "get_console_url",
     command: "console",
-    summary: consoleCommand.summary,
+    summary: SPECS.console.summary,
     options: [
       help,
       listRoles,
-      optionOf(consoleCommand, "open"),
-      optionOf(consoleCommand, "default-profile"),
-      optionOf(consoleCommand, "url"),
+      optionOf(SPECS.console, "open"),
+      optionOf(SPECS.console, "default-profile"),
+      optionOf(SPECS.console, "url"),
     ],
-    args: consoleCommand.args,
+    args: SPECS.console.args,
   },
   {
     name: "rotate_credentials",
     command: "rotate",
-    summary: rotateCommand.summary,
+    summary: SPECS.rotate.summary,
     options: [
       help,
-      optionOf(rotateCommand, "profile"),
-      optionOf(rotateCommand, "password"),
-      optionOf(rotateCommand, "keep-password"),
-      optionOf(rotateCommand, "two-keys"),
+      optionOf(SPECS.rotate, "profile"),
+      optionOf(SPECS.rotate, "password"),
+      optionOf(SPECS.rotate, "keep-password"),
+      optionOf(SPECS.rotate, "two-keys"),
     ],
     args: [],
   },
@@ -146,16 +140,16 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
         complete: "profile",
         runs: "stc session --profile",
       },
-      { ...argOf(assumeCommand, "alias"), optional: false, runs: "stc assume, then stc console" },
-      ...sessionCommand.args.map((arg) => ({ ...arg, runs: "stc session" })),
+      { ...argOf(SPECS.assume, "alias"), optional: false, runs: "stc assume, then stc console" },
+      ...SPECS.session.args.map((arg) => ({ ...arg, runs: "stc session" })),
     ],
   },
   {
     name: "assume-role",
     command: "assume",
-    summary: assumeCommand.summary,
+    summary: SPECS.assume.summary,
     options: [help],
-    args: assumeCommand.args,
+    args: SPECS.assume.args,
   },
 ];
 

@@ -5,17 +5,15 @@
  * @module
  */
 
-import type { Command, Context } from "../cli/command.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
-import { printLine } from "../cli/output.ts";
+import { humanLine, printLine } from "../cli/output.ts";
+import { credentialsFromEnv } from "../core/credentials.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
 import { profileRegion } from "../config/profile.ts";
-import {
-  formatDuration,
-  formatLocalTime,
-  readBaseSession,
-  secondsLeft,
-} from "../session/variables.ts";
-import type { ShellAction } from "../shell/emitter.ts";
+import { readBaseSession } from "../session/variables.ts";
+import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { SPECS } from "./specs.ts";
 
 /** The shell's session as `stc status --json` reports it. */
 export interface SessionStatus {
@@ -119,36 +117,27 @@ export function formatStatus(status: SessionStatus): string[] {
 }
 
 /** `stc status`. */
-export const statusCommand: Command = {
-  name: "status",
-  summary: "Show the shell's AWS identity, profile, role and time left",
-  description: `
-Reads the variables stc set; no network unless --verify, which asks AWS (GetCallerIdentity) and fails with exit
-code 3 (expired), 4 (invalid) or 5 (unreachable).`,
-  args: [],
-  options: [
-    { name: "json", type: "boolean", description: "Print JSON for scripts" },
-    { name: "verify", type: "boolean", description: "Check the credentials with AWS" },
-  ],
-  examples: [
-    { command: "stc status", description: "Who am I and for how long" },
-    { command: "stc status --json | jq .secondsLeft", description: "Time left, for a prompt" },
-  ],
-  async run(context, args): Promise<ShellAction[]> {
+export const statusCommand: Command = defineCommand(
+  SPECS.status,
+  async (context, input) => {
     const status = sessionStatus(context.env, context.now());
-    if (args.values.verify === true && status.active) {
+    if (input.options.verify) {
+      const credentials = credentialsFromEnv(context.env);
+      if (!credentials) {
+        throw new StcError("no AWS credentials in this shell", {
+          hint: "get a session with 'stc session', or restore one with 'stc session -r'",
+          exitCode: ExitCode.SessionExpired,
+        });
+      }
       status.verified = await getCallerIdentity({
         env: context.env,
         region: profileRegion(context.env, undefined),
-        credentials: {
-          accessKeyId: context.env.AWS_ACCESS_KEY_ID!,
-          secretAccessKey: context.env.AWS_SECRET_ACCESS_KEY!,
-          ...(context.env.AWS_SESSION_TOKEN ? { sessionToken: context.env.AWS_SESSION_TOKEN } : {}),
-        },
+        credentials,
         maxAttempts: 3,
+        notices: context.term,
       });
     }
-    if (args.values.json === true) return [printLine(JSON.stringify(status, null, 2))];
-    return formatStatus(status).map(printLine);
+    if (input.options.json) return [printLine(JSON.stringify(status, null, 2))];
+    return formatStatus(status).map(humanLine);
   },
-};
+);

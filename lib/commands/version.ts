@@ -4,15 +4,13 @@
  * @module
  */
 
-import type { Command } from "../cli/command.ts";
+import { type Command, defineCommand } from "../cli/command.ts";
 import { printLine } from "../cli/output.ts";
 import { VERSION } from "../core/version.ts";
+import { SPECS } from "./specs.ts";
 
-/** The `version` command. */
-export const versionCommand: Command = {
-  name: "version",
-  summary: "Print the version of stc",
-  args: [],
-  options: [],
-  run: () => Promise.resolve([printLine(`stc ${VERSION}`)]),
-};
+/** `stc version`. */
+export const versionCommand: Command = defineCommand(
+  SPECS.version,
+  () => Promise.resolve([printLine(`stc ${VERSION}`)]),
+);

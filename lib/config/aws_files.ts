@@ -6,13 +6,20 @@
  * @module
  */
 
-import { homedir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
-import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "../fs/atomic.ts";
-import { type FileKind, parseProfileFile } from "./ini.ts";
-import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
-import { type Env, processEnv } from "../core/env.ts";
+import type { Env } from "../core/env.ts";
 import { StcError } from "../core/errors.ts";
+import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "../fs/atomic.ts";
+import { basename, dirname, join } from "../fs/path.ts";
+import { expandHome } from "../fs/paths.ts";
+import { readOptionalText } from "../fs/read.ts";
+import {
+  type FileKind,
+  parseProfileFile,
+  parseProfileFiles,
+  type ProfileFiles,
+  ProfileParseError,
+} from "./ini.ts";
+import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
@@ -25,45 +32,26 @@ export interface AwsPaths {
 /** Temp files older than this are leftovers of killed writers and are swept by the next edit. */
 const STALE_TEMP_MS = 60_000;
 
-function homeDir(env: Env): string {
-  return env.HOME || env.USERPROFILE || homedir();
-}
-
-function expand(path: string, env: Env): string {
-  if (path === "~") return homeDir(env);
-  if (path.startsWith("~/")) return join(homeDir(env), path.slice(2));
-  return resolve(path);
-}
-
 /**
  * The shared files' paths as the AWS SDKs and CLI find them: `AWS_CONFIG_FILE` and
  * `AWS_SHARED_CREDENTIALS_FILE` (empty means unset; a leading `~/` is the home directory), else
  * `~/.aws/config` and `~/.aws/credentials` with the home directory from `HOME`.
  */
-export function awsPaths(env: Env = processEnv()): AwsPaths {
+export function awsPaths(env: Env): AwsPaths {
+  // Each path is worked out when asked for: a missing HOME matters only to a default that needs it.
   return {
-    config: expand(env.AWS_CONFIG_FILE || "~/.aws/config", env),
-    credentials: expand(env.AWS_SHARED_CREDENTIALS_FILE || "~/.aws/credentials", env),
+    get config() {
+      return expandHome(env.AWS_CONFIG_FILE || "~/.aws/config", env);
+    },
+    get credentials() {
+      return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || "~/.aws/credentials", env);
+    },
   };
 }
 
-/**
- * A file's text; empty when it does not exist (or `path` is empty). Other failures (permissions, a directory in
- * the way) are a user error naming the path.
- */
-export async function readTextIfExists(path: string): Promise<string> {
-  if (path === "") return "";
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "";
-    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** The text of one shared file; a missing file reads as empty. */
-export function readAwsFile(kind: FileKind, env: Env = processEnv()): Promise<string> {
-  return readTextIfExists(awsPaths(env)[kind]);
+export function readAwsFile(kind: FileKind, env: Env): Promise<string> {
+  return readOptionalText(awsPaths(env)[kind]);
 }
 
 /** Creates the file's directory if needed; a directory stc creates is private (0700). */
@@ -101,7 +89,7 @@ async function sweepStaleTemps(target: string): Promise<void> {
 export async function editAwsFile(
   kind: FileKind,
   edit: (text: string) => string,
-  env: Env = processEnv(),
+  env: Env,
 ): Promise<boolean> {
   const path = awsPaths(env)[kind];
   const target = await resolveTarget(path);
@@ -148,7 +136,7 @@ export function mergeProfileUpdates(...updates: ProfileUpdates[]): ProfileUpdate
 export function updateProfiles(
   kind: FileKind,
   updates: ProfileUpdates,
-  env: Env = processEnv(),
+  env: Env,
 ): Promise<boolean> {
   if (Object.keys(updates).length === 0) return Promise.resolve(false);
   return editAwsFile(kind, (text) => {
@@ -171,37 +159,16 @@ export function updateProfile(
   kind: FileKind,
   profile: string,
   changes: ProfileChanges,
-  env: Env = processEnv(),
+  env: Env,
 ): Promise<boolean> {
   return updateProfiles(kind, { [profile]: changes }, env);
-}
-
-/** Sets `key = value` in `profile` of the config or credentials file. Returns whether it changed. */
-export function setProfileKey(
-  kind: FileKind,
-  profile: string,
-  key: string,
-  value: string,
-  env: Env = processEnv(),
-): Promise<boolean> {
-  return updateProfile(kind, profile, { [key]: value }, env);
-}
-
-/** Removes `key` from `profile` of the config or credentials file. Returns whether it changed. */
-export function removeProfileKey(
-  kind: FileKind,
-  profile: string,
-  key: string,
-  env: Env = processEnv(),
-): Promise<boolean> {
-  return updateProfile(kind, profile, { [key]: null }, env);
 }
 
 /** Removes every section of `profile` from the config or credentials file. Returns whether it changed. */
 export function removeProfile(
   kind: FileKind,
   profile: string,
-  env: Env = processEnv(),
+  env: Env,
 ): Promise<boolean> {
   return editAwsFile(kind, (text) => {
     // `[default]` and `[profile default]` are both the default profile in config: remove both,
@@ -211,4 +178,38 @@ export function removeProfile(
       : [profileSection(kind, profile)];
     return sections.reduce(removeSection, text);
   }, env);
+}
+
+/** The AWS files as parsed profiles, plus the config text (for line numbers). */
+export interface LoadedProfiles {
+  /** Parsed profiles. */
+  files: ProfileFiles;
+  /** Line of each config profile's (last) section header. */
+  configLines: Map<string, number>;
+}
+
+/** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
+export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
+  const paths = awsPaths(env);
+  const [config, credentials] = await Promise.all([
+    readAwsFile("config", env),
+    readAwsFile("credentials", env),
+  ]);
+  try {
+    const files = parseProfileFiles({ config, credentials });
+    const configLines = new Map<string, number>();
+    for (const section of parseProfileFile(config, "config")) {
+      if (section.key.type === "profile") configLines.set(section.key.name, section.line);
+    }
+    return { files, configLines };
+  } catch (error) {
+    if (error instanceof ProfileParseError) {
+      const path = error.kind === "credentials" ? paths.credentials : paths.config;
+      throw new StcError(`${path}:${error.line}: ${error.message.replace(/^.*?line \d+: /, "")}`, {
+        hint: "fix the file; the AWS CLI cannot read it either",
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

@@ -5,8 +5,6 @@ import {
   mergeProfileUpdates,
   readAwsFile,
   removeProfile,
-  removeProfileKey,
-  setProfileKey,
   updateProfile,
   updateProfiles,
 } from "./aws_files.ts";
@@ -77,10 +75,10 @@ Deno.test("first write creates ~/.aws 0700, credentials 0600 and config 0600", a
   const t = await tempHome();
   try {
     assert.equal(
-      await setProfileKey("credentials", "dev", "aws_access_key_id", "AKIA1", t.env),
+      await updateProfile("credentials", "dev", { ["aws_access_key_id"]: "AKIA1" }, t.env),
       true,
     );
-    assert.equal(await setProfileKey("config", "dev", "region", "eu-west-1", t.env), true);
+    assert.equal(await updateProfile("config", "dev", { ["region"]: "eu-west-1" }, t.env), true);
     assert.equal(await mode(`${t.home}/.aws`), 0o700);
     assert.equal(await mode(`${t.home}/.aws/credentials`), 0o600);
     assert.equal(await mode(`${t.home}/.aws/config`), 0o600);
@@ -110,8 +108,8 @@ Deno.test("credentials are forced to 0600; an existing config keeps its mode", a
     await Deno.chmod(`${t.home}/.aws/credentials`, 0o644);
     await Deno.writeTextFile(`${t.home}/.aws/config`, "[profile a]\nx = 1\n");
     await Deno.chmod(`${t.home}/.aws/config`, 0o640);
-    await setProfileKey("credentials", "a", "y", "2", t.env);
-    await setProfileKey("config", "a", "y", "2", t.env);
+    await updateProfile("credentials", "a", { ["y"]: "2" }, t.env);
+    await updateProfile("config", "a", { ["y"]: "2" }, t.env);
     assert.equal(await mode(`${t.home}/.aws/credentials`), 0o600);
     assert.equal(await mode(`${t.home}/.aws/config`), 0o640);
     assert.equal(await mode(`${t.home}/.aws`), 0o755, "an existing directory is left alone");
@@ -128,16 +126,16 @@ Deno.test("edits preserve every other byte, CRLF and a missing final newline", a
     const text = "; header comment\r\n[default]\r\nregion = us-east-1 # keep\r\n\r\n" +
       "[profile dev]\r\ns3 =\r\n  addressing_style = path\r\nunknown_key = ☃\r\n[sso-session x]\r\nsso_region = a";
     await Deno.writeTextFile(path, text);
-    await setProfileKey("config", "dev", "region", "eu-west-1", t.env);
-    await setProfileKey("config", "default", "region", "eu-north-1", t.env);
+    await updateProfile("config", "dev", { ["region"]: "eu-west-1" }, t.env);
+    await updateProfile("config", "default", { ["region"]: "eu-north-1" }, t.env);
     assert.equal(
       await Deno.readTextFile(path),
       "; header comment\r\n[default]\r\nregion = eu-north-1 # keep\r\n\r\n" +
         "[profile dev]\r\ns3 =\r\n  addressing_style = path\r\nunknown_key = ☃\r\nregion = eu-west-1\r\n" +
         "[sso-session x]\r\nsso_region = a",
     );
-    await removeProfileKey("config", "dev", "region", t.env);
-    await setProfileKey("config", "default", "region", "us-east-1", t.env);
+    await updateProfile("config", "dev", { ["region"]: null }, t.env);
+    await updateProfile("config", "default", { ["region"]: "us-east-1" }, t.env);
     assert.equal(await Deno.readTextFile(path), text);
   } finally {
     await t.dispose();
@@ -147,11 +145,11 @@ Deno.test("edits preserve every other byte, CRLF and a missing final newline", a
 Deno.test("an unchanged result is not written; a failing or invalid edit writes nothing", async () => {
   const t = await tempHome();
   try {
-    await setProfileKey("credentials", "a", "k", "v", t.env);
+    await updateProfile("credentials", "a", { ["k"]: "v" }, t.env);
     const path = `${t.home}/.aws/credentials`;
     const before = await Deno.stat(path);
-    assert.equal(await setProfileKey("credentials", "a", "k", "v", t.env), false);
-    assert.equal(await removeProfileKey("credentials", "a", "nope", t.env), false);
+    assert.equal(await updateProfile("credentials", "a", { ["k"]: "v" }, t.env), false);
+    assert.equal(await updateProfile("credentials", "a", { ["nope"]: null }, t.env), false);
     await assert.rejects(() =>
       editAwsFile("credentials", () => {
         throw new Error("no");
@@ -162,7 +160,7 @@ Deno.test("an unchanged result is not written; a failing or invalid edit writes 
       /must end with/,
     );
     await assert.rejects(
-      () => setProfileKey("credentials", "a", "k", "v\nx = y", t.env),
+      () => updateProfile("credentials", "a", { ["k"]: "v\nx = y" }, t.env),
       /newline/,
     );
     const after = await Deno.stat(path);
@@ -238,7 +236,7 @@ Deno.test("editing through a symlinked credentials file keeps the link", async (
     await Deno.mkdir(`${t.home}/dotfiles`);
     await Deno.writeTextFile(`${t.home}/dotfiles/creds`, "[a]\nk = 1\n");
     await Deno.symlink(`${t.home}/dotfiles/creds`, `${t.home}/.aws/credentials`);
-    await setProfileKey("credentials", "a", "k", "2", t.env);
+    await updateProfile("credentials", "a", { ["k"]: "2" }, t.env);
     assert.ok((await Deno.lstat(`${t.home}/.aws/credentials`)).isSymlink);
     assert.equal(await Deno.readTextFile(`${t.home}/dotfiles/creds`), "[a]\nk = 2\n");
   } finally {
@@ -259,11 +257,10 @@ Deno.test("20 concurrent processes each setting a key: all 20 land", async () =>
   const t = await tempHome();
   try {
     const file = `${t.home}/.aws/credentials`;
-    await setProfileKey(
+    await updateProfile(
       "credentials",
       "shared",
-      "initial",
-      "yes",
+      { initial: "yes" },
       envOf({ AWS_SHARED_CREDENTIALS_FILE: file }),
     );
     const results = await Promise.all(
@@ -332,7 +329,7 @@ Deno.test("writers killed with SIGKILL never leave a torn file or a blocking loc
     for (const e of await temps()) await Deno.utime(`${t.home}/.aws/${e.name}`, old, old);
     await Deno.writeTextFile(`${t.home}/.aws/.credentials${TEMP_INFIX}1-old`, "junk");
     await Deno.utime(`${t.home}/.aws/.credentials${TEMP_INFIX}1-old`, old, old);
-    assert.equal(await setProfileKey("credentials", "default", "which", "c", env), true);
+    assert.equal(await updateProfile("credentials", "default", { ["which"]: "c" }, env), true);
     assert.deepEqual(await temps(), []);
     assert.equal((await readProfileFiles(env)).profiles.default.which, "c");
     assert.ok(Date.now() - started < 15_000, "took too long");

@@ -6,24 +6,12 @@
  * @module
  */
 
-import type { Credentials, Env } from "../aws/client.ts";
-import { resolveRegion } from "../aws/client.ts";
 import { StcError, usageError } from "../core/errors.ts";
+import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "./keys.ts";
 import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
 import { didYouMean } from "../core/suggest.ts";
-
-/** session-tool.sh's key in `[default]` of ~/.aws/config naming the profile to use. */
-export const DEFAULT_PROFILE_KEY = "session_tool_default_profile";
-/** session-tool.sh's key naming the S3 bucket with the organisation's roles file. */
-export const BUCKET_KEY = "session-tool_bucketname";
-/** session-tool.sh's key naming the roles file in the bucket. */
-export const ROLES_FILE_KEY = "session-tool_rolesfile";
-/** session-tool.sh's key naming the browser for console sign-in. */
-export const BROWSER_KEY = "session-tool_chrome";
-/** The roles file name in the bucket when {@linkcode ROLES_FILE_KEY} is not set. */
-export const DEFAULT_ROLES_FILE = "session-tool_roles.cfg";
-/** The profile `stc import` writes to when none is given (session-tool.sh's default). */
-export const IMPORT_PROFILE = "awsops";
+import type { Credentials } from "../core/credentials.ts";
+import type { Env } from "../core/env.ts";
 
 /** How the profile was chosen, for messages. */
 export type ProfileSource = "option" | "AWS_PROFILE" | "session_tool_default_profile" | "default";
@@ -95,4 +83,9 @@ export function rolesBucket(profile: Profile): string | undefined {
 /** The region for calls made with a profile: environment, the profile's `region`, else us-east-1. */
 export function profileRegion(env: Env, profile: Profile | undefined): string {
   return resolveRegion(env, profile?.region);
+}
+
+/** The region from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else `us-east-1`. */
+export function resolveRegion(env: Env, profileRegion?: string): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion || "us-east-1";
 }

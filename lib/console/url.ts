@@ -16,8 +16,8 @@
 
 import { CHAINED_ROLE_MAX_SECONDS, ROLE_LIMITS, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { usageError } from "../core/errors.ts";
-import { formatDuration } from "../session/variables.ts";
 import { didYouMean } from "../core/suggest.ts";
+import { formatDuration } from "../core/time.ts";
 
 /** An AWS partition with its own sign-in and console hosts. */
 export type Partition = "aws" | "aws-cn" | "aws-us-gov";

@@ -59,20 +59,20 @@ export function usageError(message: string, hint?: string): StcError {
   return new StcError(message, { hint, exitCode: ExitCode.Usage });
 }
 
-// Secret values this process has handled. A last line of defence: messages are written not to contain secrets,
-// and anything printed for an error passes through redactSecrets() in case a library echoed one.
-const knownSecrets = new Set<string>();
-
-/** Shorter values are not redacted: replacing every occurrence of a short string would garble messages. */
-const MIN_SECRET_LENGTH = 8;
-
-/** Remembers a secret (secret key, session token, password, passphrase) so error output never shows it. */
-export function registerSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= MIN_SECRET_LENGTH) knownSecrets.add(value);
+/**
+ * `error` with `hint` as its hint when it is an {@linkcode StcError} without one (message, exit code and cause
+ * kept); any other error is returned as it is. For adding what the caller knows to an error from below.
+ */
+export function withHint(error: unknown, hint: string): unknown {
+  if (!(error instanceof StcError) || error.hint !== undefined) return error;
+  return new StcError(error.message, {
+    hint,
+    exitCode: error.exitCode,
+    cause: error.cause ?? error,
+  });
 }
 
-/** `text` with every registered secret replaced by `[redacted]`, longest first (tokens contain keys). */
-export function redactSecrets(text: string): string {
-  const secrets = [...knownSecrets].sort((a, b) => b.length - a.length);
-  return secrets.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+/** `error` as an {@linkcode StcError}: itself when it is one, else `fallback(error)`. */
+export function asStcError(error: unknown, fallback: (error: unknown) => StcError): StcError {
+  return error instanceof StcError ? error : fallback(error);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ExitCode, redactSecrets, registerSecret, StcError, usageError } from "./errors.ts";
+import { ExitCode, StcError, usageError, withHint } from "./errors.ts";
 
 Deno.test("StcError carries hint, exit code (default 1) and cause; usageError is exit 2", () => {
   const cause = new Error("inner");
@@ -10,16 +10,15 @@ Deno.test("StcError carries hint, exit code (default 1) and cause; usageError is
   assert.equal(usageError("bad", "see help").exitCode, ExitCode.Usage);
 });
 
-Deno.test("registered secrets are redacted from any text, longest first; short values are not", () => {
-  const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYREDACTTEST";
-  const token = `IQoJb3JpZ2luX2VjE${key}tail`;
-  registerSecret(key);
-  registerSecret(token);
-  registerSecret("123456");
-  registerSecret(undefined);
-  assert.equal(
-    redactSecrets(`a ${token} b ${key} c 123456`),
-    "a [redacted] b [redacted] c 123456",
-  );
-  assert.equal(redactSecrets("nothing secret here"), "nothing secret here");
+Deno.test("withHint adds a hint to an StcError without one, keeping message, exit code and cause", () => {
+  const original = new StcError("GetUser: denied", { exitCode: ExitCode.CredentialsInvalid });
+  const hinted = withHint(original, "import a new key") as StcError;
+  assert.equal(hinted.message, "GetUser: denied");
+  assert.equal(hinted.hint, "import a new key");
+  assert.equal(hinted.exitCode, ExitCode.CredentialsInvalid);
+  assert.equal(hinted.cause, original);
+  const already = new StcError("x", { hint: "keep" });
+  assert.equal(withHint(already, "other"), already);
+  const plain = new Error("not ours");
+  assert.equal(withHint(plain, "other"), plain);
 });

@@ -15,11 +15,8 @@ import {
   assumeRole,
   type AssumeRoleRequest,
   type AwsTarget,
-  type Credentials,
-  type Env,
   getCallerIdentity,
 } from "../aws/client.ts";
-import type { Context } from "../cli/command.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import type { ProfileFiles } from "../config/ini.ts";
@@ -38,24 +35,35 @@ import {
   isAccountId,
   isValidRoleName,
   isValidSessionName,
-  printable,
   resolveAccount,
   type RoleCatalog,
   type RoleEntry,
   roleInfo,
 } from "./catalog.ts";
-import { type LoadedProfiles, loadProfiles, loadRoleCatalog, reportProblems } from "./load.ts";
+import { loadRoleCatalog, reportProblems } from "./load.ts";
 import {
-  formatDuration,
-  formatLocalTime,
   readBaseSession,
   type RoleInfo,
-  secondsLeft,
   sessionCredentials,
   type SessionRecord,
 } from "../session/variables.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { info } from "../term/ui.ts";
+import type { Term } from "../term/term.ts";
+import type { Credentials } from "../core/credentials.ts";
+import type { Env } from "../core/env.ts";
+import { printable } from "../core/text.ts";
+import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+
+/** What assuming a role needs from the command. */
+export interface AssumeContext {
+  /** The command's environment. */
+  readonly env: Env;
+  /** The current time. */
+  now(): Date;
+  /** Where progress is reported and MFA codes are asked for. */
+  readonly term: Term;
+}
 
 /** What to assume. */
 export interface RoleRequest {
@@ -321,11 +329,12 @@ function sessionNameFor(step: Step, userName: string | undefined): string {
 /**
  * Obtains the credentials of a role: resolves the alias (roles files, accounts file, config profiles), then
  * assumes it from the shell's base session, or with the profile's long-term key and an MFA code (asked for
- * when not given) when more than an hour is requested or there is no base session. Writes nothing: the caller
- * decides what to do with the credentials. Callers that print credentials call `guardSecretOutput` first.
+ * when not given) when more than an hour is requested or there is no base session. The only file it writes is
+ * the config, to save an MFA device found through ListMFADevices (after the assume worked); the caller decides
+ * what to do with the credentials. Callers that print credentials call `guardSecretOutput` first.
  */
 export async function obtainRoleCredentials(
-  context: Context,
+  context: AssumeContext,
   request: RoleRequest,
   loaded?: LoadedProfiles,
 ): Promise<RoleCredentials> {
@@ -335,7 +344,7 @@ export async function obtainRoleCredentials(
   const shellBase = readBaseSession(env);
   const profileName = chooseProfile(request, env, files, shellBase);
   const catalog = await loadRoleCatalog(env, profileName, profiles);
-  reportProblems(catalog.problems, 3);
+  reportProblems(context.term, catalog.problems, 3);
   const plan = resolvePlan(request, env, catalog, files, profileName);
   const duration = requestedDuration(request, plan, env);
   const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
@@ -348,7 +357,12 @@ export async function obtainRoleCredentials(
   }
   const sourceProfile = requireProfile(files, plan.sourceProfile);
   const region = profileRegion(env, sourceProfile);
-  const target = (credentials: Credentials): AwsTarget => ({ env, region, credentials });
+  const target = (credentials: Credentials): AwsTarget => ({
+    env,
+    region,
+    credentials,
+    notices: context.term,
+  });
 
   let route: RoleRoute;
   let current: Credentials;
@@ -366,15 +380,20 @@ export async function obtainRoleCredentials(
   } else {
     route = "long-term-key";
     current = longTermKey(sourceProfile, plan.sourceProfile);
-    explainLongRoute(plan, duration, shellBase, wantsLong);
+    explainLongRoute(context.term, plan, duration, shellBase, wantsLong);
     if (!plan.steps[0].mfaSerial) {
-      discoveredDevice = await resolveMfaDevice(sourceProfile, plan.sourceProfile, target(current));
+      discoveredDevice = await resolveMfaDevice(
+        context.term,
+        sourceProfile,
+        plan.sourceProfile,
+        target(current),
+      );
     }
     const serial = plan.steps[0].mfaSerial ?? discoveredDevice!.serial;
     if (!plan.steps[0].sessionName) {
       userName = base?.userName ?? await userNameOf(target(current));
     }
-    const code = await obtainMfaCode(request.mfaCode, serial);
+    const code = await obtainMfaCode(context.term, request.mfaCode, serial);
     firstExtra = { serialNumber: serial, tokenCode: code };
   }
   if (
@@ -396,7 +415,9 @@ export async function obtainRoleCredentials(
     current = result.credentials;
     assumedRoleArn = result.assumedRoleArn;
   }
-  if (discoveredDevice) await rememberMfaDevice(discoveredDevice, plan.sourceProfile, context.env);
+  if (discoveredDevice) {
+    await rememberMfaDevice(context.term, discoveredDevice, plan.sourceProfile, context.env);
+  }
   return {
     credentials: current,
     role: plan.role,
@@ -409,6 +430,7 @@ export async function obtainRoleCredentials(
 }
 
 function explainLongRoute(
+  term: Term,
   plan: Plan,
   duration: number | undefined,
   shellBase: SessionRecord | undefined,
@@ -417,15 +439,15 @@ function explainLongRoute(
   const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
     " and a new MFA code";
   if (wantsLong) {
-    info(
+    term.info(
       `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
         "assumed with session credentials",
     );
   } else if (!shellBase) {
-    info(
+    term.info(
       `${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`,
     );
   } else {
-    info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
+    term.info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
   }
 }

@@ -8,11 +8,11 @@ import {
   parseAccountsJson,
   parseRoleArn,
   parseRolesFile,
-  printable,
   resolveAccount,
   roleInfo,
   rolesFromProfiles,
 } from "./catalog.ts";
+import { printable } from "../core/text.ts";
 
 Deno.test("parseRoleArn splits account and role name, paths included", () => {
   assert.deepEqual(parseRoleArn("arn:aws:iam::222222222222:role/Admin"), {

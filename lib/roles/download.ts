@@ -5,22 +5,19 @@
  * @module
  */
 
-import { type AwsTarget, type Credentials, type Env, getObject, putObject } from "../aws/client.ts";
+import { type AwsTarget, getObject, putObject } from "../aws/client.ts";
 import { StcError } from "../core/errors.ts";
 import { withLock, writeFileAtomic } from "../fs/atomic.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
-import {
-  BUCKET_KEY,
-  DEFAULT_ROLES_FILE,
-  longTermKey,
-  profileRegion,
-  requireProfile,
-  ROLES_FILE_KEY,
-} from "../config/profile.ts";
+import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
 import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
 import { rolePaths } from "./load.ts";
-import { readTextIfExists } from "../config/aws_files.ts";
+import { readOptionalText } from "../fs/read.ts";
 import { dirname } from "node:path";
+import type { Credentials } from "../core/credentials.ts";
+import type { Env } from "../core/env.ts";
+import { BUCKET_KEY, DEFAULT_ROLES_FILE, ROLES_FILE_KEY } from "../config/keys.ts";
+import type { Notices } from "../term/term.ts";
 
 /** Where a profile's organisation list lives in S3. */
 export interface RolesLocation {
@@ -125,27 +122,37 @@ async function fileMode(path: string): Promise<number | undefined> {
   }
 }
 
+/** What a transfer needs from the command: its environment, and where retries are reported. */
+export interface TransferScope {
+  /** The command's environment. */
+  readonly env: Env;
+  /** Where retries are reported. */
+  readonly term: Notices;
+}
+
 /**
  * Downloads the organisation's role list of `profileName` from S3 with the profile's long-term key, validates
  * it, and only then replaces `~/.aws/<profile>_session-tool_roles.cfg` atomically (under its lock). A broken or
  * empty download leaves the current file exactly as it was.
  */
 export async function downloadRoles(
-  env: Env,
+  scope: TransferScope,
   profileName: string,
   files: ProfileFiles,
 ): Promise<RolesTransfer> {
+  const env = scope.env;
   const { profile, location, path } = transferPlan(env, profileName, files);
   const target: AwsTarget = {
     env,
     region: profileRegion(env, profile),
     credentials: longTermKey(profile, profileName),
+    notices: scope.term,
   };
   const bytes = await getObject(target, location.bucket, location.key);
   const valid = validateRolesList(bytes, `s3://${location.bucket}/${location.key}`);
   await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const changed = await withLock(path, async () => {
-    if (await readTextIfExists(path) === valid.text) return false;
+    if (await readOptionalText(path) === valid.text) return false;
     await writeFileAtomic(path, valid.text, { mode: (await fileMode(path) ?? 0o600) & 0o777 });
     return true;
   });
@@ -157,11 +164,12 @@ export async function downloadRoles(
  * assumed role's, from the shell). The list is validated first: a broken local file is not published.
  */
 export async function uploadRoles(
-  env: Env,
+  scope: TransferScope,
   profileName: string,
   files: ProfileFiles,
   credentials: Credentials,
 ): Promise<RolesTransfer> {
+  const env = scope.env;
   const { profile, location, path } = transferPlan(env, profileName, files);
   let bytes: Uint8Array;
   try {
@@ -180,7 +188,12 @@ export async function uploadRoles(
       hint: `fix the ${valid.problems.length} bad line(s) of ${path} before publishing it`,
     });
   }
-  const target: AwsTarget = { env, region: profileRegion(env, profile), credentials };
+  const target: AwsTarget = {
+    env,
+    region: profileRegion(env, profile),
+    credentials,
+    notices: scope.term,
+  };
   await putObject(target, location.bucket, location.key, bytes);
   return { path, location, roles: valid.roles, problems: [], changed: true };
 }

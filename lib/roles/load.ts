@@ -7,15 +7,8 @@
  */
 
 import { join } from "node:path";
-import { awsPaths, readAwsFile, readTextIfExists } from "../config/aws_files.ts";
-import type { Env } from "../aws/client.ts";
-import { StcError } from "../core/errors.ts";
-import {
-  parseProfileFile,
-  parseProfileFiles,
-  type ProfileFiles,
-  ProfileParseError,
-} from "../config/ini.ts";
+import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { readOptionalText } from "../fs/read.ts";
 import {
   formatProblem,
   mergeRoles,
@@ -25,7 +18,8 @@ import {
   type RoleProblem,
   rolesFromProfiles,
 } from "./catalog.ts";
-import { warn } from "../term/ui.ts";
+import type { Notices } from "../term/term.ts";
+import type { Env } from "../core/env.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {
@@ -59,40 +53,6 @@ export function rolePaths(env: Env, profile: string): RolePaths {
   };
 }
 
-/** The AWS files as parsed profiles, plus the config text (for line numbers). */
-export interface LoadedProfiles {
-  /** Parsed profiles. */
-  files: ProfileFiles;
-  /** Line of each config profile's (last) section header. */
-  configLines: Map<string, number>;
-}
-
-/** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
-export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
-  const paths = awsPaths(env);
-  const [config, credentials] = await Promise.all([
-    readAwsFile("config", env),
-    readAwsFile("credentials", env),
-  ]);
-  try {
-    const files = parseProfileFiles({ config, credentials });
-    const configLines = new Map<string, number>();
-    for (const section of parseProfileFile(config, "config")) {
-      if (section.key.type === "profile") configLines.set(section.key.name, section.line);
-    }
-    return { files, configLines };
-  } catch (error) {
-    if (error instanceof ProfileParseError) {
-      const path = error.kind === "credentials" ? paths.credentials : paths.config;
-      throw new StcError(`${path}:${error.line}: ${error.message.replace(/^.*?line \d+: /, "")}`, {
-        hint: "fix the file; the AWS CLI cannot read it either",
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
 /** Loads and merges every role source of `profile`, in priority order. */
 export async function loadRoleCatalog(
   env: Env,
@@ -101,9 +61,9 @@ export async function loadRoleCatalog(
 ): Promise<RoleCatalog> {
   const paths = rolePaths(env, profile);
   const [local, organisation, accounts, profiles] = await Promise.all([
-    readTextIfExists(paths.local),
-    readTextIfExists(paths.organisation),
-    readTextIfExists(paths.accounts),
+    readOptionalText(paths.local),
+    readOptionalText(paths.organisation),
+    readOptionalText(paths.accounts),
     loaded ?? loadProfiles(env),
   ]);
   return mergeRoles(
@@ -116,10 +76,16 @@ export async function loadRoleCatalog(
   );
 }
 
-/** Warns about problems in the role sources on stderr: the first `limit`, then how many more. */
-export function reportProblems(problems: readonly RoleProblem[], limit = 10): void {
-  for (const problem of problems.slice(0, limit)) warn(formatProblem(problem));
+/** Warns about problems in the role sources: the first `limit`, then how many more. */
+export function reportProblems(
+  notices: Notices,
+  problems: readonly RoleProblem[],
+  limit = 10,
+): void {
+  for (const problem of problems.slice(0, limit)) notices.warn(formatProblem(problem));
   if (problems.length > limit) {
-    warn(`${problems.length - limit} more problems in the role files ('stc roles' lists them all)`);
+    notices.warn(
+      `${problems.length - limit} more problems in the role files ('stc roles' lists them all)`,
+    );
   }
 }

@@ -9,7 +9,7 @@ import { type ProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import type { Profile } from "../config/ini.ts";
-import { info, prompt, say } from "../term/ui.ts";
+import type { Term } from "../term/term.ts";
 
 const CODE = /^\d{6}$/;
 
@@ -33,12 +33,16 @@ export function checkMfaCode(code: string): string {
 }
 
 /** The MFA code: the one given, else asked for on the terminal. */
-export async function obtainMfaCode(given: string | undefined, serial: string): Promise<string> {
+export async function obtainMfaCode(
+  term: Term,
+  given: string | undefined,
+  serial: string,
+): Promise<string> {
   if (given !== undefined) return checkMfaCode(given);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const code = (await prompt(`MFA code for ${serial}:`)).trim();
+    const code = (await term.prompt(`MFA code for ${serial}:`)).trim();
     if (isMfaCode(code)) return code;
-    say("The code must be six digits.");
+    term.say("The code must be six digits.");
   }
   throw new StcError("no valid MFA code entered");
 }
@@ -56,6 +60,7 @@ export interface MfaDevice {
  * use it; several: ask which; none: fail with a hint).
  */
 export async function resolveMfaDevice(
+  term: Term,
   profile: Profile,
   profileName: string,
   target: AwsTarget,
@@ -68,13 +73,15 @@ export async function resolveMfaDevice(
     });
   }
   if (serials.length === 1) return { serial: serials[0], discovered: true };
-  say(`The IAM user of profile '${profileName}' has ${serials.length} MFA devices:`);
-  serials.forEach((serial, i) => say(`  ${i + 1}) ${serial}`));
+  term.say(`The IAM user of profile '${profileName}' has ${serials.length} MFA devices:`);
+  serials.forEach((serial, i) => term.say(`  ${i + 1}) ${serial}`));
   for (let attempt = 0; attempt < 3; attempt++) {
-    const answer = (await prompt(`Which one (1-${serials.length})?`)).trim();
+    const answer = (await term.prompt(`Which one (1-${serials.length})?`)).trim();
     const index = Number(answer);
     if (Number.isInteger(index) && index >= 1 && index <= serials.length) {
-      info(`using ${serials[index - 1]}; it is saved as mfa_serial of profile '${profileName}'`);
+      term.info(
+        `using ${serials[index - 1]}; it is saved as mfa_serial of profile '${profileName}'`,
+      );
       return { serial: serials[index - 1], discovered: true };
     }
   }
@@ -93,11 +100,12 @@ export function mfaSerialUpdate(device: MfaDevice, profileName: string): Profile
  * call. Commands call it only after the MFA code worked, so a failed command changes no file.
  */
 export async function rememberMfaDevice(
+  term: Term,
   device: MfaDevice,
   profileName: string,
   env: Env,
 ): Promise<void> {
   if (await updateProfiles("config", mfaSerialUpdate(device, profileName), env)) {
-    info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
+    term.info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
   }
 }

@@ -11,10 +11,10 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { withLock, writeFileAtomic } from "../fs/atomic.ts";
-import type { Env } from "../aws/client.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { legacySessionFileName } from "./legacy.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
+import type { Env } from "../core/env.ts";
 
 /** Suffix of the encrypted session files. */
 export const SESSION_FILE_SUFFIX = ".session.age";

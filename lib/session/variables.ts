@@ -8,7 +8,9 @@
  * @module
  */
 
-import type { Credentials, Env } from "../aws/client.ts";
+import type { Credentials } from "../core/credentials.ts";
+import type { Env } from "../core/env.ts";
+import { formatLocalTime, isoSeconds } from "../core/time.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 
 /** The unexported shell variable holding the base session (JSON). */
@@ -81,6 +83,14 @@ export const ROLE_VARIABLES: readonly string[] = [
 /** Stale variables other tools set that would shadow stc's credentials. */
 const LEGACY_VARIABLES: readonly string[] = ["AWS_SECURITY_TOKEN"];
 
+/** Variables whose values are secrets: never written to a terminal, and never handed to other programs. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  BASE_SESSION_VARIABLE,
+]);
+
 /** Every variable stc may set: what `stc session -c` removes. */
 export const ALL_VARIABLES: readonly string[] = [
   ...CREDENTIAL_VARIABLES,
@@ -90,28 +100,9 @@ export const ALL_VARIABLES: readonly string[] = [
   BASE_SESSION_VARIABLE,
 ];
 
-/** Formats a time like `date(1)` does in the local time zone, e.g. `Sat Nov 21 16:33:16 CET 2026`. */
-export function formatLocalTime(time: Date): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    weekday: "short",
-    month: "short",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    year: "numeric",
-    timeZoneName: "short",
-  }).formatToParts(time);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("weekday")} ${get("month")} ${get("day")} ${get("hour")}:${get("minute")}:${
-    get("second")
-  } ${get("timeZoneName")} ${get("year")}`;
-}
-
 /** The expiry variables for credentials that expire at `expiration`. */
 export function expiryVariables(expiration: Date): Record<string, string> {
-  const iso = expiration.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = isoSeconds(expiration);
   return {
     AWS_EXPIRATION: iso,
     AWS_EXPIRATION_S: String(Math.floor(expiration.getTime() / 1000)),
@@ -160,8 +151,10 @@ export function roleActions(
   role: RoleInfo,
   credentials: Credentials,
   toolPath: string,
+  now: Date,
 ): ShellAction[] {
-  const expiration = credentials.expiration ?? new Date(Date.now() + 3600_000);
+  // AWS always sends an expiry; an hour (the chained-role length) is the safe guess for a server that does not.
+  const expiration = credentials.expiration ?? new Date(now.getTime() + 3600_000);
   return [
     ...exportAll({
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -231,20 +224,4 @@ export function sessionCredentials(session: SessionRecord): Credentials {
     sessionToken: session.sessionToken,
     expiration: new Date(session.expiration),
   };
-}
-
-/** Seconds left before `expiration` at `now` (negative when expired). */
-export function secondsLeft(expiration: string | Date, now: Date): number {
-  return Math.floor((new Date(expiration).getTime() - now.getTime()) / 1000);
-}
-
-/** A duration such as `11h 59m` or `4m 10s`. */
-export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return "expired";
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, "0")}s`;
-  return `${s}s`;
 }

@@ -1,3 +1,4 @@
+import type { ArgSpec, CompletionKind, OptionSpec } from "../cli/spec.ts";
 /**
  * Shell completion, decided in one place for bash, zsh and fish: given the words of a command line up to the
  * cursor, what to offer. The shells only collect the words and show the answer (completions/stc.*), so stc's
@@ -5,8 +6,6 @@
  *
  * @module
  */
-
-import type { ArgSpec, CompletionKind, OptionSpec } from "../cli/command.ts";
 
 /** The options and arguments of something completed: an stc subcommand or a seed command. */
 export interface CompletionSpec {

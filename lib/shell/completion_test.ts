@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { OptionSpec } from "../cli/command.ts";
 import {
   type CompletionSpec,
   completionTarget,
@@ -8,6 +7,7 @@ import {
   optionCandidates,
   optionValue,
 } from "./completion.ts";
+import type { OptionSpec } from "../cli/spec.ts";
 
 const options: OptionSpec[] = [
   { name: "profile", short: "p", type: "string", description: "Profile", complete: "profile" },

@@ -1,26 +1,67 @@
 import assert from "node:assert/strict";
 import { terminalAvailable } from "../../test/helpers.ts";
-import { colourEnabled, formatError } from "./ui.ts";
+import { colourEnabled } from "./colour.ts";
+import { captureTerm } from "./term.ts";
+import { registerSecret } from "../core/secrets.ts";
 
-Deno.test("colour is off with NO_COLOR set to anything, and formatError is one line plus a hint", () => {
-  assert.equal(colourEnabled({ NO_COLOR: "" }), false);
-  assert.equal(colourEnabled({ NO_COLOR: "1" }), false);
-  // Under `deno test` stderr is whatever the runner has; without NO_COLOR it follows isTerminal().
-  assert.equal(colourEnabled({}), Deno.stderr.isTerminal());
-  if (!Deno.stderr.isTerminal()) {
-    assert.equal(formatError("it failed", "do this"), "stc: error: it failed\nhint: do this\n");
-    assert.equal(formatError("it failed"), "stc: error: it failed\n");
-  }
+Deno.test("colour is off with NO_COLOR set to anything and off a terminal; errors are one line plus a hint", () => {
+  assert.equal(colourEnabled({ NO_COLOR: "" }, true), false);
+  assert.equal(colourEnabled({ NO_COLOR: "1" }, true), false);
+  assert.equal(colourEnabled({}, false), false);
+  assert.equal(colourEnabled({}, true), true);
+  const term = captureTerm();
+  term.error("it failed", "do this");
+  term.error("it failed");
+  assert.equal(term.output(), "stc: error: it failed\nhint: do this\nstc: error: it failed\n");
 });
 
-const UI_URL = new URL("./ui.ts", import.meta.url).href;
+Deno.test("everything a Term writes is sanitised and redacted; only reveal shows a secret", () => {
+  const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYTERMTEST01";
+  registerSecret(secret);
+  const term = captureTerm();
+  term.error(`denied \x1b]0;PWNED\x07 \x1b[31mRED by ${secret}`, "user \u202eevil");
+  term.info("two\nlines");
+  term.warn("bell\x07");
+  term.say("tab\tand\rcr");
+  term.text("help\nkeeps lines \x1b[2J\n");
+  term.reveal(secret);
+  assert.equal(
+    term.output(),
+    "stc: error: denied \\x1b]0;PWNED\\x07 \\x1b[31mRED by [redacted]\n" +
+      "hint: user \\u{202e}evil\n" +
+      "stc: two\\x0alines\n" +
+      "stc: warning: bell\\x07\n" +
+      "tab\\x09and\\x0dcr\n" +
+      "help\nkeeps lines \\x1b[2J\n" +
+      `${secret}\n`,
+  );
+});
+
+Deno.test("prompts read one line each from a pipe; the end of input is a clear error", async () => {
+  const term = captureTerm(["first", "second"]);
+  assert.equal(await term.prompt("One?"), "first");
+  assert.equal(await term.confirm("Sure?"), false);
+  await assert.rejects(() => term.prompt("More?"), /no input: stdin ended/);
+  assert.equal(term.output(), "One? \nSure? [y/N] \nMore? \n");
+});
+
+Deno.test("a new secret is asked twice; empty and different answers are refused, three tries", async () => {
+  const ok = captureTerm(["", "a", "b", "pass", "pass"]);
+  assert.equal(await ok.promptNewSecret("Passphrase:"), "pass");
+  assert.match(ok.output(), /An empty passphrase is not allowed\.\n[^]*The two entries differ\./);
+  const failed = captureTerm(["a", "b", "a", "b", "a", "b"]);
+  await assert.rejects(() => failed.promptNewSecret("Passphrase:"), /three failed attempts/);
+});
+
+const TERM_URL = new URL("./term.ts", import.meta.url).href;
 
 /** A program that asks two secret questions and reports the answers' lengths and the exit code. */
 const PROMPT_PROGRAM = `
-import { prompt } from ${JSON.stringify(UI_URL)};
+import { createTerm } from ${JSON.stringify(TERM_URL)};
+const term = createTerm({ env: { NO_COLOR: "1" } });
 try {
-  const a = await prompt("First secret:", { secret: true });
-  const b = await prompt("Second:", { secret: true });
+  const a = await term.prompt("First secret:", { secret: true });
+  const b = await term.prompt("Second:", { secret: true });
   console.error("ANSWERS " + JSON.stringify([a, b]));
 } catch (error) {
   console.error("ERROR " + error.message);

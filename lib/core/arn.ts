@@ -1,0 +1,34 @@
+/**
+ * Amazon Resource Names: the parts stc reads from them.
+ *
+ * @example
+ * ```ts
+ * import { partitionOf, resourceName } from "./arn.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(resourceName("arn:aws:iam::111111111111:user/ops/alice"), "alice");
+ * assert.equal(resourceName("arn:aws:sts::111111111111:assumed-role/Admin/alice"), "alice");
+ * assert.equal(partitionOf("arn:aws-cn:iam::111111111111:user/alice"), "aws-cn");
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * The last path segment of an ARN's resource: the user name of a user ARN (`…:user/path/name`), the session name
+ * of an assumed-role ARN. The whole text when it has no `/`.
+ */
+export function resourceName(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1) || arn;
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, …), or undefined when `arn` is not one. */
+export function partitionOf(arn: string): string | undefined {
+  const match = /^arn:([a-z][a-z-]*):/.exec(arn);
+  return match ? match[1] : undefined;
+}
+
+/** The role ARN of a role in an account, in `partition` (default `aws`). */
+export function roleArn(accountId: string, roleName: string, partition = "aws"): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
