@@ -7,13 +7,47 @@
  * @module
  */
 
-import { signinTokenUrl } from "../console/url.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Credentials } from "../core/credentials.ts";
 
+/** Temporary credentials as the federation endpoint takes them. */
+export interface FederationSession {
+  /** Access key id (ASIA…). */
+  accessKeyId: string;
+  /** Secret access key. */
+  secretAccessKey: string;
+  /** Session token. */
+  sessionToken: string;
+}
+
+/**
+ * The `getSigninToken` request URL, with `SessionDuration` only when given (see {@linkcode signinSessionDuration}).
+ * It holds the credentials: it is sent to the endpoint and never shown or logged.
+ */
+export function signinTokenUrl(
+  endpoint: string,
+  session: FederationSession,
+  sessionDuration?: number,
+): string {
+  const url = new URL(endpoint);
+  url.searchParams.set("Action", "getSigninToken");
+  if (sessionDuration !== undefined) {
+    url.searchParams.set("SessionDuration", String(sessionDuration));
+  }
+  url.searchParams.set(
+    "Session",
+    JSON.stringify({
+      sessionId: session.accessKeyId,
+      sessionKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+    }),
+  );
+  return url.href;
+}
+
 /** Options of {@linkcode getSigninToken}. */
 export interface SigninTokenRequest {
-  /** The federation endpoint URL (`federationEndpoint()` of lib/console_url.ts). */
+  /** The federation endpoint URL (`federationEndpoint()` of lib/console/url.ts). */
   endpoint: string;
   /** Temporary credentials of a role or federated user. */
   credentials: Credentials;

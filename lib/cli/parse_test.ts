@@ -64,7 +64,8 @@ Deno.test("arity: too many arguments are refused without echoing them; a variadi
   const fixed = { ...SPEC, args: [{ name: "alias", description: "" }] } as const;
   assert.throws(
     () => checkArity(fixed, ["a", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]),
-    (e) => e instanceof StcError && /too many arguments/.test(e.message) && !/wJalr/.test(e.message),
+    (e) =>
+      e instanceof StcError && /too many arguments/.test(e.message) && !/wJalr/.test(e.message),
   );
   assert.throws(() => checkArity(fixed, []), /missing argument <alias>/);
   const input = commandInput(SPEC, parseArgs(SPEC, ["a", "b", "c", "d"]));

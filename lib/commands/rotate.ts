@@ -55,14 +55,14 @@ import {
   listAccessKeys,
   type PasswordPolicy,
 } from "../aws/client.ts";
-import { dirname } from "../fs/path.ts";
-import { LockTimeoutError, withLock } from "../fs/atomic.ts";
 import {
+  AwsLockBusyError,
   awsPaths,
   editAwsFile,
   loadProfiles,
   removeProfile,
   updateProfile,
+  withAwsLock,
 } from "../config/aws_files.ts";
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
@@ -149,12 +149,10 @@ function savedPendingKey(files: ProfileFiles, profile: string): Credentials | un
  * other's new key for an unused one (and with -t delete it), so a second one stops at once instead.
  */
 async function exclusively<T>(env: Context["env"], fn: () => Promise<T>): Promise<T> {
-  const path = `${awsPaths(env).credentials}.stc-rotate`;
-  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
-    return await withLock(path, fn, { timeoutMs: 1000 });
+    return await withAwsLock(env, "rotate", fn, 1000);
   } catch (error) {
-    if (!(error instanceof LockTimeoutError)) throw error;
+    if (!(error instanceof AwsLockBusyError)) throw error;
     throw new StcError("another stc rotate is running for this credentials file", {
       hint: "let it finish (it may be waiting for an answer in another terminal), then try again",
       cause: error,

@@ -11,7 +11,6 @@ import { type Command, type Context, defineCommand, toolPath } from "../cli/comm
 import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/client.ts";
 import { loadProfiles, mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { decryptLegacySession, legacyToSessionRecord } from "../session/legacy.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
 import { guardSecretOutput, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
@@ -171,6 +170,7 @@ async function restoreLegacy(
     `Passphrase for session-tool.sh's stored session of '${profile}':`,
     { secret: true },
   );
+  const { decryptLegacySession, legacyToSessionRecord } = await import("../session/legacy.ts");
   const { variables } = decryptLegacySession(data, passphrase);
   const session = legacyToSessionRecord(variables, profile);
   const now = context.now();

@@ -1,17 +1,27 @@
 /**
- * The AWS shared config and credentials files on disk: where they are, reading them, and editing
- * them safely. Every write in stc to these files goes through {@linkcode editAwsFile}: under a
- * cross-process lock, read, edit, check it still parses, write atomically (credentials 0600).
+ * The AWS shared config and credentials files and the other files stc keeps in `~/.aws`: where they are,
+ * reading them, and writing them safely. This module is the only writer of `~/.aws`: the shared files through
+ * {@linkcode editAwsFile} (under a cross-process lock: read, edit, check it still parses, write atomically,
+ * credentials 0600), stc's own files (roles lists, stored sessions) through {@linkcode writeAwsDirFiles} and
+ * {@linkcode replaceAwsDirFile}. A `~/.aws` stc creates is private (0700).
  *
  * @module
  */
 
 import type { Env } from "../core/env.ts";
 import { StcError } from "../core/errors.ts";
-import { resolveTarget, TEMP_INFIX, withLock, writeFileAtomic } from "../fs/atomic.ts";
-import { basename, dirname, join } from "../fs/path.ts";
+import {
+  ensurePrivateDir,
+  fileMode,
+  LockTimeoutError,
+  resolveTarget,
+  sweepStaleTemps,
+  withLock,
+  writeFileAtomic,
+} from "../fs/atomic.ts";
+import { dirname } from "../fs/path.ts";
 import { expandHome } from "../fs/paths.ts";
-import { readOptionalText } from "../fs/read.ts";
+import { readOptionalFile, readOptionalText } from "../fs/read.ts";
 import {
   type FileKind,
   parseProfileFile,
@@ -28,9 +38,6 @@ export interface AwsPaths {
   /** `AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`. */
   credentials: string;
 }
-
-/** Temp files older than this are leftovers of killed writers and are swept by the next edit. */
-const STALE_TEMP_MS = 60_000;
 
 /**
  * The shared files' paths as the AWS SDKs and CLI find them: `AWS_CONFIG_FILE` and
@@ -54,31 +61,6 @@ export function readAwsFile(kind: FileKind, env: Env): Promise<string> {
   return readOptionalText(awsPaths(env)[kind]);
 }
 
-/** Creates the file's directory if needed; a directory stc creates is private (0700). */
-async function ensureDir(dir: string): Promise<void> {
-  try {
-    await Deno.stat(dir);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    await Deno.chmod(dir, 0o700);
-  }
-}
-
-/** Removes temp files of killed writers of `target`; only called under the target's lock. */
-async function sweepStaleTemps(target: string): Promise<void> {
-  const prefix = `.${basename(target)}${TEMP_INFIX}`;
-  const now = Date.now();
-  for await (const entry of Deno.readDir(dirname(target))) {
-    if (!entry.isFile || !entry.name.startsWith(prefix)) continue;
-    const path = join(dirname(target), entry.name);
-    const info = await Deno.lstat(path).catch(() => undefined);
-    if (info?.mtime && now - info.mtime.getTime() > STALE_TEMP_MS) {
-      await Deno.remove(path).catch(() => {});
-    }
-  }
-}
-
 /**
  * Applies `edit` to the current text of one shared file under the cross-process lock and writes
  * the result atomically, unless it is unchanged. The result must still parse, so no edit can leave
@@ -93,15 +75,14 @@ export async function editAwsFile(
 ): Promise<boolean> {
   const path = awsPaths(env)[kind];
   const target = await resolveTarget(path);
-  await ensureDir(dirname(target));
+  await ensurePrivateDir(dirname(target));
   return await withLock(target, async () => {
     let text = "";
     let mode = 0o600;
-    try {
-      text = await Deno.readTextFile(target);
-      if (kind === "config") mode = (await Deno.stat(target)).mode! & 0o777;
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    const current = await readOptionalFile(target);
+    if (current !== undefined) {
+      text = new TextDecoder().decode(current);
+      if (kind === "config") mode = await fileMode(target) ?? mode;
     }
     const next = edit(text);
     if (next === text) return false;
@@ -210,6 +191,73 @@ export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
         cause: error,
       });
     }
+    throw error;
+  }
+}
+
+/** A file stc keeps in `~/.aws` (a roles list, a stored session), written atomically. */
+export interface AwsDirFile {
+  /** Its path (below `~/.aws`, from `fs/paths.ts`). */
+  path: string;
+  /** The new content. */
+  data: string | Uint8Array;
+  /** Permission bits (default 0600). */
+  mode?: number;
+}
+
+/**
+ * Writes files of stc's own in `~/.aws` that belong together (a stored session and its metadata) under the lock
+ * of the first, each atomically. Their directory is created private (0700) when missing.
+ */
+export async function writeAwsDirFiles(files: readonly AwsDirFile[]): Promise<void> {
+  if (files.length === 0) return;
+  for (const file of files) await ensurePrivateDir(dirname(file.path));
+  await withLock(files[0].path, async () => {
+    for (const file of files) {
+      await writeFileAtomic(file.path, file.data, { mode: file.mode ?? 0o600 });
+    }
+  });
+}
+
+/**
+ * Replaces a text file of stc's own in `~/.aws` (the organisation's roles list) under its lock, unless it already
+ * holds `text`; an existing file keeps its mode (0600 when new). Returns whether it changed.
+ */
+export async function replaceAwsDirFile(path: string, text: string): Promise<boolean> {
+  await ensurePrivateDir(dirname(path));
+  return await withLock(path, async () => {
+    if (await readOptionalText(path) === text) return false;
+    await writeFileAtomic(path, text, { mode: await fileMode(path) ?? 0o600 });
+    return true;
+  });
+}
+
+/** Another stc holds the named lock of the credentials file (see {@linkcode withAwsLock}). */
+export class AwsLockBusyError extends Error {
+  /** Creates the error; `cause` is the lock timeout. */
+  constructor(cause: unknown) {
+    super("another stc holds the lock", { cause });
+    this.name = "AwsLockBusyError";
+  }
+}
+
+/**
+ * Runs `fn` holding a named lock next to the credentials file (e.g. `rotate`: one key rotation at a time per
+ * credentials file), waiting at most `timeoutMs`; throws {@linkcode AwsLockBusyError} when another process holds
+ * it longer.
+ */
+export async function withAwsLock<T>(
+  env: Env,
+  name: string,
+  fn: () => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
+  const path = `${awsPaths(env).credentials}.stc-${name}`;
+  await ensurePrivateDir(dirname(path));
+  try {
+    return await withLock(path, fn, { timeoutMs });
+  } catch (error) {
+    if (error instanceof LockTimeoutError) throw new AwsLockBusyError(error);
     throw error;
   }
 }

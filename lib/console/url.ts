@@ -251,41 +251,6 @@ export function federationEndpoint(
   return env.STC_FEDERATION_ENDPOINT || `https://${PARTITION_HOSTS[partition].signin}/federation`;
 }
 
-/** Temporary credentials as the federation endpoint takes them. */
-export interface FederationSession {
-  /** Access key id (ASIA…). */
-  accessKeyId: string;
-  /** Secret access key. */
-  secretAccessKey: string;
-  /** Session token. */
-  sessionToken: string;
-}
-
-/**
- * The `getSigninToken` request URL, with `SessionDuration` only when given (see {@linkcode signinSessionDuration}).
- * It holds the credentials: it is sent to the endpoint and never shown or logged.
- */
-export function signinTokenUrl(
-  endpoint: string,
-  session: FederationSession,
-  sessionDuration?: number,
-): string {
-  const url = new URL(endpoint);
-  url.searchParams.set("Action", "getSigninToken");
-  if (sessionDuration !== undefined) {
-    url.searchParams.set("SessionDuration", String(sessionDuration));
-  }
-  url.searchParams.set(
-    "Session",
-    JSON.stringify({
-      sessionId: session.accessKeyId,
-      sessionKey: session.secretAccessKey,
-      sessionToken: session.sessionToken,
-    }),
-  );
-  return url.href;
-}
-
 /** The `Issuer` stc names in login URLs (AWS requires it to be non-empty; aws-vault uses its own name likewise). */
 export const ISSUER = "stc";
 

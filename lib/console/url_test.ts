@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { signinTokenUrl } from "../aws/federation.ts";
 import {
   checkConsoleUrl,
   consoleDestination,
@@ -17,7 +18,6 @@ import {
   SERVICE_PAGES,
   servicePage,
   signinSessionDuration,
-  signinTokenUrl,
 } from "./url.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 

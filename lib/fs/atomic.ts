@@ -9,7 +9,8 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { sleep } from "../core/time.ts";
+import { basename, dirname, join } from "./path.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -107,8 +108,6 @@ export async function writeFileAtomic(
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `fn` while holding an exclusive lock that serialises all writers of `path`, in this and
  * other processes (flock on {@linkcode lockPathFor}). Waits with backoff; throws
@@ -147,5 +146,49 @@ export async function withLock<T>(
     }
   } finally {
     file.close();
+  }
+}
+
+/** Creates `dir` (and its parents) when missing; a directory created here is private (0700). */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await Deno.stat(dir);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    await Deno.chmod(dir, 0o700);
+  }
+}
+
+/** Creates `dir` (and its parents) when missing, with the umask's mode (a shell start-up file's directory). */
+export async function ensureDir(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+}
+
+/** The permission bits of a file, or undefined when it does not exist. */
+export async function fileMode(path: string): Promise<number | undefined> {
+  try {
+    const mode = (await Deno.stat(path)).mode;
+    return mode === null ? undefined : mode & 0o7777;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/** Temp files older than this are leftovers of killed writers. */
+const STALE_TEMP_MS = 60_000;
+
+/** Removes temp files that killed writers of `target` left behind; call it only under the target's lock. */
+export async function sweepStaleTemps(target: string): Promise<void> {
+  const prefix = `.${basename(target)}${TEMP_INFIX}`;
+  const now = Date.now();
+  for await (const entry of Deno.readDir(dirname(target))) {
+    if (!entry.isFile || !entry.name.startsWith(prefix)) continue;
+    const path = join(dirname(target), entry.name);
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (info?.mtime && now - info.mtime.getTime() > STALE_TEMP_MS) {
+      await Deno.remove(path).catch(() => {});
+    }
   }
 }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
+import { splitShellWords } from "../shell/words.ts";
 import {
   formatImportCommand,
   formatStcImportCommand,
   isImportCommand,
   parseImportCommand,
-  splitShellWords,
 } from "./transfer.ts";
 
 const ID = "AKIAIOSFODNN7EXAMPLE";

@@ -7,13 +7,11 @@
 
 import { type AwsTarget, getObject, putObject } from "../aws/client.ts";
 import { StcError } from "../core/errors.ts";
-import { withLock, writeFileAtomic } from "../fs/atomic.ts";
+import { replaceAwsDirFile } from "../config/aws_files.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
 import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
 import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
 import { rolePaths } from "./load.ts";
-import { readOptionalText } from "../fs/read.ts";
-import { dirname } from "node:path";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { BUCKET_KEY, DEFAULT_ROLES_FILE, ROLES_FILE_KEY } from "../config/keys.ts";
@@ -114,14 +112,6 @@ function transferPlan(
   return { profile, location, path };
 }
 
-async function fileMode(path: string): Promise<number | undefined> {
-  try {
-    return (await Deno.stat(path)).mode ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What a transfer needs from the command: its environment, and where retries are reported. */
 export interface TransferScope {
   /** The command's environment. */
@@ -150,12 +140,7 @@ export async function downloadRoles(
   };
   const bytes = await getObject(target, location.bucket, location.key);
   const valid = validateRolesList(bytes, `s3://${location.bucket}/${location.key}`);
-  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const changed = await withLock(path, async () => {
-    if (await readOptionalText(path) === valid.text) return false;
-    await writeFileAtomic(path, valid.text, { mode: (await fileMode(path) ?? 0o600) & 0o777 });
-    return true;
-  });
+  const changed = await replaceAwsDirFile(path, valid.text);
   return { path, location, roles: valid.roles, problems: valid.problems, changed };
 }
 

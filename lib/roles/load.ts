@@ -6,7 +6,8 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../fs/path.ts";
+import { awsDir, profileFile } from "../fs/paths.ts";
 import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { readOptionalText } from "../fs/read.ts";
 import {
@@ -35,19 +36,13 @@ export interface RolePaths {
   credentials: string;
 }
 
-function awsDir(env: Env): string {
-  return join(env.HOME || env.USERPROFILE || ".", ".aws");
-}
-
 /** The role files of `profile`. A profile name that is not a plain file name gets no roles files. */
 export function rolePaths(env: Env, profile: string): RolePaths {
-  const dir = awsDir(env);
-  const safe = /^[\w.@+-]+$/.test(profile) && !profile.startsWith(".");
   const paths = awsPaths(env);
   return {
-    local: safe ? join(dir, `${profile}_roles.cfg`) : "",
-    organisation: safe ? join(dir, `${profile}_session-tool_roles.cfg`) : "",
-    accounts: join(dir, "accounts"),
+    local: profileFile(env, profile, "_roles.cfg") ?? "",
+    organisation: profileFile(env, profile, "_session-tool_roles.cfg") ?? "",
+    accounts: join(awsDir(env), "accounts"),
     config: paths.config,
     credentials: paths.credentials,
   };

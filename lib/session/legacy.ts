@@ -4,20 +4,16 @@
  * recorded in the file, so the known ones are tried in turn (PBKDF2-SHA256 with 50 000 iterations, then the old
  * EVP_BytesToKey with MD5, then with SHA-256); the padding and the content decide which one was right.
  *
- * The content is parsed as assignments, never evaluated.
+ * The content is parsed as assignments, never evaluated. This module loads `node:crypto`, which costs start-up
+ * time: commands import it only when they meet such a file.
  *
  * @module
  */
 
 import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
 import { StcError } from "../core/errors.ts";
-import { splitShellWords } from "../keys/transfer.ts";
+import { splitShellWords } from "../shell/words.ts";
 import type { SessionRecord } from "./variables.ts";
-
-/** The file name session-tool.sh stores a profile's session in, relative to ~/.aws. */
-export function legacySessionFileName(profile: string): string {
-  return `${profile}.aes`;
-}
 
 const MAGIC = "Salted__";
 const KEY_LENGTH = 32;

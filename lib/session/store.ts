@@ -8,11 +8,10 @@
  * @module
  */
 
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { withLock, writeFileAtomic } from "../fs/atomic.ts";
+import { awsDir, isFileSafeProfile } from "../fs/paths.ts";
+import { join } from "../fs/path.ts";
+import { writeAwsDirFiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
-import { legacySessionFileName } from "./legacy.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
 import type { Env } from "../core/env.ts";
 
@@ -39,12 +38,12 @@ export interface StoredSessionInfo {
 
 /** The directory the session files live in: `~/.aws`, as session-tool.sh has it. */
 export function sessionStoreDir(env: Env): string {
-  return join(env.HOME || homedir(), ".aws");
+  return awsDir(env);
 }
 
 /** Refuses profile names that cannot safely be part of a file name. */
 function checkProfileName(profile: string): void {
-  if (!/^[A-Za-z0-9_@+=,.-]+$/.test(profile) || profile.startsWith(".")) {
+  if (!isFileSafeProfile(profile)) {
     throw usageError(
       `profile name '${profile.slice(0, 64)}' cannot be used in a session file name`,
       "use a profile name of letters, digits and _ @ + = , . -",
@@ -67,7 +66,7 @@ export function metadataPath(dir: string, profile: string): string {
 /** session-tool.sh's session file of a profile. */
 export function legacySessionPath(dir: string, profile: string): string {
   checkProfileName(profile);
-  return join(dir, legacySessionFileName(profile));
+  return join(dir, `${profile}.aes`);
 }
 
 /** scrypt work factor (log2 N): age's default, about a second in this implementation. */
@@ -127,14 +126,10 @@ export async function saveSession(
     userArn: session.userArn,
     savedAt: now.toISOString(),
   };
-  // A ~/.aws made here is private, like the one the AWS-file layer makes.
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await withLock(path, async () => {
-    await writeFileAtomic(path, data, { mode: 0o600 });
-    await writeFileAtomic(metadataPath(dir, session.profile), JSON.stringify(metadata) + "\n", {
-      mode: 0o600,
-    });
-  });
+  await writeAwsDirFiles([
+    { path, data },
+    { path: metadataPath(dir, session.profile), data: JSON.stringify(metadata) + "\n" },
+  ]);
   return path;
 }
 

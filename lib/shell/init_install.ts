@@ -4,8 +4,9 @@
  * @module
  */
 
-import { join } from "node:path";
-import { writeFileAtomic } from "../fs/atomic.ts";
+import { ensureDir, fileMode, writeFileAtomic } from "../fs/atomic.ts";
+import { dirname, join } from "../fs/path.ts";
+import { readOptionalText } from "../fs/read.ts";
 import type { Env } from "../core/env.ts";
 import { type InitShell, quoteCommand } from "./init_script.ts";
 
@@ -75,12 +76,12 @@ export async function installInit(
   const file = rcFile(shell, env);
   let text = "";
   let mode = 0o644;
-  try {
-    text = await Deno.readTextFile(file);
-    mode = (await Deno.stat(file)).mode! & 0o7777;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await Deno.mkdir(join(file, ".."), { recursive: true });
+  const current = await readOptionalText(file);
+  const existingMode = await fileMode(file);
+  if (existingMode === undefined) await ensureDir(dirname(file));
+  else {
+    text = current;
+    mode = existingMode;
   }
   const plan = planInstall(text, shell, installLine(shell, self));
   if (plan.outcome !== "present") await writeFileAtomic(file, plan.text, { mode });
