@@ -49,8 +49,27 @@ export interface EmulatorControls {
   logins(): LoginRecord[];
   /** Authenticated calls received for an action (faulted ones included). */
   calls(action: string): number;
-  /** Authenticated AWS requests received so far, oldest first. */
-  requests(): RequestRecord[];
+  /**
+   * AWS requests received so far, in order of arrival: the authenticated ones, or every one
+   * with `includeUnauthenticated` (unsigned, bad key, token, signature, expired, skewed).
+   */
+  requests(options?: RequestsOptions): RequestRecord[];
+  /**
+   * Holds back every answer to `action` (an API name, or `*` for all actions without a latency
+   * of their own) by `ms` milliseconds, errors and dropped connections included. The action is
+   * carried out at once; only its answer waits. `0` is an explicit "no delay".
+   */
+  setLatency(action: string, ms: number): void;
+  /** Removes every latency. */
+  clearLatencies(): void;
+  /** Latencies in force: action (or `*`) → ms. */
+  latencies(): Record<string, number>;
+}
+
+/** Options of {@linkcode EmulatorControls.requests}. */
+export interface RequestsOptions {
+  /** Include requests that failed authentication. */
+  includeUnauthenticated?: boolean;
 }
 
 const KINDS: readonly FaultKind[] = ["throttle", "500", "drop"];
@@ -81,7 +100,8 @@ function need(q: URLSearchParams, name: string): string {
  * `GET clock`, `POST clock {advanceSeconds|offsetSeconds}`, `GET totp?user=U[&offset=N][&format=text]`,
  * `GET|POST|DELETE faults` (`POST {action, kind, count}`), `POST key-propagation-delay {seconds}`,
  * `GET access-keys?user=U`, `GET object?bucket=B&key=K` (raw bytes), `GET password?user=U`,
- * `GET logins`, `GET calls?action=A`, `GET requests`, `GET health`.
+ * `GET logins`, `GET calls?action=A`, `GET requests[?includeUnauthenticated=true]`,
+ * `GET|POST|DELETE latency` (`POST {action, ms}`), `GET health`.
  */
 export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): Promise<Response> {
   const route = `${req.method} ${url.pathname.slice("/__admin/".length)}`;
@@ -143,7 +163,22 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
       case "GET logins":
         return json(c.logins());
       case "GET requests":
-        return json(c.requests());
+        return json(
+          c.requests({ includeUnauthenticated: q.get("includeUnauthenticated") === "true" }),
+        );
+      case "GET latency":
+        return json(c.latencies());
+      case "POST latency": {
+        const b = await body(req);
+        if (typeof b.action !== "string" || typeof b.ms !== "number") {
+          throw new Error("expected {action, ms}");
+        }
+        c.setLatency(b.action, b.ms);
+        return json(c.latencies());
+      }
+      case "DELETE latency":
+        c.clearLatencies();
+        return json({});
       case "GET calls":
         return json({ action: need(q, "action"), calls: c.calls(need(q, "action")) });
       default:

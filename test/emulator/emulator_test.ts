@@ -28,7 +28,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { type Emulator, startEmulator } from "./server.ts";
+import { type Emulator, overlapping, startEmulator } from "./server.ts";
 
 /** alice's fixed long-term key (fixture.json). */
 const ALICE = {
@@ -752,6 +752,147 @@ Deno.test("faults: throttle, 500 and dropped connections", () =>
     emu.injectFault({ action: "GetCallerIdentity", kind: "drop", count: 1 });
     const afterDrop = await sts(emu, ALICE, 2).send(new GetCallerIdentityCommand({}));
     assert.equal(afterDrop.$metadata.attempts, 2);
+  }));
+
+Deno.test("timeline: concurrent calls overlap under latency, sequential ones do not", () =>
+  withEmulator(async (emu) => {
+    const LATENCY = 200;
+    emu.setLatency("GetCallerIdentity", LATENCY);
+    emu.setLatency("GetSessionToken", LATENCY);
+    assert.deepEqual(emu.latencies(), { GetCallerIdentity: LATENCY, GetSessionToken: LATENCY });
+    const pair = () => emu.requests().slice(-2);
+
+    await Promise.all([
+      sts(emu, BOB).send(new GetCallerIdentityCommand({})),
+      sts(emu, BOB).send(new GetSessionTokenCommand({})),
+    ]);
+    const concurrent = pair();
+    assert.deepEqual(concurrent.map((r) => r.action).toSorted(), [
+      "GetCallerIdentity",
+      "GetSessionToken",
+    ]);
+    assert.ok(overlapping(concurrent), JSON.stringify(concurrent));
+    for (const r of concurrent) {
+      assert.equal(r.status, 200);
+      assert.equal(r.authenticated, true);
+      // Timers may fire a millisecond early against performance.now(); never much earlier.
+      assert.ok(r.endedAt! - r.startedAt >= LATENCY - 2, `${r.action} held back`);
+    }
+
+    await sts(emu, BOB).send(new GetCallerIdentityCommand({}));
+    await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    const sequential = pair();
+    assert.equal(overlapping(sequential), false, JSON.stringify(sequential));
+    assert.ok(sequential[1].startedAt >= sequential[0].endedAt!);
+
+    // "*" covers other actions, errors included; an action's own 0 overrides it.
+    emu.clearLatencies();
+    emu.setLatency("*", LATENCY);
+    emu.setLatency("GetCallerIdentity", 0);
+    await rejects(
+      sts(emu, BOB).send(new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "x" })),
+      "ValidationError",
+      400,
+    );
+    await sts(emu, BOB).send(new GetCallerIdentityCommand({}));
+    const [denied, quick] = pair();
+    assert.equal(denied.errorCode, "ValidationError");
+    assert.equal(denied.status, 400);
+    assert.ok(denied.endedAt! - denied.startedAt >= LATENCY - 2);
+    assert.ok(quick.endedAt! - quick.startedAt < LATENCY);
+
+    // A dropped connection is held back too, then has no status.
+    emu.injectFault({ action: "GetUser", kind: "drop", count: 1 });
+    await assert.rejects(iam(emu, BOB).send(new GetUserCommand({})));
+    const dropped = emu.requests().at(-1)!;
+    assert.equal(dropped.action, "GetUser");
+    assert.equal(dropped.status, undefined);
+    assert.ok(dropped.endedAt! - dropped.startedAt >= LATENCY - 2);
+  }));
+
+Deno.test("timeline: requests that fail authentication are recorded on request", () =>
+  withEmulator(async (emu) => {
+    await rejects(
+      sts(emu, { ...ALICE, secretAccessKey: "wrong".padEnd(40, "x") }).send(
+        new GetSessionTokenCommand({ DurationSeconds: 900 }),
+      ),
+      "SignatureDoesNotMatch",
+      403,
+    );
+    const unsigned = await fetch(emu.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=GetCallerIdentity&Version=2011-06-15",
+    });
+    await unsigned.body?.cancel();
+    await rejects(
+      iam(emu, { ...BOB, accessKeyId: "AKIAUNKNOWNKEY000000" }).send(new ListMFADevicesCommand({})),
+      "InvalidClientTokenId",
+      403,
+    );
+    assert.deepEqual(emu.requests(), [], "requests() lists authenticated requests only");
+    assert.equal(emu.calls("GetSessionToken"), 0);
+    const all = emu.requests({ includeUnauthenticated: true });
+    assert.deepEqual(
+      all.map((r) => [r.service, r.action, r.authenticated, r.caller, r.status, r.errorCode]),
+      [
+        ["sts", "GetSessionToken", false, undefined, 403, "SignatureDoesNotMatch"],
+        ["sts", "GetCallerIdentity", false, undefined, 403, "MissingAuthenticationToken"],
+        ["iam", "ListMFADevices", false, undefined, 403, "InvalidClientTokenId"],
+      ],
+    );
+    assert.equal(all[0].params.DurationSeconds, "900");
+    for (const [i, r] of all.entries()) {
+      assert.ok(r.startedAt >= 0 && r.endedAt! >= r.startedAt);
+      if (i > 0) assert.ok(r.startedAt >= all[i - 1].endedAt!, "one after the other");
+    }
+    const viaAdmin = await (await fetch(
+      `${emu.endpoint}/__admin/requests?includeUnauthenticated=true`,
+    )).json();
+    assert.deepEqual(viaAdmin, all);
+  }));
+
+Deno.test("timeline: waitForRequest sees a held request in flight; close() does not wait for it", async () => {
+  const emu = await startEmulator({ quiet: true });
+  let settled = false;
+  try {
+    emu.setLatency("GetCallerIdentity", 600_000);
+    const call = sts(emu, ALICE).send(new GetCallerIdentityCommand({})).then(
+      () => "answered",
+      () => "failed",
+    ).finally(() => settled = true);
+    const inFlight = await emu.waitForRequest((r) => r.action === "GetCallerIdentity");
+    assert.equal(inFlight.endedAt, undefined);
+    assert.equal(overlapping([inFlight, { startedAt: inFlight.startedAt + 1 }]), true);
+    const again = await emu.waitForRequest((r) => r.action === "GetCallerIdentity");
+    assert.equal(again.startedAt, inFlight.startedAt, "already received: resolves at once");
+    assert.equal(settled, false);
+    const pending = assert.rejects(emu.waitForRequest((r) => r.action === "AssumeRole"), /closed/);
+    await emu.close();
+    await pending;
+    await call;
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("timeline: latency through the admin API", () =>
+  withEmulator(async (emu) => {
+    const admin = async (method: string, body?: unknown) => {
+      const r = await fetch(`${emu.endpoint}/__admin/latency`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return [r.status, await r.json()];
+    };
+    assert.deepEqual(await admin("POST", { action: "*", ms: 25 }), [200, { "*": 25 }]);
+    assert.deepEqual(await admin("GET"), [200, { "*": 25 }]);
+    assert.deepEqual(await admin("POST", { action: "AssumeRole", ms: -1 }), [
+      400,
+      { error: "emulator: latency must be >= 0 ms" },
+    ]);
+    assert.deepEqual(await admin("DELETE"), [200, {}]);
+    assert.deepEqual(emu.latencies(), {});
   }));
 
 async function federation(emu: Emulator, params: Record<string, string>): Promise<Response> {

@@ -216,16 +216,34 @@ export interface LoginRecord {
   sessionDuration: number;
 }
 
-/** An authenticated AWS request, recorded for assertions. */
+/** An AWS request (STS, IAM or S3), recorded for assertions. */
 export interface RequestRecord {
+  /** The service of the SigV4 credential scope (a guess from the request's form if unsigned). */
   service: "sts" | "iam" | "s3";
+  /** API name, e.g. `GetSessionToken`; `""` if the request names none the emulator knows. */
   action: string;
   /** Query-protocol parameters (passwords redacted); empty for S3. */
   params: Record<string, string>;
   /** Request headers except Authorization and X-Amz-Security-Token. */
   headers: Record<string, string>;
-  /** Caller ARN. */
-  caller: string;
+  /** Whether the request passed authentication (signature, key, token, expiry, time). */
+  authenticated: boolean;
+  /** Caller ARN; absent when authentication failed. */
+  caller?: string;
+  /**
+   * When the emulator began handling the request: ms since the emulator started, on a
+   * monotonic clock (`performance.now()`), unaffected by `advanceClock`.
+   */
+  startedAt: number;
+  /**
+   * When the emulator handed its answer over (after any latency set with `setLatency`) or
+   * dropped the connection, same clock; absent while the request is still in flight.
+   */
+  endedAt?: number;
+  /** HTTP status of the answer; absent while in flight and for dropped connections. */
+  status?: number;
+  /** AWS error code of an error answer, e.g. `AccessDenied`. */
+  errorCode?: string;
 }
 
 /** The emulator's whole mutable state. */
@@ -246,7 +264,12 @@ export interface State {
   logins: LoginRecord[];
   /** action → number of authenticated calls received (faulted ones included). */
   calls: Map<string, number>;
+  /** Every AWS request, authenticated or not, in order of arrival. */
   requests: RequestRecord[];
+  /** `performance.now()` when the state was created: the origin of request timestamps. */
+  startedAt: number;
+  /** action (or `*`) → ms to hold each answer back. */
+  latencies: Map<string, number>;
 }
 
 const DEFAULT_DATE = Date.parse("2024-01-01T00:00:00Z");
@@ -268,6 +291,8 @@ export function createState(fixture: Fixture): State {
     logins: [],
     calls: new Map(),
     requests: [],
+    startedAt: performance.now(),
+    latencies: new Map(),
   };
   for (const account of fixture.accounts) {
     if (!/^\d{12}$/.test(account.id)) throw new Error(`fixture: bad account id ${account.id}`);
@@ -341,6 +366,16 @@ export function makeObject(
 
 function md5Hex(body: Uint8Array): string {
   return createHash("md5").update(body).digest("hex");
+}
+
+/** Monotonic ms since the emulator started (request timestamps). */
+export function elapsedMs(state: State): number {
+  return performance.now() - state.startedAt;
+}
+
+/** How long to hold back the answer to an action: its own latency, else `*`'s, else 0. */
+export function latencyFor(state: State, action: string): number {
+  return state.latencies.get(action) ?? state.latencies.get("*") ?? 0;
 }
 
 /** The emulator clock in ms since the epoch. */
