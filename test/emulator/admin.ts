@@ -64,6 +64,11 @@ export interface EmulatorControls {
   clearLatencies(): void;
   /** Latencies in force: action (or `*`) → ms. */
   latencies(): Record<string, number>;
+  /**
+   * When true, ListMFADevices without `UserName` fails as moto answers it: 404 NoSuchEntity
+   * "The user with name None cannot be found." (default false: AWS lists the caller's devices).
+   */
+  setListMfaDevicesRequiresUserName(required: boolean): void;
 }
 
 /** Options of {@linkcode EmulatorControls.requests}. */
@@ -101,7 +106,8 @@ function need(q: URLSearchParams, name: string): string {
  * `GET|POST|DELETE faults` (`POST {action, kind, count}`), `POST key-propagation-delay {seconds}`,
  * `GET access-keys?user=U`, `GET object?bucket=B&key=K` (raw bytes), `GET password?user=U`,
  * `GET logins`, `GET calls?action=A`, `GET requests[?includeUnauthenticated=true]`,
- * `GET|POST|DELETE latency` (`POST {action, ms}`), `GET health`.
+ * `GET|POST|DELETE latency` (`POST {action, ms}`), `POST list-mfa-devices-requires-user-name
+ * {required}`, `GET health`.
  */
 export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): Promise<Response> {
   const route = `${req.method} ${url.pathname.slice("/__admin/".length)}`;
@@ -175,6 +181,12 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
         }
         c.setLatency(b.action, b.ms);
         return json(c.latencies());
+      }
+      case "POST list-mfa-devices-requires-user-name": {
+        const b = await body(req);
+        if (typeof b.required !== "boolean") throw new Error("expected {required: boolean}");
+        c.setListMfaDevicesRequiresUserName(b.required);
+        return json({ required: b.required });
       }
       case "DELETE latency":
         c.clearLatencies();

@@ -562,6 +562,38 @@ Deno.test("iam: self-service keys, MFA devices, password", () =>
     await rejects(wrongRegion.send(new GetUserCommand({})), "SignatureDoesNotMatch", 403);
   }));
 
+Deno.test("iam: ListMFADevices can require UserName, as moto does", () =>
+  withEmulator(async (emu) => {
+    const serials = (out: { MFADevices?: { SerialNumber?: string }[] }) =>
+      out.MFADevices!.map((d) => d.SerialNumber);
+    assert.deepEqual(serials(await iam(emu, ALICE).send(new ListMFADevicesCommand({}))), [
+      ALICE_SERIAL,
+    ]);
+    emu.setListMfaDevicesRequiresUserName(true);
+    await rejects(
+      iam(emu, ALICE).send(new ListMFADevicesCommand({})),
+      "NoSuchEntityException", // the SDK's class for <Code>NoSuchEntity</Code>
+      404,
+      "The user with name None cannot be found.",
+    );
+    const named = await iam(emu, ALICE).send(new ListMFADevicesCommand({ UserName: "alice" }));
+    assert.deepEqual(serials(named), [ALICE_SERIAL]);
+    // Who may list whose devices is unchanged.
+    await rejects(
+      iam(emu, BOB).send(new ListMFADevicesCommand({ UserName: "alice" })),
+      "AccessDenied",
+      403,
+    );
+    const admin = await fetch(`${emu.endpoint}/__admin/list-mfa-devices-requires-user-name`, {
+      method: "POST",
+      body: JSON.stringify({ required: false }),
+    });
+    assert.deepEqual(await admin.json(), { required: false });
+    assert.deepEqual(serials(await iam(emu, ALICE).send(new ListMFADevicesCommand({}))), [
+      ALICE_SERIAL,
+    ]);
+  }));
+
 Deno.test("iam: new access keys propagate after the configured delay", () =>
   withEmulator(async (emu) => {
     emu.setKeyPropagationDelay(8);

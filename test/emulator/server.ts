@@ -255,6 +255,9 @@ function makeControls(state: State): EmulatorControls {
       state.latencies.clear();
     },
     latencies: () => Object.fromEntries(state.latencies),
+    setListMfaDevicesRequiresUserName(required) {
+      state.listMfaDevicesRequiresUserName = required;
+    },
   };
 }
 

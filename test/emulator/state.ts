@@ -270,6 +270,8 @@ export interface State {
   startedAt: number;
   /** action (or `*`) → ms to hold each answer back. */
   latencies: Map<string, number>;
+  /** ListMFADevices without UserName fails as moto answers (404 "user with name None"). */
+  listMfaDevicesRequiresUserName: boolean;
 }
 
 const DEFAULT_DATE = Date.parse("2024-01-01T00:00:00Z");
@@ -293,6 +295,7 @@ export function createState(fixture: Fixture): State {
     requests: [],
     startedAt: performance.now(),
     latencies: new Map(),
+    listMfaDevicesRequiresUserName: false,
   };
   for (const account of fixture.accounts) {
     if (!/^\d{12}$/.test(account.id)) throw new Error(`fixture: bad account id ${account.id}`);
