@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FaultKind, FaultSpec, LoginRecord, RequestRecord } from "./state.ts";
+import type { FaultSpec, LoginRecord, RequestRecord } from "./state.ts";
 
 /** A user's access key as seen by assertions (includes the secret: test fixture data only). */
 export interface AccessKeyInfo {
@@ -29,7 +29,11 @@ export interface EmulatorControls {
   advanceClock(seconds: number): void;
   /** Sets the emulator clock to wall clock + seconds. */
   setClockOffset(seconds: number): void;
-  /** Makes the next `count` calls of `action` fail. */
+  /**
+   * Makes the next `count` calls of `action` fail (kinds `throttle`, `500`, `drop`, `error`), or
+   * its next `count` credential answers carry chosen values (kind `credentials`). Throws for an
+   * invalid fault.
+   */
   injectFault(fault: FaultSpec): void;
   /** Removes all pending faults. */
   clearFaults(): void;
@@ -77,8 +81,6 @@ export interface RequestsOptions {
   includeUnauthenticated?: boolean;
 }
 
-const KINDS: readonly FaultKind[] = ["throttle", "500", "drop"];
-
 function json(value: unknown, status = 200): Response {
   return new Response(JSON.stringify(value, null, 2) + "\n", {
     status,
@@ -103,7 +105,8 @@ function need(q: URLSearchParams, name: string): string {
 /**
  * Serves `/__admin/…`:
  * `GET clock`, `POST clock {advanceSeconds|offsetSeconds}`, `GET totp?user=U[&offset=N][&format=text]`,
- * `GET|POST|DELETE faults` (`POST {action, kind, count}`), `POST key-propagation-delay {seconds}`,
+ * `GET|POST|DELETE faults` (`POST {action, kind, count}`, plus `{status, code, message}` for
+ * kind `error` and `{credentials}` for kind `credentials`), `POST key-propagation-delay {seconds}`,
  * `GET access-keys?user=U`, `GET object?bucket=B&key=K` (raw bytes), `GET password?user=U`,
  * `GET logins`, `GET calls?action=A`, `GET requests[?includeUnauthenticated=true]`,
  * `GET|POST|DELETE latency` (`POST {action, ms}`), `POST list-mfa-devices-requires-user-name
@@ -139,11 +142,9 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
       case "GET faults":
         return json(c.faults());
       case "POST faults": {
+        // The emulator validates the fault (kind, count, error and credentials fields).
         const b = await body(req);
-        if (typeof b.action !== "string" || !KINDS.includes(b.kind as FaultKind)) {
-          throw new Error(`expected {action, kind: ${KINDS.join("|")}, count}`);
-        }
-        c.injectFault({ action: b.action, kind: b.kind as FaultKind, count: Number(b.count ?? 1) });
+        c.injectFault({ ...b, count: b.count ?? 1 } as unknown as FaultSpec);
         return json(c.faults());
       }
       case "DELETE faults":

@@ -786,6 +786,209 @@ Deno.test("faults: throttle, 500 and dropped connections", () =>
     assert.equal(afterDrop.$metadata.attempts, 2);
   }));
 
+/** Text no terminal should print raw: escapes, BEL, bidi overrides, markup, CR, NUL, a lone surrogate. */
+const HOSTILE =
+  "\x1b[31mred\x1b[0m \x1b]0;title\x07 bell\x07 \u202Eevil\u202C <Tag a='1'>&amp; \"q\" " +
+  "line\r\nnext\rcr\ttab \0nul \x7f\x9b csi \u{1F9E8} \uD800 lone ";
+
+Deno.test("faults: error answers with hostile code and message come back exactly", () =>
+  withEmulator(async (emu) => {
+    const code = "Evil\x1b[2J\u202ECode<&>";
+    const message = HOSTILE + "x".repeat(20_000);
+    emu.injectFault({
+      action: "GetCallerIdentity",
+      kind: "error",
+      count: 1,
+      status: 400,
+      code,
+      message,
+    });
+    const stsErr = await rejects(sts(emu, ALICE).send(new GetCallerIdentityCommand({})), code, 400);
+    assert.equal(stsErr.message, message);
+
+    emu.injectFault({
+      action: "ListMFADevices",
+      kind: "error",
+      count: 1,
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE,
+    });
+    const iamErr = await rejects(
+      iam(emu, ALICE).send(new ListMFADevicesCommand({})),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(iamErr.message, HOSTILE);
+
+    emu.injectFault({
+      action: "GetObject",
+      kind: "error",
+      count: 1,
+      status: 503,
+      code,
+      message: HOSTILE,
+    });
+    const s3Err = await rejects(
+      s3(emu, ALICE).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      code,
+      503,
+    );
+    assert.equal(s3Err.message, HOSTILE);
+    assert.deepEqual(emu.faults(), []);
+    const [first] = emu.requests();
+    assert.equal(first.errorCode, code);
+
+    assert.throws(
+      () =>
+        emu.injectFault({ action: "GetUser", kind: "error", count: 1, status: 200, code, message }),
+      /status must be 300-599/,
+    );
+  }));
+
+Deno.test("faults: STS answers with chosen credential fields", () =>
+  withEmulator(async (emu) => {
+    const hugeToken = "IQoJ" + "A".repeat(100 * 1024);
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: hugeToken },
+    });
+    const huge = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(huge.Credentials!.SessionToken, hugeToken);
+
+    // Deno.serve refuses request heads much over 64 KB, so send back a smaller big token.
+    const newlineSecret = "secret\nwith a newline and \r CR";
+    const bigToken = "IQoJ" + "B".repeat(30 * 1024);
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: bigToken, secretAccessKey: newlineSecret },
+    });
+    const session = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(session.Credentials!.SessionToken, bigToken);
+    assert.equal(session.Credentials!.SecretAccessKey, newlineSecret);
+    assert.match(session.Credentials!.AccessKeyId!, /^ASIA[A-Z0-9]{16}$/);
+    // The session is registered under the chosen values: a client sending them back gets in.
+    const id = await sts(emu, creds(session.Credentials!)).send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:iam::111111111111:user/bob");
+
+    const badId = "ASIA<&>\x1b[0m\u202E";
+    emu.injectFault({
+      action: "AssumeRole",
+      kind: "credentials",
+      count: 2,
+      credentials: { accessKeyId: badId, expiration: "2031-02-03T04:05:06Z" },
+    });
+    // A call that fails before issuing credentials leaves the fault pending.
+    await rejects(
+      sts(emu, BOB).send(
+        new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "stc-test" }),
+      ),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(emu.faults()[0].count, 2);
+    const role = await sts(emu, BOB).send(
+      new AssumeRoleCommand({ RoleArn: DEV_RO, RoleSessionName: "stc-test" }),
+    );
+    assert.equal(role.Credentials!.AccessKeyId, badId);
+    assert.equal(role.Credentials!.Expiration!.toISOString(), "2031-02-03T04:05:06.000Z");
+    assert.equal(emu.faults()[0].count, 1);
+    emu.clearFaults();
+
+    emu.injectFault({
+      action: "GetFederationToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: HOSTILE },
+    });
+    const fed = await sts(emu, BOB).send(new GetFederationTokenCommand({ Name: "stc-test" }));
+    assert.equal(fed.Credentials!.SessionToken, HOSTILE);
+
+    // An Expiration that is no date reaches the client as such (the SDK refuses it).
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { expiration: "\x1b[31mtomorrow" },
+    });
+    await assert.rejects(sts(emu, BOB).send(new GetSessionTokenCommand({})));
+    assert.equal(emu.requests().at(-1)!.status, 200);
+
+    assert.throws(
+      () =>
+        emu.injectFault({
+          action: "GetCallerIdentity",
+          kind: "credentials",
+          count: 1,
+          credentials: { sessionToken: "x" },
+        }),
+      /applies to GetSessionToken, AssumeRole, GetFederationToken only/,
+    );
+    assert.throws(
+      () =>
+        emu.injectFault({ action: "AssumeRole", kind: "credentials", count: 1, credentials: {} }),
+      /needs credentials/,
+    );
+  }));
+
+Deno.test("faults: hostile answers through the admin API", () =>
+  withEmulator(async (emu) => {
+    const post = async (body: unknown) => {
+      const r = await fetch(`${emu.endpoint}/__admin/faults`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      return [r.status, await r.json()];
+    };
+    const [status, pending] = await post({
+      action: "GetCallerIdentity",
+      kind: "error",
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE,
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(pending, [{
+      action: "GetCallerIdentity",
+      kind: "error",
+      count: 1,
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE, // JSON.stringify writes a lone surrogate as \ud800
+    }]);
+    const err = await rejects(
+      sts(emu, ALICE).send(new GetCallerIdentityCommand({})),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(err.message, HOSTILE);
+
+    assert.equal(
+      (await post({
+        action: "GetSessionToken",
+        kind: "credentials",
+        credentials: { sessionToken: "T\u202E" },
+      }))[0],
+      200,
+    );
+    const out = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(out.Credentials!.SessionToken, "T\u202E");
+    assert.deepEqual(await post({ action: "GetUser", kind: "error", status: 404 }), [
+      400,
+      { error: "emulator: an error fault needs a code and a message (strings)" },
+    ]);
+    assert.deepEqual(await post({ action: "GetUser", kind: "nope" }), [
+      400,
+      { error: "emulator: fault kind must be one of throttle, 500, drop, error, credentials" },
+    ]);
+  }));
+
 Deno.test("timeline: concurrent calls overlap under latency, sequential ones do not", () =>
   withEmulator(async (emu) => {
     const LATENCY = 200;

@@ -11,6 +11,7 @@
 
 import { type AccessKeyInfo, type EmulatorControls, handleAdmin } from "./admin.ts";
 import { authenticate, type Caller, readAuth } from "./auth.ts";
+import { faultError, takeFault, validFault } from "./faults.ts";
 import { handleFederation } from "./federation.ts";
 import { IAM_ACTIONS } from "./iam.ts";
 import type { QueryHandler } from "./query.ts";
@@ -18,7 +19,6 @@ import { handleS3, routeS3, type S3Route } from "./s3.ts";
 import {
   createState,
   elapsedMs,
-  type FaultSpec,
   findUser,
   type Fixture,
   latencyFor,
@@ -33,7 +33,18 @@ import { totp } from "./totp.ts";
 import { AwsError, httpDate, queryError, queryResponse, s3Error, type Service } from "./xml.ts";
 
 export type { AccessKeyInfo, EmulatorControls, RequestsOptions } from "./admin.ts";
-export type { FaultKind, FaultSpec, Fixture, LoginRecord, RequestRecord } from "./state.ts";
+export type {
+  CredentialOverride,
+  CredentialsFault,
+  ErrorFault,
+  FaultBase,
+  FaultKind,
+  FaultSpec,
+  Fixture,
+  LoginRecord,
+  PlainFault,
+  RequestRecord,
+} from "./state.ts";
 export { type Interval, maxInFlight, overlapping } from "./timeline.ts";
 
 /** Options of {@linkcode startEmulator}. */
@@ -212,13 +223,12 @@ function makeControls(state: State): EmulatorControls {
       state.clockOffsetMs = seconds * 1000;
     },
     injectFault(fault) {
-      if (!(fault.count >= 1)) throw new Error("emulator: fault count must be >= 1");
-      state.faults.push({ ...fault });
+      state.faults.push(validFault(fault));
     },
     clearFaults() {
       state.faults.length = 0;
     },
-    faults: () => state.faults.map((f) => ({ ...f })),
+    faults: () => structuredClone(state.faults),
     setKeyPropagationDelay(seconds) {
       state.keyPropagationDelayMs = seconds * 1000;
     },
@@ -259,30 +269,6 @@ function makeControls(state: State): EmulatorControls {
       state.listMfaDevicesRequiresUserName = required;
     },
   };
-}
-
-/** Takes one pending fault for an action, if any. */
-function takeFault(state: State, action: string): FaultSpec | undefined {
-  const fault = state.faults.find((f) => f.action === action && f.count > 0);
-  if (!fault) return undefined;
-  fault.count--;
-  if (fault.count === 0) state.faults.splice(state.faults.indexOf(fault), 1);
-  return fault;
-}
-
-function faultError(service: Service, kind: "throttle" | "500"): AwsError {
-  if (kind === "throttle") {
-    return service === "s3"
-      ? new AwsError(503, "SlowDown", "Please reduce your request rate.")
-      : new AwsError(400, "Throttling", "Rate exceeded");
-  }
-  return service === "s3"
-    ? new AwsError(500, "InternalError", "We encountered an internal error. Please try again.")
-    : new AwsError(
-      500,
-      "InternalFailure",
-      "The request processing has failed because of an unknown error, exception or failure.",
-    );
 }
 
 /** What every request handler shares: state, controls and the emulator's lifetime. */
@@ -393,9 +379,13 @@ async function handle(env: HandlerEnv, req: Request, drop: () => void): Promise<
     rec.caller = caller.arn;
     if (routeError !== undefined) throw routeError;
     state.calls.set(action, (state.calls.get(action) ?? 0) + 1);
-    const fault = takeFault(state, action);
+    // Credentials faults wait for the action to issue credentials (see runQuery).
+    const fault = takeFault(state, action, (f) => f.kind !== "credentials");
     if (fault?.kind === "drop") return "drop";
-    if (fault) throw faultError(service, fault.kind);
+    if (fault?.kind === "error") throw new AwsError(fault.status, fault.code, fault.message);
+    if (fault?.kind === "throttle" || fault?.kind === "500") {
+      throw faultError(service, fault.kind);
+    }
 
     if (service === "s3") {
       return await handleS3(
@@ -477,6 +467,10 @@ function runQuery(
       "The security token included in the request is invalid",
     );
   }
-  const result = handler({ state, caller, params, now: nowMs(state) });
+  const takeCredentials = () => {
+    const fault = takeFault(state, action, (f) => f.kind === "credentials");
+    return fault?.kind === "credentials" ? fault.credentials : undefined;
+  };
+  const result = handler({ state, caller, params, now: nowMs(state), takeCredentials });
   return queryResponse(service, action, result, requestId, headers);
 }

@@ -186,14 +186,55 @@ export interface BucketState {
 }
 
 /** What an injected fault does. */
-export type FaultKind = "throttle" | "500" | "drop";
+export type FaultKind = FaultSpec["kind"];
 
-/** A fault for the next `count` calls of `action`. */
-export interface FaultSpec {
+/** What every fault names: the action (API name) and how many of its next calls it hits. */
+export interface FaultBase {
   action: string;
-  kind: FaultKind;
+  /** At least 1. */
   count: number;
 }
+
+/** `throttle` and `500`: the service's own error for that; `drop`: the connection is closed. */
+export interface PlainFault extends FaultBase {
+  kind: "throttle" | "500" | "drop";
+}
+
+/**
+ * An AWS error the test words itself, in the service's error format (Query or S3 XML), for
+ * hostile-text tests: any text, escaped so that the SDK parses back exactly that text.
+ */
+export interface ErrorFault extends FaultBase {
+  kind: "error";
+  /** HTTP status, 300–599. */
+  status: number;
+  /** `<Code>` text. */
+  code: string;
+  /** `<Message>` text. */
+  message: string;
+}
+
+/** Credential fields a `credentials` fault puts into an STS answer instead of fresh ones. */
+export interface CredentialOverride {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** `<Expiration>` text; if it parses as a date, the issued session expires then. */
+  expiration?: string;
+}
+
+/**
+ * The next `count` successful GetSessionToken, AssumeRole or GetFederationToken calls answer
+ * with these field values. The session is registered under them, so values a client can send
+ * back still authenticate.
+ */
+export interface CredentialsFault extends FaultBase {
+  kind: "credentials";
+  credentials: CredentialOverride;
+}
+
+/** A fault for the next `count` calls of `action`. */
+export type FaultSpec = PlainFault | ErrorFault | CredentialsFault;
 
 /** A console sign-in token issued by the federation endpoint. */
 export interface SigninTokenState {
