@@ -144,7 +144,7 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
       case "POST faults": {
         // The emulator validates the fault (kind, count, error and credentials fields).
         const b = await body(req);
-        c.injectFault({ ...b, count: b.count ?? 1 } as unknown as FaultSpec);
+        c.injectFault({ ...b, count: Number(b.count ?? 1) } as unknown as FaultSpec);
         return json(c.faults());
       }
       case "DELETE faults":
