@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FaultKind, FaultSpec, LoginRecord, RequestRecord } from "./state.ts";
+import type { FaultSpec, LoginRecord, RequestRecord } from "./state.ts";
 
 /** A user's access key as seen by assertions (includes the secret: test fixture data only). */
 export interface AccessKeyInfo {
@@ -29,7 +29,11 @@ export interface EmulatorControls {
   advanceClock(seconds: number): void;
   /** Sets the emulator clock to wall clock + seconds. */
   setClockOffset(seconds: number): void;
-  /** Makes the next `count` calls of `action` fail. */
+  /**
+   * Makes the next `count` calls of `action` fail (kinds `throttle`, `500`, `drop`, `error`), or
+   * its next `count` credential answers carry chosen values (kind `credentials`). Throws for an
+   * invalid fault.
+   */
   injectFault(fault: FaultSpec): void;
   /** Removes all pending faults. */
   clearFaults(): void;
@@ -49,11 +53,33 @@ export interface EmulatorControls {
   logins(): LoginRecord[];
   /** Authenticated calls received for an action (faulted ones included). */
   calls(action: string): number;
-  /** Authenticated AWS requests received so far, oldest first. */
-  requests(): RequestRecord[];
+  /**
+   * AWS requests received so far, in order of arrival: the authenticated ones, or every one
+   * with `includeUnauthenticated` (unsigned, bad key, token, signature, expired, skewed).
+   */
+  requests(options?: RequestsOptions): RequestRecord[];
+  /**
+   * Holds back every answer to `action` (an API name, or `*` for all actions without a latency
+   * of their own) by `ms` milliseconds, errors and dropped connections included. The action is
+   * carried out at once; only its answer waits. `0` is an explicit "no delay".
+   */
+  setLatency(action: string, ms: number): void;
+  /** Removes every latency. */
+  clearLatencies(): void;
+  /** Latencies in force: action (or `*`) → ms. */
+  latencies(): Record<string, number>;
+  /**
+   * When true, ListMFADevices without `UserName` fails as moto answers it: 404 NoSuchEntity
+   * "The user with name None cannot be found." (default false: AWS lists the caller's devices).
+   */
+  setListMfaDevicesRequiresUserName(required: boolean): void;
 }
 
-const KINDS: readonly FaultKind[] = ["throttle", "500", "drop"];
+/** Options of {@linkcode EmulatorControls.requests}. */
+export interface RequestsOptions {
+  /** Include requests that failed authentication. */
+  includeUnauthenticated?: boolean;
+}
 
 function json(value: unknown, status = 200): Response {
   return new Response(JSON.stringify(value, null, 2) + "\n", {
@@ -79,9 +105,12 @@ function need(q: URLSearchParams, name: string): string {
 /**
  * Serves `/__admin/…`:
  * `GET clock`, `POST clock {advanceSeconds|offsetSeconds}`, `GET totp?user=U[&offset=N][&format=text]`,
- * `GET|POST|DELETE faults` (`POST {action, kind, count}`), `POST key-propagation-delay {seconds}`,
+ * `GET|POST|DELETE faults` (`POST {action, kind, count}`, plus `{status, code, message}` for
+ * kind `error` and `{credentials}` for kind `credentials`), `POST key-propagation-delay {seconds}`,
  * `GET access-keys?user=U`, `GET object?bucket=B&key=K` (raw bytes), `GET password?user=U`,
- * `GET logins`, `GET calls?action=A`, `GET requests`, `GET health`.
+ * `GET logins`, `GET calls?action=A`, `GET requests[?includeUnauthenticated=true]`,
+ * `GET|POST|DELETE latency` (`POST {action, ms}`), `POST list-mfa-devices-requires-user-name
+ * {required}`, `GET health`.
  */
 export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): Promise<Response> {
   const route = `${req.method} ${url.pathname.slice("/__admin/".length)}`;
@@ -113,11 +142,9 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
       case "GET faults":
         return json(c.faults());
       case "POST faults": {
+        // The emulator validates the fault (kind, count, error and credentials fields).
         const b = await body(req);
-        if (typeof b.action !== "string" || !KINDS.includes(b.kind as FaultKind)) {
-          throw new Error(`expected {action, kind: ${KINDS.join("|")}, count}`);
-        }
-        c.injectFault({ action: b.action, kind: b.kind as FaultKind, count: Number(b.count ?? 1) });
+        c.injectFault({ ...b, count: Number(b.count ?? 1) } as unknown as FaultSpec);
         return json(c.faults());
       }
       case "DELETE faults":
@@ -143,7 +170,28 @@ export async function handleAdmin(c: EmulatorControls, req: Request, url: URL): 
       case "GET logins":
         return json(c.logins());
       case "GET requests":
-        return json(c.requests());
+        return json(
+          c.requests({ includeUnauthenticated: q.get("includeUnauthenticated") === "true" }),
+        );
+      case "GET latency":
+        return json(c.latencies());
+      case "POST latency": {
+        const b = await body(req);
+        if (typeof b.action !== "string" || typeof b.ms !== "number") {
+          throw new Error("expected {action, ms}");
+        }
+        c.setLatency(b.action, b.ms);
+        return json(c.latencies());
+      }
+      case "POST list-mfa-devices-requires-user-name": {
+        const b = await body(req);
+        if (typeof b.required !== "boolean") throw new Error("expected {required: boolean}");
+        c.setListMfaDevicesRequiresUserName(b.required);
+        return json({ required: b.required });
+      }
+      case "DELETE latency":
+        c.clearLatencies();
+        return json({});
       case "GET calls":
         return json({ action: need(q, "action"), calls: c.calls(need(q, "action")) });
       default:

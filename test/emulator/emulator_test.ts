@@ -28,7 +28,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { type Emulator, startEmulator } from "./server.ts";
+import { type Emulator, overlapping, startEmulator } from "./server.ts";
 
 /** alice's fixed long-term key (fixture.json). */
 const ALICE = {
@@ -562,6 +562,38 @@ Deno.test("iam: self-service keys, MFA devices, password", () =>
     await rejects(wrongRegion.send(new GetUserCommand({})), "SignatureDoesNotMatch", 403);
   }));
 
+Deno.test("iam: ListMFADevices can require UserName, as moto does", () =>
+  withEmulator(async (emu) => {
+    const serials = (out: { MFADevices?: { SerialNumber?: string }[] }) =>
+      out.MFADevices!.map((d) => d.SerialNumber);
+    assert.deepEqual(serials(await iam(emu, ALICE).send(new ListMFADevicesCommand({}))), [
+      ALICE_SERIAL,
+    ]);
+    emu.setListMfaDevicesRequiresUserName(true);
+    await rejects(
+      iam(emu, ALICE).send(new ListMFADevicesCommand({})),
+      "NoSuchEntityException", // the SDK's class for <Code>NoSuchEntity</Code>
+      404,
+      "The user with name None cannot be found.",
+    );
+    const named = await iam(emu, ALICE).send(new ListMFADevicesCommand({ UserName: "alice" }));
+    assert.deepEqual(serials(named), [ALICE_SERIAL]);
+    // Who may list whose devices is unchanged.
+    await rejects(
+      iam(emu, BOB).send(new ListMFADevicesCommand({ UserName: "alice" })),
+      "AccessDenied",
+      403,
+    );
+    const admin = await fetch(`${emu.endpoint}/__admin/list-mfa-devices-requires-user-name`, {
+      method: "POST",
+      body: JSON.stringify({ required: false }),
+    });
+    assert.deepEqual(await admin.json(), { required: false });
+    assert.deepEqual(serials(await iam(emu, ALICE).send(new ListMFADevicesCommand({}))), [
+      ALICE_SERIAL,
+    ]);
+  }));
+
 Deno.test("iam: new access keys propagate after the configured delay", () =>
   withEmulator(async (emu) => {
     emu.setKeyPropagationDelay(8);
@@ -752,6 +784,350 @@ Deno.test("faults: throttle, 500 and dropped connections", () =>
     emu.injectFault({ action: "GetCallerIdentity", kind: "drop", count: 1 });
     const afterDrop = await sts(emu, ALICE, 2).send(new GetCallerIdentityCommand({}));
     assert.equal(afterDrop.$metadata.attempts, 2);
+  }));
+
+/** Text no terminal should print raw: escapes, BEL, bidi overrides, markup, CR, NUL, a lone surrogate. */
+const HOSTILE =
+  "\x1b[31mred\x1b[0m \x1b]0;title\x07 bell\x07 \u202Eevil\u202C <Tag a='1'>&amp; \"q\" " +
+  "line\r\nnext\rcr\ttab \0nul \x7f\x9b csi \u{1F9E8} \uD800 lone ";
+
+Deno.test("faults: error answers with hostile code and message come back exactly", () =>
+  withEmulator(async (emu) => {
+    const code = "Evil\x1b[2J\u202ECode<&>";
+    const message = HOSTILE + "x".repeat(20_000);
+    emu.injectFault({
+      action: "GetCallerIdentity",
+      kind: "error",
+      count: 1,
+      status: 400,
+      code,
+      message,
+    });
+    const stsErr = await rejects(sts(emu, ALICE).send(new GetCallerIdentityCommand({})), code, 400);
+    assert.equal(stsErr.message, message);
+
+    emu.injectFault({
+      action: "ListMFADevices",
+      kind: "error",
+      count: 1,
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE,
+    });
+    const iamErr = await rejects(
+      iam(emu, ALICE).send(new ListMFADevicesCommand({})),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(iamErr.message, HOSTILE);
+
+    emu.injectFault({
+      action: "GetObject",
+      kind: "error",
+      count: 1,
+      status: 503,
+      code,
+      message: HOSTILE,
+    });
+    const s3Err = await rejects(
+      s3(emu, ALICE).send(
+        new GetObjectCommand({ Bucket: "stc-roles", Key: "session-tool_roles.cfg" }),
+      ),
+      code,
+      503,
+    );
+    assert.equal(s3Err.message, HOSTILE);
+    assert.deepEqual(emu.faults(), []);
+    const [first] = emu.requests();
+    assert.equal(first.errorCode, code);
+
+    assert.throws(
+      () =>
+        emu.injectFault({ action: "GetUser", kind: "error", count: 1, status: 200, code, message }),
+      /status must be 300-599/,
+    );
+  }));
+
+Deno.test("faults: STS answers with chosen credential fields", () =>
+  withEmulator(async (emu) => {
+    const hugeToken = "IQoJ" + "A".repeat(100 * 1024);
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: hugeToken },
+    });
+    const huge = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(huge.Credentials!.SessionToken, hugeToken);
+
+    // Deno.serve refuses request heads much over 64 KB, so send back a smaller big token.
+    const newlineSecret = "secret\nwith a newline and \r CR";
+    const bigToken = "IQoJ" + "B".repeat(30 * 1024);
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: bigToken, secretAccessKey: newlineSecret },
+    });
+    const session = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(session.Credentials!.SessionToken, bigToken);
+    assert.equal(session.Credentials!.SecretAccessKey, newlineSecret);
+    assert.match(session.Credentials!.AccessKeyId!, /^ASIA[A-Z0-9]{16}$/);
+    // The session is registered under the chosen values: a client sending them back gets in.
+    const id = await sts(emu, creds(session.Credentials!)).send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Arn, "arn:aws:iam::111111111111:user/bob");
+
+    const badId = "ASIA<&>\x1b[0m\u202E";
+    emu.injectFault({
+      action: "AssumeRole",
+      kind: "credentials",
+      count: 2,
+      credentials: { accessKeyId: badId, expiration: "2031-02-03T04:05:06Z" },
+    });
+    // A call that fails before issuing credentials leaves the fault pending.
+    await rejects(
+      sts(emu, BOB).send(
+        new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "stc-test" }),
+      ),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(emu.faults()[0].count, 2);
+    const role = await sts(emu, BOB).send(
+      new AssumeRoleCommand({ RoleArn: DEV_RO, RoleSessionName: "stc-test" }),
+    );
+    assert.equal(role.Credentials!.AccessKeyId, badId);
+    assert.equal(role.Credentials!.Expiration!.toISOString(), "2031-02-03T04:05:06.000Z");
+    assert.equal(emu.faults()[0].count, 1);
+    emu.clearFaults();
+
+    emu.injectFault({
+      action: "GetFederationToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { sessionToken: HOSTILE },
+    });
+    const fed = await sts(emu, BOB).send(new GetFederationTokenCommand({ Name: "stc-test" }));
+    assert.equal(fed.Credentials!.SessionToken, HOSTILE);
+
+    // An Expiration that is no date reaches the client as such (the SDK refuses it).
+    emu.injectFault({
+      action: "GetSessionToken",
+      kind: "credentials",
+      count: 1,
+      credentials: { expiration: "\x1b[31mtomorrow" },
+    });
+    await assert.rejects(sts(emu, BOB).send(new GetSessionTokenCommand({})));
+    assert.equal(emu.requests().at(-1)!.status, 200);
+
+    assert.throws(
+      () =>
+        emu.injectFault({
+          action: "GetCallerIdentity",
+          kind: "credentials",
+          count: 1,
+          credentials: { sessionToken: "x" },
+        }),
+      /applies to GetSessionToken, AssumeRole, GetFederationToken only/,
+    );
+    assert.throws(
+      () =>
+        emu.injectFault({ action: "AssumeRole", kind: "credentials", count: 1, credentials: {} }),
+      /needs credentials/,
+    );
+  }));
+
+Deno.test("faults: hostile answers through the admin API", () =>
+  withEmulator(async (emu) => {
+    const post = async (body: unknown) => {
+      const r = await fetch(`${emu.endpoint}/__admin/faults`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      return [r.status, await r.json()];
+    };
+    const [status, pending] = await post({
+      action: "GetCallerIdentity",
+      kind: "error",
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE,
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(pending, [{
+      action: "GetCallerIdentity",
+      kind: "error",
+      count: 1,
+      status: 403,
+      code: "AccessDenied",
+      message: HOSTILE, // JSON.stringify writes a lone surrogate as \ud800
+    }]);
+    const err = await rejects(
+      sts(emu, ALICE).send(new GetCallerIdentityCommand({})),
+      "AccessDenied",
+      403,
+    );
+    assert.equal(err.message, HOSTILE);
+
+    assert.equal(
+      (await post({
+        action: "GetSessionToken",
+        kind: "credentials",
+        credentials: { sessionToken: "T\u202E" },
+      }))[0],
+      200,
+    );
+    const out = await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    assert.equal(out.Credentials!.SessionToken, "T\u202E");
+    assert.deepEqual(await post({ action: "GetUser", kind: "error", status: 404 }), [
+      400,
+      { error: "emulator: an error fault needs a code and a message (strings)" },
+    ]);
+    assert.deepEqual(await post({ action: "GetUser", kind: "nope" }), [
+      400,
+      { error: "emulator: fault kind must be one of throttle, 500, drop, error, credentials" },
+    ]);
+  }));
+
+Deno.test("timeline: concurrent calls overlap under latency, sequential ones do not", () =>
+  withEmulator(async (emu) => {
+    const LATENCY = 200;
+    emu.setLatency("GetCallerIdentity", LATENCY);
+    emu.setLatency("GetSessionToken", LATENCY);
+    assert.deepEqual(emu.latencies(), { GetCallerIdentity: LATENCY, GetSessionToken: LATENCY });
+    const pair = () => emu.requests().slice(-2);
+
+    await Promise.all([
+      sts(emu, BOB).send(new GetCallerIdentityCommand({})),
+      sts(emu, BOB).send(new GetSessionTokenCommand({})),
+    ]);
+    const concurrent = pair();
+    assert.deepEqual(concurrent.map((r) => r.action).toSorted(), [
+      "GetCallerIdentity",
+      "GetSessionToken",
+    ]);
+    assert.ok(overlapping(concurrent), JSON.stringify(concurrent));
+    for (const r of concurrent) {
+      assert.equal(r.status, 200);
+      assert.equal(r.authenticated, true);
+      // Timers may fire a millisecond early against performance.now(); never much earlier.
+      assert.ok(r.endedAt! - r.startedAt >= LATENCY - 2, `${r.action} held back`);
+    }
+
+    await sts(emu, BOB).send(new GetCallerIdentityCommand({}));
+    await sts(emu, BOB).send(new GetSessionTokenCommand({}));
+    const sequential = pair();
+    assert.equal(overlapping(sequential), false, JSON.stringify(sequential));
+    assert.ok(sequential[1].startedAt >= sequential[0].endedAt!);
+
+    // "*" covers other actions, errors included; an action's own 0 overrides it.
+    emu.clearLatencies();
+    emu.setLatency("*", LATENCY);
+    emu.setLatency("GetCallerIdentity", 0);
+    await rejects(
+      sts(emu, BOB).send(new AssumeRoleCommand({ RoleArn: DEV_ADMIN, RoleSessionName: "x" })),
+      "ValidationError",
+      400,
+    );
+    await sts(emu, BOB).send(new GetCallerIdentityCommand({}));
+    const [denied, quick] = pair();
+    assert.equal(denied.errorCode, "ValidationError");
+    assert.equal(denied.status, 400);
+    assert.ok(denied.endedAt! - denied.startedAt >= LATENCY - 2);
+    assert.ok(quick.endedAt! - quick.startedAt < LATENCY);
+
+    // A dropped connection is held back too, then has no status.
+    emu.injectFault({ action: "GetUser", kind: "drop", count: 1 });
+    await assert.rejects(iam(emu, BOB).send(new GetUserCommand({})));
+    const dropped = emu.requests().at(-1)!;
+    assert.equal(dropped.action, "GetUser");
+    assert.equal(dropped.status, undefined);
+    assert.ok(dropped.endedAt! - dropped.startedAt >= LATENCY - 2);
+  }));
+
+Deno.test("timeline: requests that fail authentication are recorded on request", () =>
+  withEmulator(async (emu) => {
+    await rejects(
+      sts(emu, { ...ALICE, secretAccessKey: "wrong".padEnd(40, "x") }).send(
+        new GetSessionTokenCommand({ DurationSeconds: 900 }),
+      ),
+      "SignatureDoesNotMatch",
+      403,
+    );
+    const unsigned = await fetch(emu.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=GetCallerIdentity&Version=2011-06-15",
+    });
+    await unsigned.body?.cancel();
+    await rejects(
+      iam(emu, { ...BOB, accessKeyId: "AKIAUNKNOWNKEY000000" }).send(new ListMFADevicesCommand({})),
+      "InvalidClientTokenId",
+      403,
+    );
+    assert.deepEqual(emu.requests(), [], "requests() lists authenticated requests only");
+    assert.equal(emu.calls("GetSessionToken"), 0);
+    const all = emu.requests({ includeUnauthenticated: true });
+    assert.deepEqual(
+      all.map((r) => [r.service, r.action, r.authenticated, r.caller, r.status, r.errorCode]),
+      [
+        ["sts", "GetSessionToken", false, undefined, 403, "SignatureDoesNotMatch"],
+        ["sts", "GetCallerIdentity", false, undefined, 403, "MissingAuthenticationToken"],
+        ["iam", "ListMFADevices", false, undefined, 403, "InvalidClientTokenId"],
+      ],
+    );
+    assert.equal(all[0].params.DurationSeconds, "900");
+    for (const [i, r] of all.entries()) {
+      assert.ok(r.startedAt >= 0 && r.endedAt! >= r.startedAt);
+      if (i > 0) assert.ok(r.startedAt >= all[i - 1].endedAt!, "one after the other");
+    }
+    const viaAdmin = await (await fetch(
+      `${emu.endpoint}/__admin/requests?includeUnauthenticated=true`,
+    )).json();
+    assert.deepEqual(viaAdmin, all);
+  }));
+
+Deno.test("timeline: waitForRequest sees a held request in flight; close() does not wait for it", async () => {
+  const emu = await startEmulator({ quiet: true });
+  let settled = false;
+  try {
+    emu.setLatency("GetCallerIdentity", 600_000);
+    const call = sts(emu, ALICE).send(new GetCallerIdentityCommand({})).then(
+      () => "answered",
+      () => "failed",
+    ).finally(() => settled = true);
+    const inFlight = await emu.waitForRequest((r) => r.action === "GetCallerIdentity");
+    assert.equal(inFlight.endedAt, undefined);
+    assert.equal(overlapping([inFlight, { startedAt: inFlight.startedAt + 1 }]), true);
+    const again = await emu.waitForRequest((r) => r.action === "GetCallerIdentity");
+    assert.equal(again.startedAt, inFlight.startedAt, "already received: resolves at once");
+    assert.equal(settled, false);
+    const pending = assert.rejects(emu.waitForRequest((r) => r.action === "AssumeRole"), /closed/);
+    await emu.close();
+    await pending;
+    await call;
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("timeline: latency through the admin API", () =>
+  withEmulator(async (emu) => {
+    const admin = async (method: string, body?: unknown) => {
+      const r = await fetch(`${emu.endpoint}/__admin/latency`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return [r.status, await r.json()];
+    };
+    assert.deepEqual(await admin("POST", { action: "*", ms: 25 }), [200, { "*": 25 }]);
+    assert.deepEqual(await admin("GET"), [200, { "*": 25 }]);
+    assert.deepEqual(await admin("POST", { action: "AssumeRole", ms: -1 }), [
+      400,
+      { error: "emulator: latency must be >= 0 ms" },
+    ]);
+    assert.deepEqual(await admin("DELETE"), [200, {}]);
+    assert.deepEqual(emu.latencies(), {});
   }));
 
 async function federation(emu: Emulator, params: Record<string, string>): Promise<Response> {

@@ -30,6 +30,10 @@ export const IAM_ACTIONS: Record<string, QueryHandler> = {
     };
   },
   ListMFADevices: (ctx) => {
+    if (ctx.state.listMfaDevicesRequiresUserName && !ctx.params.get("UserName")) {
+      // moto (and set-ups built on it) looks up the user named by the parameter, Python's None.
+      throw new AwsError(404, "NoSuchEntity", "The user with name None cannot be found.");
+    }
     const user = targetUser(ctx, "ListMFADevices");
     return {
       MFADevices: user.mfaDevices.map((d) => ({

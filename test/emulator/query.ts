@@ -6,7 +6,7 @@
  */
 
 import type { Caller } from "./auth.ts";
-import type { State } from "./state.ts";
+import type { CredentialOverride, State } from "./state.ts";
 import { AwsError, type XmlObject } from "./xml.ts";
 
 /** What a Query action handler receives. */
@@ -16,6 +16,11 @@ export interface QueryContext {
   params: URLSearchParams;
   /** Emulator clock, ms. */
   now: number;
+  /**
+   * Takes a pending `credentials` fault for this action: called when credentials are issued,
+   * so that a call failing earlier (validation, MFA, trust) leaves the fault pending.
+   */
+  takeCredentials: () => CredentialOverride | undefined;
 }
 
 /** A Query action: returns the `<ActionResult>` content, or throws {@linkcode AwsError}. */

@@ -11,15 +11,17 @@
 
 import { type AccessKeyInfo, type EmulatorControls, handleAdmin } from "./admin.ts";
 import { authenticate, type Caller, readAuth } from "./auth.ts";
+import { faultError, takeFault, validFault } from "./faults.ts";
 import { handleFederation } from "./federation.ts";
 import { IAM_ACTIONS } from "./iam.ts";
 import type { QueryHandler } from "./query.ts";
 import { handleS3, routeS3, type S3Route } from "./s3.ts";
 import {
   createState,
-  type FaultSpec,
+  elapsedMs,
   findUser,
   type Fixture,
+  latencyFor,
   makeObject,
   nowMs,
   type RequestRecord,
@@ -30,8 +32,20 @@ import { STS_ACTIONS } from "./sts.ts";
 import { totp } from "./totp.ts";
 import { AwsError, httpDate, queryError, queryResponse, s3Error, type Service } from "./xml.ts";
 
-export type { AccessKeyInfo, EmulatorControls } from "./admin.ts";
-export type { FaultKind, FaultSpec, Fixture, LoginRecord, RequestRecord } from "./state.ts";
+export type { AccessKeyInfo, EmulatorControls, RequestsOptions } from "./admin.ts";
+export type {
+  CredentialOverride,
+  CredentialsFault,
+  ErrorFault,
+  FaultBase,
+  FaultKind,
+  FaultSpec,
+  Fixture,
+  LoginRecord,
+  PlainFault,
+  RequestRecord,
+} from "./state.ts";
+export { type Interval, maxInFlight, overlapping } from "./timeline.ts";
 
 /** Options of {@linkcode startEmulator}. */
 export interface EmulatorOptions {
@@ -49,6 +63,14 @@ export interface Emulator extends EmulatorControls {
   readonly federationEndpoint: string;
   /** AWS_ENDPOINT_URL, STC_FEDERATION_ENDPOINT and AWS_EC2_METADATA_DISABLED for a subprocess. */
   env(): Record<string, string>;
+  /**
+   * Resolves with the first request, received already or arriving later, that `match` accepts,
+   * as the record stands when it matches. A request arriving later is matched on arrival, before
+   * authentication: `authenticated` is still false and `endedAt` absent. Lets a test act while
+   * a request is in flight (held back by `setLatency`) without sleeping. Rejects when the
+   * emulator closes first. In-process only.
+   */
+  waitForRequest(match: (request: RequestRecord) => boolean): Promise<RequestRecord>;
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
 }
@@ -71,6 +93,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const relay = new Map<number, { client: Deno.Conn; upstream: Deno.Conn }>();
 
   const controls = makeControls(state);
+  const closing = new AbortController();
+  const waiters = new Set<Waiter>();
+  const env: HandlerEnv = { state, controls, quiet, closing: closing.signal, waiters };
   const dropConnection = (remotePort: number) => {
     const link = relay.get(remotePort);
     if (!link) return;
@@ -91,14 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return new Response("internal emulator error", { status: 500 });
       },
     },
-    (req, info) =>
-      handle(
-        state,
-        controls,
-        req,
-        quiet,
-        () => dropConnection((info.remoteAddr as Deno.NetAddr).port),
-      ),
+    (req, info) => handle(env, req, () => dropConnection((info.remoteAddr as Deno.NetAddr).port)),
   );
   const innerPort = inner.addr.port;
 
@@ -150,9 +168,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       STC_FEDERATION_ENDPOINT: `${endpoint}/federation`,
       AWS_EC2_METADATA_DISABLED: "true",
     }),
+    waitForRequest(match) {
+      return new Promise((resolve, reject) => {
+        const seen = state.requests.find(match);
+        if (seen) return resolve(structuredClone(seen));
+        if (closed) return reject(new Error("emulator: closed"));
+        waiters.add({ match, resolve, reject });
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
+      for (const w of waiters) w.reject(new Error("emulator: closed before the request arrived"));
+      waiters.clear();
       listener.close();
       await acceptLoop;
       for (const { client, upstream } of relay.values()) {
@@ -194,13 +223,12 @@ function makeControls(state: State): EmulatorControls {
       state.clockOffsetMs = seconds * 1000;
     },
     injectFault(fault) {
-      if (!(fault.count >= 1)) throw new Error("emulator: fault count must be >= 1");
-      state.faults.push({ ...fault });
+      state.faults.push(validFault(fault));
     },
     clearFaults() {
       state.faults.length = 0;
     },
-    faults: () => state.faults.map((f) => ({ ...f })),
+    faults: () => structuredClone(state.faults),
     setKeyPropagationDelay(seconds) {
       state.keyPropagationDelayMs = seconds * 1000;
     },
@@ -222,43 +250,49 @@ function makeControls(state: State): EmulatorControls {
     userPassword: (userName) => userOrThrow(state, userName).password,
     logins: () => state.logins.map((l) => ({ ...l })),
     calls: (action) => state.calls.get(action) ?? 0,
-    requests: () => structuredClone(state.requests),
+    requests: (options = {}) =>
+      structuredClone(
+        options.includeUnauthenticated
+          ? state.requests
+          : state.requests.filter((r) => r.authenticated),
+      ),
+    setLatency(action, ms) {
+      if (action === "") throw new Error("emulator: latency needs an action or *");
+      if (!(Number.isFinite(ms) && ms >= 0)) throw new Error("emulator: latency must be >= 0 ms");
+      state.latencies.set(action, ms);
+    },
+    clearLatencies() {
+      state.latencies.clear();
+    },
+    latencies: () => Object.fromEntries(state.latencies),
+    setListMfaDevicesRequiresUserName(required) {
+      state.listMfaDevicesRequiresUserName = required;
+    },
   };
 }
 
-/** Takes one pending fault for an action, if any. */
-function takeFault(state: State, action: string): FaultSpec | undefined {
-  const fault = state.faults.find((f) => f.action === action && f.count > 0);
-  if (!fault) return undefined;
-  fault.count--;
-  if (fault.count === 0) state.faults.splice(state.faults.indexOf(fault), 1);
-  return fault;
+/** What every request handler shares: state, controls and the emulator's lifetime. */
+interface HandlerEnv {
+  state: State;
+  controls: EmulatorControls;
+  quiet: boolean;
+  /** Aborted by `close()`, so that answers held back by a latency do not delay shutdown. */
+  closing: AbortSignal;
+  /** Pending `waitForRequest` calls. */
+  waiters: Set<Waiter>;
 }
 
-function faultError(service: Service, kind: "throttle" | "500"): AwsError {
-  if (kind === "throttle") {
-    return service === "s3"
-      ? new AwsError(503, "SlowDown", "Please reduce your request rate.")
-      : new AwsError(400, "Throttling", "Rate exceeded");
-  }
-  return service === "s3"
-    ? new AwsError(500, "InternalError", "We encountered an internal error. Please try again.")
-    : new AwsError(
-      500,
-      "InternalFailure",
-      "The request processing has failed because of an unknown error, exception or failure.",
-    );
+/** A pending {@linkcode Emulator.waitForRequest}. */
+interface Waiter {
+  match: (request: RequestRecord) => boolean;
+  resolve: (request: RequestRecord) => void;
+  reject: (reason: Error) => void;
 }
 
-async function handle(
-  state: State,
-  controls: EmulatorControls,
-  req: Request,
-  quiet: boolean,
-  drop: () => void,
-): Promise<Response> {
+async function handle(env: HandlerEnv, req: Request, drop: () => void): Promise<Response> {
+  const { state } = env;
   const url = new URL(req.url);
-  if (url.pathname.startsWith("/__admin/")) return handleAdmin(controls, req, url);
+  if (url.pathname.startsWith("/__admin/")) return handleAdmin(env.controls, req, url);
   const requestId = crypto.randomUUID();
   const headers = { date: httpDate(nowMs(state)) };
   if (url.pathname === "/federation") {
@@ -266,16 +300,65 @@ async function handle(
     return handleFederation(state, url, headers);
   }
 
+  const startedAt = elapsedMs(state);
   const rawBody = new Uint8Array(await req.arrayBuffer());
   const isQuery = req.method === "POST" && url.pathname === "/" ||
     url.searchParams.has("Action");
   let service: Service = isQuery ? "sts" : "s3";
-  const render = (e: AwsError): Response =>
-    service === "s3"
+  // Parsed before authentication so that rejected requests are recorded with their action too.
+  let params: URLSearchParams | undefined;
+  let route: S3Route | undefined;
+  let routeError: unknown;
+  if (isQuery) {
+    params = queryParams(req, url, rawBody);
+  } else {
+    try {
+      route = routeS3(req, url);
+    } catch (e) {
+      routeError = e;
+    }
+  }
+  const action = params?.get("Action") ?? route?.action ?? "";
+  const rec = record(service, action, params, req, startedAt);
+  state.requests.push(rec);
+  for (const w of env.waiters) {
+    let matched: boolean;
+    try {
+      matched = w.match(rec);
+    } catch (e) {
+      // A throwing predicate is the waiting test's problem, not this request's.
+      env.waiters.delete(w);
+      w.reject(e as Error);
+      continue;
+    }
+    if (!matched) continue;
+    env.waiters.delete(w);
+    w.resolve(structuredClone(rec));
+  }
+
+  const render = (e: AwsError): Response => {
+    rec.errorCode = e.code;
+    return service === "s3"
       ? s3Error(e, requestId, headers, req.method === "HEAD")
       : queryError(service, e, requestId, headers);
-
+  };
+  let answer: Response | "drop";
   try {
+    answer = await respond();
+  } catch (e) {
+    if (!(e instanceof AwsError) && !env.quiet) console.error("emulator: internal error:", e);
+    answer = render(e instanceof AwsError ? e : faultError(service, "500"));
+  }
+  await delay(latencyFor(state, action), env.closing);
+  rec.endedAt = elapsedMs(state);
+  if (answer === "drop") {
+    drop();
+    return new Response(null, { status: 500 });
+  }
+  rec.status = answer.status;
+  return answer;
+
+  async function respond(): Promise<Response | "drop"> {
     const auth = readAuth(req, url, service);
     if (!auth) {
       throw isQuery
@@ -289,46 +372,53 @@ async function handle(
         `Credential should be scoped to correct service: '${auth.service}' is not served here. `,
       );
     }
-    service = auth.service;
+    service = rec.service = auth.service;
 
     const { caller, payload } = authenticate(state, service, auth, req, url, rawBody);
-    let params: URLSearchParams | undefined;
-    let route: S3Route | undefined;
-    let action: string;
-    if (service === "s3") {
-      route = routeS3(req, url);
-      action = route.action;
-    } else {
-      params = new URLSearchParams(url.search);
-      const type = req.headers.get("content-type") ?? "";
-      if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
-        for (const [k, v] of new URLSearchParams(new TextDecoder().decode(payload.body))) {
-          params.append(k, v);
-        }
-      }
-      action = params.get("Action") ?? "";
-    }
+    rec.authenticated = true;
+    rec.caller = caller.arn;
+    if (routeError !== undefined) throw routeError;
     state.calls.set(action, (state.calls.get(action) ?? 0) + 1);
-    state.requests.push(record(service, action, params, req, caller));
-    const fault = takeFault(state, action);
-    if (fault?.kind === "drop") {
-      drop();
-      return new Response(null, { status: 500 });
+    // Credentials faults wait for the action to issue credentials (see runQuery).
+    const fault = takeFault(state, action, (f) => f.kind !== "credentials");
+    if (fault?.kind === "drop") return "drop";
+    if (fault?.kind === "error") throw new AwsError(fault.status, fault.code, fault.message);
+    if (fault?.kind === "throttle" || fault?.kind === "500") {
+      throw faultError(service, fault.kind);
     }
-    if (fault) throw faultError(service, fault.kind);
 
     if (service === "s3") {
-      return handleS3(
+      return await handleS3(
         { state, caller, req, url, payload, now: nowMs(state), requestId, headers },
         route!,
       );
     }
     return runQuery(service, action, params!, state, caller, requestId, headers);
-  } catch (e) {
-    if (e instanceof AwsError) return render(e);
-    if (!quiet) console.error("emulator: internal error:", e);
-    return render(faultError(service, "500"));
   }
+}
+
+/** Query-protocol parameters: the query string plus a form-encoded POST body. */
+function queryParams(req: Request, url: URL, body: Uint8Array): URLSearchParams {
+  const params = new URLSearchParams(url.search);
+  const type = req.headers.get("content-type") ?? "";
+  if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
+    for (const [k, v] of new URLSearchParams(new TextDecoder().decode(body))) params.append(k, v);
+  }
+  return params;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the emulator is closing). */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
 }
 
 const REDACTED_PARAMS = new Set(["OldPassword", "NewPassword"]);
@@ -339,13 +429,13 @@ function record(
   action: string,
   params: URLSearchParams | undefined,
   req: Request,
-  caller: Caller,
+  startedAt: number,
 ): RequestRecord {
   const p: Record<string, string> = {};
   for (const [k, v] of params ?? []) p[k] = REDACTED_PARAMS.has(k) ? "***" : v;
   const h: Record<string, string> = {};
   for (const [k, v] of req.headers) if (!UNRECORDED_HEADERS.has(k)) h[k] = v;
-  return { service, action, params: p, headers: h, caller: caller.arn };
+  return { service, action, params: p, headers: h, authenticated: false, startedAt };
 }
 
 function runQuery(
@@ -377,6 +467,10 @@ function runQuery(
       "The security token included in the request is invalid",
     );
   }
-  const result = handler({ state, caller, params, now: nowMs(state) });
+  const takeCredentials = () => {
+    const fault = takeFault(state, action, (f) => f.kind === "credentials");
+    return fault?.kind === "credentials" ? fault.credentials : undefined;
+  };
+  const result = handler({ state, caller, params, now: nowMs(state), takeCredentials });
   return queryResponse(service, action, result, requestId, headers);
 }

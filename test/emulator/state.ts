@@ -186,14 +186,55 @@ export interface BucketState {
 }
 
 /** What an injected fault does. */
-export type FaultKind = "throttle" | "500" | "drop";
+export type FaultKind = FaultSpec["kind"];
 
-/** A fault for the next `count` calls of `action`. */
-export interface FaultSpec {
+/** What every fault names: the action (API name) and how many of its next calls it hits. */
+export interface FaultBase {
   action: string;
-  kind: FaultKind;
+  /** At least 1. */
   count: number;
 }
+
+/** `throttle` and `500`: the service's own error for that; `drop`: the connection is closed. */
+export interface PlainFault extends FaultBase {
+  kind: "throttle" | "500" | "drop";
+}
+
+/**
+ * An AWS error the test words itself, in the service's error format (Query or S3 XML), for
+ * hostile-text tests: any text, escaped so that the SDK parses back exactly that text.
+ */
+export interface ErrorFault extends FaultBase {
+  kind: "error";
+  /** HTTP status, 300–599. */
+  status: number;
+  /** `<Code>` text. */
+  code: string;
+  /** `<Message>` text. */
+  message: string;
+}
+
+/** Credential fields a `credentials` fault puts into an STS answer instead of fresh ones. */
+export interface CredentialOverride {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** `<Expiration>` text; if it parses as a date, the issued session expires then. */
+  expiration?: string;
+}
+
+/**
+ * The next `count` successful GetSessionToken, AssumeRole or GetFederationToken calls answer
+ * with these field values. The session is registered under them, so values a client can send
+ * back still authenticate.
+ */
+export interface CredentialsFault extends FaultBase {
+  kind: "credentials";
+  credentials: CredentialOverride;
+}
+
+/** A fault for the next `count` calls of `action`. */
+export type FaultSpec = PlainFault | ErrorFault | CredentialsFault;
 
 /** A console sign-in token issued by the federation endpoint. */
 export interface SigninTokenState {
@@ -216,16 +257,34 @@ export interface LoginRecord {
   sessionDuration: number;
 }
 
-/** An authenticated AWS request, recorded for assertions. */
+/** An AWS request (STS, IAM or S3), recorded for assertions. */
 export interface RequestRecord {
+  /** The service of the SigV4 credential scope (a guess from the request's form if unsigned). */
   service: "sts" | "iam" | "s3";
+  /** API name, e.g. `GetSessionToken`; `""` if the request names none the emulator knows. */
   action: string;
   /** Query-protocol parameters (passwords redacted); empty for S3. */
   params: Record<string, string>;
   /** Request headers except Authorization and X-Amz-Security-Token. */
   headers: Record<string, string>;
-  /** Caller ARN. */
-  caller: string;
+  /** Whether the request passed authentication (signature, key, token, expiry, time). */
+  authenticated: boolean;
+  /** Caller ARN; absent when authentication failed. */
+  caller?: string;
+  /**
+   * When the emulator began handling the request: ms since the emulator started, on a
+   * monotonic clock (`performance.now()`), unaffected by `advanceClock`.
+   */
+  startedAt: number;
+  /**
+   * When the emulator handed its answer over (after any latency set with `setLatency`) or
+   * dropped the connection, same clock; absent while the request is still in flight.
+   */
+  endedAt?: number;
+  /** HTTP status of the answer; absent while in flight and for dropped connections. */
+  status?: number;
+  /** AWS error code of an error answer, e.g. `AccessDenied`. */
+  errorCode?: string;
 }
 
 /** The emulator's whole mutable state. */
@@ -246,7 +305,14 @@ export interface State {
   logins: LoginRecord[];
   /** action → number of authenticated calls received (faulted ones included). */
   calls: Map<string, number>;
+  /** Every AWS request, authenticated or not, in order of arrival. */
   requests: RequestRecord[];
+  /** `performance.now()` when the state was created: the origin of request timestamps. */
+  startedAt: number;
+  /** action (or `*`) → ms to hold each answer back. */
+  latencies: Map<string, number>;
+  /** ListMFADevices without UserName fails as moto answers (404 "user with name None"). */
+  listMfaDevicesRequiresUserName: boolean;
 }
 
 const DEFAULT_DATE = Date.parse("2024-01-01T00:00:00Z");
@@ -268,6 +334,9 @@ export function createState(fixture: Fixture): State {
     logins: [],
     calls: new Map(),
     requests: [],
+    startedAt: performance.now(),
+    latencies: new Map(),
+    listMfaDevicesRequiresUserName: false,
   };
   for (const account of fixture.accounts) {
     if (!/^\d{12}$/.test(account.id)) throw new Error(`fixture: bad account id ${account.id}`);
@@ -341,6 +410,16 @@ export function makeObject(
 
 function md5Hex(body: Uint8Array): string {
   return createHash("md5").update(body).digest("hex");
+}
+
+/** Monotonic ms since the emulator started (request timestamps). */
+export function elapsedMs(state: State): number {
+  return performance.now() - state.startedAt;
+}
+
+/** How long to hold back the answer to an action: its own latency, else `*`'s, else 0. */
+export function latencyFor(state: State, action: string): number {
+  return state.latencies.get(action) ?? state.latencies.get("*") ?? 0;
 }
 
 /** The emulator clock in ms since the epoch. */

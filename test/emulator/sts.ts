@@ -20,7 +20,6 @@ import {
   randomSecret,
   randomToken,
   type SessionState,
-  type State,
   type UserState,
 } from "./state.ts";
 import { AwsError, isoDate, type XmlObject } from "./xml.ts";
@@ -52,29 +51,32 @@ export function principalMatches(principals: readonly string[], caller: Caller):
   );
 }
 
+/**
+ * Issues and registers temporary credentials, or the field values of a pending `credentials`
+ * fault instead, and returns the `<Credentials>` element.
+ */
 function issue(
-  state: State,
-  now: number,
+  ctx: QueryContext,
   duration: number,
   fields: Omit<SessionState, "accessKeyId" | "secret" | "token" | "expiration">,
-): SessionState {
+): XmlObject {
+  const override = ctx.takeCredentials() ?? {};
+  const overriddenExpiry = override.expiration === undefined
+    ? NaN
+    : Date.parse(override.expiration);
   const session: SessionState = {
     ...fields,
-    accessKeyId: "ASIA" + randomId(16),
-    secret: randomSecret(),
-    token: randomToken(),
-    expiration: now + duration * 1000,
+    accessKeyId: override.accessKeyId ?? "ASIA" + randomId(16),
+    secret: override.secretAccessKey ?? randomSecret(),
+    token: override.sessionToken ?? randomToken(),
+    expiration: Number.isNaN(overriddenExpiry) ? ctx.now + duration * 1000 : overriddenExpiry,
   };
-  state.sessions.set(session.accessKeyId, session);
-  return session;
-}
-
-function credentialsXml(s: SessionState): XmlObject {
+  ctx.state.sessions.set(session.accessKeyId, session);
   return {
-    AccessKeyId: s.accessKeyId,
-    SecretAccessKey: s.secret,
-    SessionToken: s.token,
-    Expiration: isoDate(s.expiration),
+    AccessKeyId: session.accessKeyId,
+    SecretAccessKey: session.secret,
+    SessionToken: session.token,
+    Expiration: override.expiration ?? isoDate(session.expiration),
   };
 }
 
@@ -135,14 +137,14 @@ function getSessionToken(ctx: QueryContext): XmlObject {
       `User: ${caller.arn} is not authorized to perform: sts:GetSessionToken on resource: ${caller.arn} with an explicit deny in an identity-based policy`,
     );
   }
-  const session = issue(ctx.state, ctx.now, duration, {
+  const credentials = issue(ctx, duration, {
     kind: "session-token",
     accountId: caller.accountId,
     user: caller.user,
     mfa,
     roleChained: false,
   });
-  return { Credentials: credentialsXml(session) };
+  return { Credentials: credentials };
 }
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
@@ -210,7 +212,7 @@ function assumeRole(ctx: QueryContext): XmlObject {
       "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
     );
   }
-  const session = issue(state, ctx.now, duration, {
+  const credentials = issue(ctx, duration, {
     kind: "assumed-role",
     accountId: role.accountId,
     role,
@@ -220,7 +222,7 @@ function assumeRole(ctx: QueryContext): XmlObject {
   });
   const policy = params.get("Policy");
   return {
-    Credentials: credentialsXml(session),
+    Credentials: credentials,
     AssumedRoleUser: {
       AssumedRoleId: `${role.roleId}:${sessionName}`,
       Arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
@@ -241,7 +243,7 @@ function getFederationToken(ctx: QueryContext): XmlObject {
   const name = required(params, "Name");
   checkName("name", name, 2, 32);
   const duration = intParam(params, "DurationSeconds", 900, 129600) ?? 43200;
-  const session = issue(ctx.state, ctx.now, duration, {
+  const credentials = issue(ctx, duration, {
     kind: "federated",
     accountId: caller.accountId,
     user: caller.user,
@@ -251,7 +253,7 @@ function getFederationToken(ctx: QueryContext): XmlObject {
   });
   const policy = params.get("Policy");
   return {
-    Credentials: credentialsXml(session),
+    Credentials: credentials,
     FederatedUser: {
       FederatedUserId: `${caller.accountId}:${name}`,
       Arn: `arn:aws:sts::${caller.accountId}:federated-user/${name}`,

@@ -34,11 +34,29 @@ export class AwsError extends Error {
   }
 }
 
-/** Escapes text for an XML element body or attribute. */
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
+
+// Markup characters; control characters except tab and LF (CR included: XML parsers, the
+// SDK's too, turn a raw CR into LF); lone surrogates (UTF-8 cannot carry them).
+const NEEDS_ESCAPE =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
+  /[&<>"']|[\0-\x08\x0B-\x1F\x7F-\x9F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Escapes text for an XML element body or attribute so that the AWS SDK's parser gives back
+ * exactly this text: markup characters as entities, control characters and lone surrogates as
+ * numeric references (strict XML 1.0 forbids most of these in any form; AWS SDKs decode them).
+ */
 export function escapeXml(text: string): string {
   return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!,
+    NEEDS_ESCAPE,
+    (c) => ENTITIES[c] ?? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`,
   );
 }
 
