@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { makeHome, REPO_ROOT, runStc, runStcOnTerminal, terminalAvailable } from "./helpers.ts";
+import { testWith } from "./tools.ts";
+import { makeHome, REPO_ROOT, runStc, runStcOnTerminal } from "./helpers.ts";
 import { VERSION } from "../lib/core/version.ts";
 
 Deno.test("--version prints the version from deno.json on stdout", async () => {
@@ -189,51 +190,54 @@ Deno.test("STC_DEBUG=1 adds stack traces (the error's and its cause's), never se
   );
 });
 
-Deno.test("colour: on a terminal stderr only, and never with NO_COLOR", async () => {
-  if (!(await terminalAvailable())) {
-    console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
-    return;
-  }
-  await using home = await makeHome();
-  const { NO_COLOR: _, ...colourEnv } = home.env;
-  const tty = await runStcOnTerminal(["verison"], colourEnv);
-  assert.equal(tty?.code, 2);
-  assert.ok(tty!.output.includes("\x1b[31mstc: error:\x1b[39m unknown command"), tty!.output);
-  const noColour = await runStcOnTerminal(["verison"], home.env);
-  assert.equal(noColour?.code, 2);
-  assert.match(noColour!.output, /^stc: error: unknown command 'verison'\n/);
-  assert.ok(!noColour!.output.includes("\x1b"));
-  const emptyNoColour = await runStcOnTerminal(["verison"], { ...colourEnv, NO_COLOR: "" });
-  assert.ok(!emptyNoColour!.output.includes("\x1b"), "NO_COLOR set to anything, even empty");
-  const piped = await runStc(["verison"], { env: colourEnv });
-  assert.equal(piped.code, 2);
-  assert.ok(!piped.stderr.includes("\x1b"), "stderr is a pipe: no colour");
-});
+await testWith(
+  ["script"],
+  "colour: on a terminal stderr only, and never with NO_COLOR",
+  async () => {
+    await using home = await makeHome();
+    const { NO_COLOR: _, ...colourEnv } = home.env;
+    const tty = await runStcOnTerminal(["verison"], colourEnv);
+    assert.equal(tty?.code, 2);
+    assert.ok(tty!.output.includes("\x1b[31mstc: error:\x1b[39m unknown command"), tty!.output);
+    const noColour = await runStcOnTerminal(["verison"], home.env);
+    assert.equal(noColour?.code, 2);
+    assert.match(noColour!.output, /^stc: error: unknown command 'verison'\n/);
+    assert.ok(!noColour!.output.includes("\x1b"));
+    const emptyNoColour = await runStcOnTerminal(["verison"], { ...colourEnv, NO_COLOR: "" });
+    assert.ok(!emptyNoColour!.output.includes("\x1b"), "NO_COLOR set to anything, even empty");
+    const piped = await runStc(["verison"], { env: colourEnv });
+    assert.equal(piped.code, 2);
+    assert.ok(!piped.stderr.includes("\x1b"), "stderr is a pipe: no colour");
+  },
+);
 
-Deno.test("credentials are refused on a terminal stdout before AWS is contacted", async () => {
-  if (!(await terminalAvailable())) {
-    console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
-    return;
-  }
-  const { aliceHome } = await import("./session_fixture.ts");
-  await using home = await aliceHome();
-  // Nothing listens on port 9: reaching for AWS would fail with "could not be reached" (exit 5).
-  const env = { ...home.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
-  const before = [await home.read(".aws/config"), await home.read(".aws/credentials")];
-  const refused = await runStcOnTerminal(["session", "123456"], env);
-  assert.equal(refused?.code, 1, refused?.output);
-  assert.match(refused!.output, /^stc: error: refusing to print credentials to a terminal\nhint: /);
-  assert.doesNotMatch(refused!.output, /could not be reached/);
-  assert.deepEqual([await home.read(".aws/config"), await home.read(".aws/credentials")], before);
-  // The same command with stdout captured does go to AWS; under the shell function a terminal is fine.
-  const piped = await runStc(["session", "123456"], { env });
-  assert.equal(piped.code, 5, piped.stderr);
-  const viaFunction = await runStcOnTerminal(["session", "123456"], {
-    ...env,
-    STC_EVAL_SHELL: "bash",
-  });
-  assert.equal(viaFunction?.code, 5, viaFunction?.output);
-});
+await testWith(
+  ["script"],
+  "credentials are refused on a terminal stdout before AWS is contacted",
+  async () => {
+    const { aliceHome } = await import("./session_fixture.ts");
+    await using home = await aliceHome();
+    // Nothing listens on port 9: reaching for AWS would fail with "could not be reached" (exit 5).
+    const env = { ...home.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+    const before = [await home.read(".aws/config"), await home.read(".aws/credentials")];
+    const refused = await runStcOnTerminal(["session", "123456"], env);
+    assert.equal(refused?.code, 1, refused?.output);
+    assert.match(
+      refused!.output,
+      /^stc: error: refusing to print credentials to a terminal\nhint: /,
+    );
+    assert.doesNotMatch(refused!.output, /could not be reached/);
+    assert.deepEqual([await home.read(".aws/config"), await home.read(".aws/credentials")], before);
+    // The same command with stdout captured does go to AWS; under the shell function a terminal is fine.
+    const piped = await runStc(["session", "123456"], { env });
+    assert.equal(piped.code, 5, piped.stderr);
+    const viaFunction = await runStcOnTerminal(["session", "123456"], {
+      ...env,
+      STC_EVAL_SHELL: "bash",
+    });
+    assert.equal(viaFunction?.code, 5, viaFunction?.output);
+  },
+);
 
 Deno.test("help also explains the session-tool.sh and assume-role functions of stc init", async () => {
   await using home = await makeHome();

@@ -96,12 +96,22 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** The command line that runs stc from source: what stc itself uses to re-run (`deno run … main.ts`). */
+/**
+ * The command line that runs the stc under test: the executable named by `STC_BIN` (a compiled binary, or any
+ * wrapper), else stc from source as stc itself re-runs it (`deno run … main.ts`).
+ */
 export function stcCommandLine(): string[] {
+  const bin = Deno.env.get("STC_BIN");
+  if (bin) return [bin.startsWith("/") ? bin : `${Deno.cwd()}/${bin}`];
   return selfCommand();
 }
 
-/** Runs the real stc CLI from source in a subprocess. */
+/** Whether the tests run a given executable (`STC_BIN`) rather than stc from source. */
+export function testingBinary(): boolean {
+  return Boolean(Deno.env.get("STC_BIN"));
+}
+
+/** Runs the real stc CLI (see {@linkcode stcCommandLine}) in a subprocess. */
 export async function runStc(args: string[], options: RunOptions): Promise<RunResult> {
   const [command, ...prefix] = stcCommandLine();
   const child = new Deno.Command(command, {

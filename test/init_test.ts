@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { inCi } from "./tools.ts";
 import { renderShell, type ShellAction } from "../lib/shell/emitter.ts";
 import {
   INIT_SHELLS,
@@ -41,7 +42,10 @@ async function hasShell(shell: string): Promise<boolean> {
       available.set(shell, false);
     }
   }
-  if (!available.get(shell)) console.log(`skip: ${shell} is not installed`);
+  if (!available.get(shell)) {
+    if (inCi()) throw new Error(`${shell} is not installed; .ci/run should have installed it`);
+    console.log(`skip: ${shell} is not installed`);
+  }
   return available.get(shell)!;
 }
 

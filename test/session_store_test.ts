@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import { saveSession } from "../lib/session/store.ts";
 import type { SessionRecord } from "../lib/session/variables.ts";
-import { evalInBash, runStc, terminalAvailable } from "./helpers.ts";
+import { evalInBash, runStc } from "./helpers.ts";
 import { ALICE_ARN, aliceHome, assertFailure, emulated, freshCode } from "./session_fixture.ts";
+import { hasTool, inCi } from "./tools.ts";
 
 const VARS = [
   "AWS_ACCESS_KEY_ID",
@@ -17,22 +18,15 @@ const VARS = [
   "AWS_USER",
 ];
 
-async function ageInstalled(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("age", { args: ["--version"], stdout: "null", stderr: "null" })
-      .output())
-      .success;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Decrypts with the real `age -d`, which reads the passphrase only from a terminal: `script` provides one.
  * Undefined (with a printed reason) where age or util-linux `script` is missing.
  */
 async function ageDecrypt(path: string, passphrase: string): Promise<string | undefined> {
-  if (!(await ageInstalled()) || !(await terminalAvailable())) {
+  if (!(await hasTool("age")) || !(await hasTool("script"))) {
+    if (inCi()) {
+      throw new Error("age and util-linux `script` are missing; .ci/run should install them");
+    }
     console.log("skip: the check with the real `age -d` needs age and util-linux `script`");
     return undefined;
   }
@@ -44,13 +38,20 @@ async function ageDecrypt(path: string, passphrase: string): Promise<string | un
     stderr: "piped",
   }).spawn();
   const writer = child.stdin.getWriter();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await writer.write(new TextEncoder().encode(`${passphrase}\n`));
   // A hung age is killed; the timer is cleared otherwise, or it would fire into a later test.
   const timer = setTimeout(() => child.kill(), 15_000);
+  // The passphrase is typed once age asks for it on the terminal, as a person would.
+  const reader = child.stdout.getReader();
+  let shown = "";
+  while (!/passphrase/i.test(shown)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    shown += new TextDecoder().decode(value);
+  }
+  await writer.write(new TextEncoder().encode(`${passphrase}\n`));
   const status = await child.status.finally(() => clearTimeout(timer));
   await writer.close().catch(() => {});
-  await child.stdout.cancel();
+  await reader.cancel();
   await child.stderr.cancel();
   assert.equal(status.code, 0, "age -d failed");
   const text = await Deno.readTextFile(out);

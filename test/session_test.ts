@@ -3,7 +3,8 @@
  */
 
 import assert from "node:assert/strict";
-import { evalInBash, runStc, runStcOnTerminal, terminalAvailable } from "./helpers.ts";
+import { testWith } from "./tools.ts";
+import { evalInBash, runStc, runStcOnTerminal } from "./helpers.ts";
 import {
   ALICE_ARN,
   ALICE_KEY,
@@ -304,22 +305,25 @@ Deno.test("stc session: region from AWS_REGION, AWS_DEFAULT_REGION, the profile,
   );
 });
 
-Deno.test("stc session refuses to print credentials to a terminal, before spending the code", async () => {
-  if (!(await terminalAvailable())) {
-    console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
-    return;
-  }
-  await using emulator = await emulated();
-  await using home = await aliceHome();
-  const out = await runStcOnTerminal(["session", freshCode(emulator)], {
-    ...home.env,
-    ...emulator.env(),
-  });
-  assert.equal(out.code, 1, out.output);
-  assert.match(out.output, /stc: error: refusing to print credentials to a terminal\nhint: .*eval/);
-  assert.doesNotMatch(out.output, /ASIA|AWS_SECRET_ACCESS_KEY/);
-  assert.equal(emulator.calls("GetSessionToken"), 0);
-});
+await testWith(
+  ["script"],
+  "stc session refuses to print credentials to a terminal, before spending the code",
+  async () => {
+    await using emulator = await emulated();
+    await using home = await aliceHome();
+    const out = await runStcOnTerminal(["session", freshCode(emulator)], {
+      ...home.env,
+      ...emulator.env(),
+    });
+    assert.equal(out.code, 1, out.output);
+    assert.match(
+      out.output,
+      /stc: error: refusing to print credentials to a terminal\nhint: .*eval/,
+    );
+    assert.doesNotMatch(out.output, /ASIA|AWS_SECRET_ACCESS_KEY/);
+    assert.equal(emulator.calls("GetSessionToken"), 0);
+  },
+);
 
 Deno.test("stc status shows the assumed role, the base session and time left", async () => {
   await using emulator = await emulated();

@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { testWith } from "./tools.ts";
 import type { InitShell } from "../lib/shell/init_script.ts";
 import { runStc, type TempHome } from "./helpers.ts";
 import { aliceHome, type DisposableEmulator, emulated, freshCode } from "./session_fixture.ts";
@@ -13,14 +14,6 @@ const decoder = new TextDecoder();
 const PASSPHRASE = "correct horse battery staple";
 const ROLES = "dev-admin arn:aws:iam::222222222222:role/Admin alice\n" +
   "prod-ro arn:aws:iam::333333333333:role/ReadOnly alice\n";
-
-async function installed(command: string): Promise<boolean> {
-  try {
-    return (await new Deno.Command(command, { args: ["-c", "exit 0"] }).output()).success;
-  } catch {
-    return false;
-  }
-}
 
 /** One tmux server (its own socket) running interactive shells, started in `cwd`. */
 interface Tmux {
@@ -169,8 +162,6 @@ async function prepare(shell: InitShell, emulator: DisposableEmulator): Promise<
 }
 
 async function scenario(shell: InitShell): Promise<void> {
-  if (!(await installed("tmux"))) return void console.log("skip: tmux is not installed");
-  if (!(await installed(shell))) return void console.log(`skip: ${shell} is not installed`);
   await using emulator = await emulated();
   await using home = await prepare(shell, emulator);
   const tmux = tmuxServer(home.env, home.home);
@@ -259,6 +250,9 @@ async function scenario(shell: InitShell): Promise<void> {
 }
 
 for (const shell of ["bash", "zsh", "fish"] as const) {
-  Deno.test(`tmux: ${shell} session, store, restore, completion, assume and console`, () =>
-    scenario(shell));
+  await testWith(
+    ["tmux", shell],
+    `tmux: ${shell} session, store, restore, completion, assume and console`,
+    () => scenario(shell),
+  );
 }

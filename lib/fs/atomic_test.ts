@@ -9,8 +9,6 @@ async function names(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 Deno.test("writeFileAtomic creates 0600 by default and exactly the requested mode", async () => {
   const dir = await tempDir();
   try {
@@ -65,7 +63,8 @@ Deno.test("withLock serialises concurrent critical sections in one process", asy
       withLock(counter, async () => {
         maxInside = Math.max(maxInside, ++inside);
         const n = Number(await Deno.readTextFile(counter));
-        await sleep(3);
+        // Gives the other sections a chance to run in between, which the lock must prevent.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         await Deno.writeTextFile(counter, String(n + 1));
         inside--;
       })));
@@ -84,8 +83,13 @@ Deno.test("withLock times out with a clear error naming the holder, and frees on
     const path = `${dir}/file`;
     let release!: () => void;
     const held = new Promise<void>((r) => release = r);
-    const holder = withLock(path, () => held);
-    await sleep(20);
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => entered = r);
+    const holder = withLock(path, () => {
+      entered();
+      return held;
+    });
+    await inside;
     const t0 = Date.now();
     await assert.rejects(
       () => withLock(path, () => {}, { timeoutMs: 300 }),
@@ -120,9 +124,8 @@ Deno.test("a lock held by a process killed with SIGKILL does not block the next 
     child.kill("SIGKILL");
     await child.status;
     await reader.cancel();
-    const t0 = Date.now();
+    // The kernel released the lock with the process: taking it does not time out.
     await withLock(file, () => {}, { timeoutMs: 2000 });
-    assert.ok(Date.now() - t0 < 1000, "lock was released by the kernel");
     assert.ok(!(await names(dir)).some((n) => n.includes(TEMP_INFIX)));
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { terminalAvailable } from "../../test/helpers.ts";
+import { testWith } from "../../test/tools.ts";
 import { colourEnabled } from "./colour.ts";
 import { captureTerm } from "./term.ts";
 import { registerSecret } from "../core/secrets.ts";
@@ -135,24 +135,24 @@ function assertCooked(output: string): void {
   assert.match(stty, /(^|\s)echo(\s|$)/m, `terminal left without echo:\n${stty}`);
 }
 
-Deno.test("terminal prompts: no echo, typed-ahead answers kept, cooked mode restored on Ctrl-C and SIGTERM", async () => {
-  if (!(await terminalAvailable())) {
-    console.log("skip: util-linux `script` (for a pseudo-terminal) is not installed");
-    return;
-  }
-  // Both answers typed at once, CR-terminated as a terminal in raw mode sends them.
-  const answered = await onTerminal("", (write) => write("hunter2-one\rsecond-answer\r"));
-  assert.match(answered, /ANSWERS \["hunter2-one","second-answer"\]/);
-  assert.equal(answered.split("hunter2-one").length, 2, "the secret was echoed");
-  assert.match(answered, /rc=0/);
-  assertCooked(answered);
+await testWith(
+  ["script"],
+  "terminal prompts: no echo, typed-ahead answers kept, cooked mode restored on Ctrl-C and SIGTERM",
+  async () => {
+    // Both answers typed at once, CR-terminated as a terminal in raw mode sends them.
+    const answered = await onTerminal("", (write) => write("hunter2-one\rsecond-answer\r"));
+    assert.match(answered, /ANSWERS \["hunter2-one","second-answer"\]/);
+    assert.equal(answered.split("hunter2-one").length, 2, "the secret was echoed");
+    assert.match(answered, /rc=0/);
+    assertCooked(answered);
 
-  const interrupted = await onTerminal("", (write) => write("abc\x03"));
-  assert.match(interrupted, /ERROR interrupted/);
-  assert.match(interrupted, /rc=130/);
-  assertCooked(interrupted);
+    const interrupted = await onTerminal("", (write) => write("abc\x03"));
+    assert.match(interrupted, /ERROR interrupted/);
+    assert.match(interrupted, /rc=130/);
+    assertCooked(interrupted);
 
-  const killed = await onTerminal("kill -TERM $pid", () => Promise.resolve());
-  assert.match(killed, /rc=143/);
-  assertCooked(killed);
-});
+    const killed = await onTerminal("kill -TERM $pid", () => Promise.resolve());
+    assert.match(killed, /rc=143/);
+    assertCooked(killed);
+  },
+);

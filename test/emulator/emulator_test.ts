@@ -2,6 +2,7 @@
 // installed), so a passing stc test against the emulator says something about real AWS.
 
 import assert from "node:assert/strict";
+import { awsCliV2, testWith } from "../tools.ts";
 import { Readable } from "node:stream";
 import {
   AssumeRoleCommand,
@@ -1290,211 +1291,196 @@ Deno.test("admin HTTP API mirrors the in-process controls", () =>
     await missing.body?.cancel();
   }));
 
-async function awsCliV2(): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("/usr/bin/aws", {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    return text.startsWith("aws-cli/2") ? "/usr/bin/aws" : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-Deno.test("aws cli v2: every sts, iam and s3 action against the emulator", async () => {
-  const aws = await awsCliV2();
-  if (!aws) {
-    console.log("skip: /usr/bin/aws is not AWS CLI v2");
-    return;
-  }
-  await withEmulator(async (emu) => {
-    const home = await Deno.makeTempDir();
-    try {
-      const run = async (c: Creds, args: string[], stdin?: string) => {
-        const env: Record<string, string> = {
-          HOME: home,
-          PATH: "/usr/bin:/bin",
-          AWS_ACCESS_KEY_ID: c.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
-          AWS_DEFAULT_REGION: "eu-west-1",
-          AWS_EC2_METADATA_DISABLED: "true",
-          AWS_PAGER: "",
+await testWith(
+  ["aws-cli-v2"],
+  "aws cli v2: every sts, iam and s3 action against the emulator",
+  async () => {
+    const aws = (await awsCliV2())!;
+    await withEmulator(async (emu) => {
+      const home = await Deno.makeTempDir();
+      try {
+        const run = async (c: Creds, args: string[], stdin?: string) => {
+          const env: Record<string, string> = {
+            HOME: home,
+            PATH: "/usr/bin:/bin",
+            AWS_ACCESS_KEY_ID: c.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+            AWS_DEFAULT_REGION: "eu-west-1",
+            AWS_EC2_METADATA_DISABLED: "true",
+            AWS_PAGER: "",
+          };
+          if (c.sessionToken) env.AWS_SESSION_TOKEN = c.sessionToken;
+          const child = new Deno.Command(aws, {
+            args: [...args, "--endpoint-url", emu.endpoint, "--output", "json"],
+            env,
+            clearEnv: true,
+            stdin: stdin === undefined ? "null" : "piped",
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+          if (stdin !== undefined) {
+            const w = child.stdin.getWriter();
+            await w.write(new TextEncoder().encode(stdin));
+            await w.close();
+          }
+          const out = await child.output();
+          return {
+            code: out.code,
+            stdout: new TextDecoder().decode(out.stdout),
+            stderr: new TextDecoder().decode(out.stderr),
+          };
         };
-        if (c.sessionToken) env.AWS_SESSION_TOKEN = c.sessionToken;
-        const child = new Deno.Command(aws, {
-          args: [...args, "--endpoint-url", emu.endpoint, "--output", "json"],
-          env,
-          clearEnv: true,
-          stdin: stdin === undefined ? "null" : "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        if (stdin !== undefined) {
-          const w = child.stdin.getWriter();
-          await w.write(new TextEncoder().encode(stdin));
-          await w.close();
-        }
-        const out = await child.output();
-        return {
-          code: out.code,
-          stdout: new TextDecoder().decode(out.stdout),
-          stderr: new TextDecoder().decode(out.stderr),
-        };
-      };
-      const id = await run(ALICE, ["sts", "get-caller-identity"]);
-      assert.equal(id.code, 0, id.stderr);
-      assert.equal(JSON.parse(id.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
+        const id = await run(ALICE, ["sts", "get-caller-identity"]);
+        assert.equal(id.code, 0, id.stderr);
+        assert.equal(JSON.parse(id.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
 
-      const denied = await run(ALICE, ["sts", "get-session-token"]);
-      assert.notEqual(denied.code, 0);
-      assert.match(denied.stderr, /AccessDenied/);
-      const gst = await run(ALICE, [
-        "sts",
-        "get-session-token",
-        "--serial-number",
-        ALICE_SERIAL,
-        "--token-code",
-        emu.totp("alice"),
-      ]);
-      assert.equal(gst.code, 0, gst.stderr);
-      const session = creds(JSON.parse(gst.stdout).Credentials);
-      const sid = await run(session, ["sts", "get-caller-identity"]);
-      assert.equal(JSON.parse(sid.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
-
-      const cat = await run(ALICE, ["s3", "cp", "s3://stc-roles/session-tool_roles.cfg", "-"]);
-      assert.equal(cat.code, 0, cat.stderr);
-      assert.equal(
-        cat.stdout,
-        new TextDecoder().decode(emu.object("stc-roles", "session-tool_roles.cfg")),
-      );
-      const admin = await assume(emu, session, DEV_ADMIN);
-      const up = await run(
-        admin,
-        ["s3", "cp", "-", "s3://stc-roles/from-cli.txt"],
-        "uploaded by aws cli\n",
-      );
-      assert.equal(up.code, 0, up.stderr);
-      assert.equal(
-        new TextDecoder().decode(emu.object("stc-roles", "from-cli.txt")),
-        "uploaded by aws cli\n",
-      );
-
-      const json = (r: { code: number; stdout: string; stderr: string }) => {
-        assert.equal(r.code, 0, r.stderr);
-        return JSON.parse(r.stdout || "{}");
-      };
-      const iamArgs = (...args: string[]) => ["iam", ...args, "--region", "us-east-1"];
-      // Independent calls run side by side: each CLI start costs about half a second.
-      const [role, badMfa, fed, user, mfa, policy, head, list] = await Promise.all([
-        run(session, [
-          "sts",
-          "assume-role",
-          "--role-arn",
-          DEV_RO,
-          "--role-session-name",
-          "cli-test",
-        ]),
-        run(ALICE, [
+        const denied = await run(ALICE, ["sts", "get-session-token"]);
+        assert.notEqual(denied.code, 0);
+        assert.match(denied.stderr, /AccessDenied/);
+        const gst = await run(ALICE, [
           "sts",
           "get-session-token",
           "--serial-number",
           ALICE_SERIAL,
           "--token-code",
-          "000000",
-        ]),
-        run(ALICE, ["sts", "get-federation-token", "--name", "cli-fed"]),
-        run(ALICE, iamArgs("get-user")),
-        run(ALICE, iamArgs("list-mfa-devices")),
-        run(ALICE, iamArgs("get-account-password-policy")),
-        run(ALICE, [
-          "s3api",
-          "head-object",
-          "--bucket",
-          "stc-roles",
-          "--key",
-          "session-tool_roles.cfg",
-        ]),
-        run(ALICE, ["s3api", "list-objects-v2", "--bucket", "stc-roles"]),
-      ]);
-      assert.equal(
-        json(role).AssumedRoleUser.Arn,
-        "arn:aws:sts::222222222222:assumed-role/ReadOnly/cli-test",
-      );
-      assert.notEqual(badMfa.code, 0);
-      assert.match(
-        badMfa.stderr,
-        /AccessDenied.*MultiFactorAuthentication failed with invalid MFA one time pass code\./,
-      );
-      assert.match(json(fed).FederatedUser.Arn, /:federated-user\/cli-fed$/);
-      assert.equal(json(user).User.UserName, "alice");
-      assert.equal(json(mfa).MFADevices[0].SerialNumber, ALICE_SERIAL);
-      assert.equal(json(policy).PasswordPolicy.MinimumPasswordLength, 14);
-      assert.equal(
-        json(head).ContentLength,
-        emu.object("stc-roles", "session-tool_roles.cfg")?.length,
-      );
-      assert.ok(json(list).Contents.some((o: { Key: string }) => o.Key === "from-cli.txt"));
+          emu.totp("alice"),
+        ]);
+        assert.equal(gst.code, 0, gst.stderr);
+        const session = creds(JSON.parse(gst.stdout).Credentials);
+        const sid = await run(session, ["sts", "get-caller-identity"]);
+        assert.equal(JSON.parse(sid.stdout).Arn, "arn:aws:iam::111111111111:user/alice");
 
-      // bob's keys: he has 2 (one inactive): a third is refused; delete, create, deactivate, delete.
-      const full = await run(BOB, iamArgs("create-access-key"));
-      assert.notEqual(full.code, 0);
-      assert.match(full.stderr, /LimitExceeded/);
-      json(
-        await run(BOB, iamArgs("delete-access-key", "--access-key-id", BOB_INACTIVE.accessKeyId)),
-      );
-      const created = json(await run(BOB, iamArgs("create-access-key"))).AccessKey;
-      json(
-        await run(
-          BOB,
-          iamArgs(
-            "update-access-key",
-            "--access-key-id",
-            created.AccessKeyId,
-            "--status",
-            "Inactive",
+        const cat = await run(ALICE, ["s3", "cp", "s3://stc-roles/session-tool_roles.cfg", "-"]);
+        assert.equal(cat.code, 0, cat.stderr);
+        assert.equal(
+          cat.stdout,
+          new TextDecoder().decode(emu.object("stc-roles", "session-tool_roles.cfg")),
+        );
+        const admin = await assume(emu, session, DEV_ADMIN);
+        const up = await run(
+          admin,
+          ["s3", "cp", "-", "s3://stc-roles/from-cli.txt"],
+          "uploaded by aws cli\n",
+        );
+        assert.equal(up.code, 0, up.stderr);
+        assert.equal(
+          new TextDecoder().decode(emu.object("stc-roles", "from-cli.txt")),
+          "uploaded by aws cli\n",
+        );
+
+        const json = (r: { code: number; stdout: string; stderr: string }) => {
+          assert.equal(r.code, 0, r.stderr);
+          return JSON.parse(r.stdout || "{}");
+        };
+        const iamArgs = (...args: string[]) => ["iam", ...args, "--region", "us-east-1"];
+        // Independent calls run side by side: each CLI start costs about half a second.
+        const [role, badMfa, fed, user, mfa, policy, head, list] = await Promise.all([
+          run(session, [
+            "sts",
+            "assume-role",
+            "--role-arn",
+            DEV_RO,
+            "--role-session-name",
+            "cli-test",
+          ]),
+          run(ALICE, [
+            "sts",
+            "get-session-token",
+            "--serial-number",
+            ALICE_SERIAL,
+            "--token-code",
+            "000000",
+          ]),
+          run(ALICE, ["sts", "get-federation-token", "--name", "cli-fed"]),
+          run(ALICE, iamArgs("get-user")),
+          run(ALICE, iamArgs("list-mfa-devices")),
+          run(ALICE, iamArgs("get-account-password-policy")),
+          run(ALICE, [
+            "s3api",
+            "head-object",
+            "--bucket",
+            "stc-roles",
+            "--key",
+            "session-tool_roles.cfg",
+          ]),
+          run(ALICE, ["s3api", "list-objects-v2", "--bucket", "stc-roles"]),
+        ]);
+        assert.equal(
+          json(role).AssumedRoleUser.Arn,
+          "arn:aws:sts::222222222222:assumed-role/ReadOnly/cli-test",
+        );
+        assert.notEqual(badMfa.code, 0);
+        assert.match(
+          badMfa.stderr,
+          /AccessDenied.*MultiFactorAuthentication failed with invalid MFA one time pass code\./,
+        );
+        assert.match(json(fed).FederatedUser.Arn, /:federated-user\/cli-fed$/);
+        assert.equal(json(user).User.UserName, "alice");
+        assert.equal(json(mfa).MFADevices[0].SerialNumber, ALICE_SERIAL);
+        assert.equal(json(policy).PasswordPolicy.MinimumPasswordLength, 14);
+        assert.equal(
+          json(head).ContentLength,
+          emu.object("stc-roles", "session-tool_roles.cfg")?.length,
+        );
+        assert.ok(json(list).Contents.some((o: { Key: string }) => o.Key === "from-cli.txt"));
+
+        // bob's keys: he has 2 (one inactive): a third is refused; delete, create, deactivate, delete.
+        const full = await run(BOB, iamArgs("create-access-key"));
+        assert.notEqual(full.code, 0);
+        assert.match(full.stderr, /LimitExceeded/);
+        json(
+          await run(BOB, iamArgs("delete-access-key", "--access-key-id", BOB_INACTIVE.accessKeyId)),
+        );
+        const created = json(await run(BOB, iamArgs("create-access-key"))).AccessKey;
+        json(
+          await run(
+            BOB,
+            iamArgs(
+              "update-access-key",
+              "--access-key-id",
+              created.AccessKeyId,
+              "--status",
+              "Inactive",
+            ),
           ),
-        ),
-      );
-      const listed = json(await run(BOB, iamArgs("list-access-keys"))).AccessKeyMetadata;
-      assert.equal(
-        listed.find((k: { AccessKeyId: string }) => k.AccessKeyId === created.AccessKeyId).Status,
-        "Inactive",
-      );
-      json(await run(BOB, iamArgs("delete-access-key", "--access-key-id", created.AccessKeyId)));
-      assert.ok(!emu.accessKeys("bob").some((k) => k.accessKeyId === created.AccessKeyId));
-      const wrongOld = await run(
-        BOB,
-        iamArgs(
-          "change-password",
-          "--old-password",
-          "not-it",
-          "--new-password",
-          "Bob-Cli-Passw0rd!!",
-        ),
-      );
-      assert.notEqual(wrongOld.code, 0);
-      json(
-        await run(
+        );
+        const listed = json(await run(BOB, iamArgs("list-access-keys"))).AccessKeyMetadata;
+        assert.equal(
+          listed.find((k: { AccessKeyId: string }) => k.AccessKeyId === created.AccessKeyId).Status,
+          "Inactive",
+        );
+        json(await run(BOB, iamArgs("delete-access-key", "--access-key-id", created.AccessKeyId)));
+        assert.ok(!emu.accessKeys("bob").some((k) => k.accessKeyId === created.AccessKeyId));
+        const wrongOld = await run(
           BOB,
           iamArgs(
             "change-password",
             "--old-password",
-            "Bob-Emulator-Passw0rd!",
+            "not-it",
             "--new-password",
             "Bob-Cli-Passw0rd!!",
           ),
-        ),
-      );
-      assert.equal(emu.userPassword("bob"), "Bob-Cli-Passw0rd!!");
-    } finally {
-      await Deno.remove(home, { recursive: true });
-    }
-  });
-});
+        );
+        assert.notEqual(wrongOld.code, 0);
+        json(
+          await run(
+            BOB,
+            iamArgs(
+              "change-password",
+              "--old-password",
+              "Bob-Emulator-Passw0rd!",
+              "--new-password",
+              "Bob-Cli-Passw0rd!!",
+            ),
+          ),
+        );
+        assert.equal(emu.userPassword("bob"), "Bob-Cli-Passw0rd!!");
+      } finally {
+        await Deno.remove(home, { recursive: true });
+      }
+    });
+  },
+);
 
 Deno.test("unsigned requests are refused in each service's format", () =>
   withEmulator(async (emu) => {
