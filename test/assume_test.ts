@@ -317,3 +317,26 @@ Deno.test("assume with the access key saves a discovered MFA device only when th
     /\[profile awsops\][^[]*mfa_serial = arn:aws:iam::111111111111:mfa\/alice/,
   );
 });
+
+Deno.test("assume: the account form builds the role ARN in the partition of the profile's region", async () => {
+  await using w = await world();
+  for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"]]) {
+    await runStc(["assume", "333333333333", "Admin", w.emulator.totp("alice")], {
+      env: { ...w.env, AWS_REGION: region },
+    });
+    const request = w.emulator.requests().filter((r) => r.action === "AssumeRole").at(-1);
+    assert.equal(request?.params.RoleArn, `arn:${partition}:iam::333333333333:role/Admin`, region);
+    w.emulator.advanceClock(30);
+  }
+});
+
+Deno.test("assume: the account form takes the partition of the base session's user", async () => {
+  await using w = await world();
+  const base = {
+    ...(await baseSession(w)),
+    userArn: "arn:aws-us-gov:iam::111111111111:user/alice",
+  };
+  await runStc(["assume", "333333333333", "ReadOnly"], { env: withBase(w, base) });
+  const request = w.emulator.requests().filter((r) => r.action === "AssumeRole").at(-1);
+  assert.equal(request?.params.RoleArn, "arn:aws-us-gov:iam::333333333333:role/ReadOnly");
+});

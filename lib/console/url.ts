@@ -15,12 +15,13 @@
  */
 
 import { CHAINED_ROLE_MAX_SECONDS, ROLE_LIMITS, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
+import { type Partition, partitionOfRegion } from "../core/arn.ts";
 import { usageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { formatDuration } from "../core/time.ts";
 
-/** An AWS partition with its own sign-in and console hosts. */
-export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+export type { Partition } from "../core/arn.ts";
+export { partitionOfRegion } from "../core/arn.ts";
 
 /** The hosts of a partition. */
 export interface PartitionHosts {
@@ -44,13 +45,6 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Whether `region` looks like an AWS region name (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
 export function isRegionName(region: string): boolean {
   return REGION.test(region);
-}
-
-/** The partition a region belongs to. */
-export function partitionOfRegion(region: string): Partition {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /** The partition named in an ARN (`arn:aws-cn:iam::…`), or undefined when it is not a known one. */

@@ -3,12 +3,14 @@
  *
  * @example
  * ```ts
- * import { partitionOf, resourceName } from "./arn.ts";
+ * import { partitionOf, partitionOfRegion, resourceName, roleArn } from "./arn.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(resourceName("arn:aws:iam::111111111111:user/ops/alice"), "alice");
  * assert.equal(resourceName("arn:aws:sts::111111111111:assumed-role/Admin/alice"), "alice");
  * assert.equal(partitionOf("arn:aws-cn:iam::111111111111:user/alice"), "aws-cn");
+ * assert.equal(partitionOfRegion("us-gov-west-1"), "aws-us-gov");
+ * assert.equal(roleArn("333333333333", "Admin", partitionOfRegion("cn-north-1")), "arn:aws-cn:iam::333333333333:role/Admin");
  * ```
  *
  * @module
@@ -26,6 +28,16 @@ export function resourceName(arn: string): string {
 export function partitionOf(arn: string): string | undefined {
   const match = /^arn:([a-z][a-z-]*):/.exec(arn);
   return match ? match[1] : undefined;
+}
+
+/** An AWS partition with its own endpoints, sign-in and console hosts, that stc knows. */
+export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+
+/** The partition a region belongs to: `cn-…` regions are in `aws-cn`, `us-gov-…` in `aws-us-gov`, the rest in `aws`. */
+export function partitionOfRegion(region: string): Partition {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
 }
 
 /** The role ARN of a role in an account, in `partition` (default `aws`). */

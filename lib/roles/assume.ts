@@ -17,43 +17,43 @@ import {
   type AwsTarget,
   getCallerIdentity,
 } from "../aws/client.ts";
-import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../core/duration.ts";
-import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import type { ProfileFiles } from "../config/ini.ts";
+import { resourceName } from "../core/arn.ts";
+import { ExitCode, StcError } from "../core/errors.ts";
 import {
   type MfaDevice,
   obtainMfaCode,
   rememberMfaDevice,
   resolveMfaDevice,
 } from "../session/mfa.ts";
-import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
-import { type ChainBase, ProfileChainError, resolveProfileChain } from "../config/profile_chain.ts";
-import {
-  accountRoleArn,
-  assumableNames,
-  findRole,
-  isAccountId,
-  isValidRoleName,
-  isValidSessionName,
-  resolveAccount,
-  type RoleCatalog,
-  type RoleEntry,
-  roleInfo,
-} from "./catalog.ts";
+import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
+import type { Profile } from "../config/ini.ts";
+import { isValidSessionName } from "./catalog.ts";
 import { loadRoleCatalog, reportProblems } from "./load.ts";
+import {
+  chooseProfile,
+  chooseRoute,
+  isChained,
+  type Plan,
+  requestedDuration,
+  resolvePlan,
+  type RoleRequest,
+  type RoleRoute,
+  type Step,
+  wantsLongSession,
+} from "./plan.ts";
 import {
   readBaseSession,
   type RoleInfo,
   sessionCredentials,
   type SessionRecord,
 } from "../session/variables.ts";
-import { didYouMean } from "../core/suggest.ts";
 import type { Term } from "../term/term.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
-import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+
+export type { RoleRequest, RoleRoute } from "./plan.ts";
 
 /** What assuming a role needs from the command. */
 export interface AssumeContext {
@@ -64,26 +64,6 @@ export interface AssumeContext {
   /** Where progress is reported and MFA codes are asked for. */
   readonly term: Term;
 }
-
-/** What to assume. */
-export interface RoleRequest {
-  /**
-   * A role alias; with `roleName`, an account name (accounts file) or 12-digit account id. Absent: the alias
-   * in `AWS_ROLE_ALIAS` (re-assume the current role).
-   */
-  role?: string;
-  /** Role name in the account (Coinbase assume-role's `<account> <role>` form). */
-  roleName?: string;
-  /** Session length; more than an hour takes the long-term-key route. */
-  durationSeconds?: number;
-  /** An MFA code given on the command line (used only when the long-term-key route needs one). */
-  mfaCode?: string;
-  /** The profile (`-p`); else `AWS_PROFILE_ASSUME_ROLE`, the base session's profile, then the usual choice. */
-  profile?: string;
-}
-
-/** How the credentials were obtained. */
-export type RoleRoute = "base-session" | "long-term-key" | "profile-credentials";
 
 /** A role's credentials and what they are for. */
 export interface RoleCredentials {
@@ -104,167 +84,6 @@ export interface RoleCredentials {
   assumedRoleArn: string;
   /** The profile whose key or session was used. */
   profile: string;
-}
-
-/** One AssumeRole call of a chain. */
-interface Step {
-  roleArn: string;
-  externalId?: string;
-  sessionName?: string;
-  /** MFA device named by the profile of this step (config profiles). */
-  mfaSerial?: string;
-}
-
-/** What a request resolved to. */
-interface Plan {
-  role: RoleInfo;
-  steps: Step[];
-  /** The profile whose long-term key (or base session) starts the chain. */
-  sourceProfile: string;
-  /** Credentials stored in the profile itself (a config chain ending in temporary keys). */
-  profileCredentials?: Credentials;
-  /** `duration_seconds` of a config profile. */
-  durationSeconds?: number;
-}
-
-function chooseProfile(request: RoleRequest, env: Env, files: ProfileFiles, base?: SessionRecord) {
-  const requested = request.profile || env.AWS_PROFILE_ASSUME_ROLE || base?.profile;
-  return selectProfile(requested, env, files).name;
-}
-
-function unknownAlias(name: string, catalog: RoleCatalog): StcError {
-  const names = assumableNames(catalog);
-  return new StcError(`unknown role alias '${printable(name.slice(0, 80))}'`, {
-    hint: didYouMean(name, names) ??
-      (names.length === 0
-        ? "no roles are defined: get the organisation's list with 'stc roles --download', or add " +
-          "'alias role_arn' lines to the roles file"
-        : "list the aliases with 'stc roles'"),
-  });
-}
-
-function accountPlan(
-  catalog: RoleCatalog,
-  account: string,
-  roleName: string,
-  profile: string,
-): Plan {
-  const resolved = resolveAccount(catalog, account);
-  if (!resolved) {
-    throw new StcError(`unknown account '${printable(account.slice(0, 80))}'`, {
-      hint: didYouMean(account, catalog.accounts.map((a) => a.name)) ??
-        "give a 12-digit account id, or a name from ~/.aws/accounts",
-    });
-  }
-  if (!isValidRoleName(roleName)) {
-    throw usageError(`'${printable(roleName.slice(0, 80))}' is not a valid role name`);
-  }
-  const roleArn = accountRoleArn(resolved.accountId, roleName);
-  return {
-    role: {
-      alias: `${account}/${roleName}`,
-      roleArn,
-      accountId: resolved.accountId,
-      accountName: resolved.accountName ?? account,
-      roleName,
-    },
-    // As Coinbase's assume-role does: the account id is the external id on this route.
-    steps: [{ roleArn, externalId: resolved.accountId }],
-    sourceProfile: profile,
-  };
-}
-
-function chainBaseCredentials(base: ChainBase): Credentials | undefined {
-  if (base.type !== "AccessKey") {
-    throw new StcError(
-      `profile '${base.profile}' gets its credentials from ${base.type}, which stc does not use`,
-      { hint: "give the role profile a source_profile with an access key (stc import)" },
-    );
-  }
-  return base.sessionToken
-    ? {
-      accessKeyId: base.accessKeyId,
-      secretAccessKey: base.secretAccessKey,
-      sessionToken: base.sessionToken,
-    }
-    : undefined;
-}
-
-function configPlan(entry: RoleEntry, catalog: RoleCatalog, files: ProfileFiles): Plan {
-  let chain;
-  try {
-    chain = resolveProfileChain(files, entry.alias);
-  } catch (error) {
-    if (error instanceof ProfileChainError) {
-      throw new StcError(`profile '${entry.alias}' cannot be used: ${error.message}`, {
-        hint: "a role profile needs source_profile naming a profile with an access key",
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  const profileCredentials = chainBaseCredentials(chain.base);
-  return {
-    role: roleInfo(entry, catalog),
-    steps: chain.roles.map((r) => ({
-      roleArn: r.roleArn,
-      ...(r.externalId ? { externalId: r.externalId } : {}),
-      ...(r.roleSessionName ? { sessionName: r.roleSessionName } : {}),
-      ...(r.mfaSerial ? { mfaSerial: r.mfaSerial } : {}),
-    })),
-    sourceProfile: chain.base.profile,
-    ...(profileCredentials ? { profileCredentials } : {}),
-    ...(entry.durationSeconds ? { durationSeconds: entry.durationSeconds } : {}),
-  };
-}
-
-function resolvePlan(
-  request: RoleRequest,
-  env: Env,
-  catalog: RoleCatalog,
-  files: ProfileFiles,
-  profile: string,
-): Plan {
-  const name = request.role || env.AWS_ROLE_ALIAS;
-  if (!name) {
-    throw usageError(
-      "no role given, and this shell has not assumed one yet",
-      "give an alias (see 'stc roles'), or an account and a role name",
-    );
-  }
-  if (request.roleName !== undefined) return accountPlan(catalog, name, request.roleName, profile);
-  const entry = findRole(catalog, name);
-  if (entry?.source === "config") return configPlan(entry, catalog, files);
-  if (entry) {
-    return {
-      role: roleInfo(entry, catalog),
-      steps: [{
-        roleArn: entry.roleArn,
-        ...(entry.externalId ? { externalId: entry.externalId } : {}),
-        ...(entry.sessionName ? { sessionName: entry.sessionName } : {}),
-      }],
-      sourceProfile: profile,
-    };
-  }
-  // `account/Role` is how AWS_ROLE_ALIAS records the account form, for re-assuming.
-  const slash = name.indexOf("/");
-  if (slash > 0 && resolveAccount(catalog, name.slice(0, slash))) {
-    return accountPlan(catalog, name.slice(0, slash), name.slice(slash + 1), profile);
-  }
-  if (resolveAccount(catalog, name) || isAccountId(name)) {
-    throw usageError(
-      `'${name}' is an account, not a role alias: give the role name too`,
-      `stc assume ${name} ROLE-NAME`,
-    );
-  }
-  throw unknownAlias(name, catalog);
-}
-
-function requestedDuration(request: RoleRequest, plan: Plan, env: Env): number | undefined {
-  if (request.durationSeconds !== undefined) return request.durationSeconds;
-  if (plan.durationSeconds !== undefined) return plan.durationSeconds;
-  const timeout = env.AWS_ROLE_SESSION_TIMEOUT;
-  return timeout ? parseDuration(timeout, "AWS_ROLE_SESSION_TIMEOUT", ROLE_LIMITS) : undefined;
 }
 
 function expiredBase(base: SessionRecord): StcError {
@@ -315,8 +134,7 @@ async function callAssume(
 
 /** The IAM user name behind a long-term key: the session name CloudTrail shows. */
 async function userNameOf(target: AwsTarget): Promise<string> {
-  const identity = await getCallerIdentity(target);
-  return identity.arn.slice(identity.arn.lastIndexOf("/") + 1);
+  return resourceName((await getCallerIdentity(target)).arn);
 }
 
 function sessionNameFor(step: Step, userName: string | undefined): string {
@@ -324,6 +142,63 @@ function sessionNameFor(step: Step, userName: string | undefined): string {
   // IAM user names allow only characters that session names allow too; only the length differs.
   const name = (userName ?? "").slice(0, 64);
   return isValidSessionName(name) ? name : "stc-session";
+}
+
+/** Where a chain starts: the credentials of its first AssumeRole call, and what that call adds. */
+interface ChainStart {
+  /** The credentials that call the first AssumeRole. */
+  credentials: Credentials;
+  /** The IAM user behind them, when known without a call (the base session's). */
+  userName?: string;
+  /** The MFA device and code of the first call (long-term key route). */
+  mfa?: { serialNumber: string; tokenCode: string };
+  /** An MFA device found through ListMFADevices, to save once the assume worked. */
+  discoveredDevice?: MfaDevice;
+}
+
+/** What starting a chain needs besides the plan. */
+interface StartInput {
+  readonly route: RoleRoute;
+  readonly plan: Plan;
+  /** The properties of the plan's source profile. */
+  readonly sourceProfile: Profile;
+  /** The shell's base session when it belongs to the plan's source profile. */
+  readonly base: SessionRecord | undefined;
+  /** The shell's base session, whatever its profile (for the explanation). */
+  readonly shellBase: SessionRecord | undefined;
+  readonly duration: number | undefined;
+  readonly request: RoleRequest;
+  readonly target: (credentials: Credentials) => AwsTarget;
+}
+
+async function startChain(context: AssumeContext, input: StartInput): Promise<ChainStart> {
+  const { route, plan, base } = input;
+  if (route === "profile-credentials") return { credentials: plan.profileCredentials! };
+  if (route === "base-session") {
+    if (secondsLeft(base!.expiration, context.now()) <= 0) throw expiredBase(base!);
+    return { credentials: sessionCredentials(base!), userName: base!.userName };
+  }
+  const sourceProfile = input.sourceProfile;
+  const credentials = longTermKey(sourceProfile, plan.sourceProfile);
+  explainLongRoute(context.term, plan, input.duration, input.shellBase);
+  const first = plan.steps[0];
+  const discoveredDevice = first.mfaSerial ? undefined : await resolveMfaDevice(
+    context.term,
+    sourceProfile,
+    plan.sourceProfile,
+    input.target(credentials),
+  );
+  const serialNumber = first.mfaSerial ?? discoveredDevice!.serial;
+  const userName = first.sessionName
+    ? undefined
+    : base?.userName ?? await userNameOf(input.target(credentials));
+  const tokenCode = await obtainMfaCode(context.term, input.request.mfaCode, serialNumber);
+  return {
+    credentials,
+    ...(userName !== undefined ? { userName } : {}),
+    mfa: { serialNumber, tokenCode },
+    ...(discoveredDevice ? { discoveredDevice } : {}),
+  };
 }
 
 /**
@@ -342,19 +217,13 @@ export async function obtainRoleCredentials(
   const profiles = loaded ?? await loadProfiles(env);
   const files = profiles.files;
   const shellBase = readBaseSession(env);
-  const profileName = chooseProfile(request, env, files, shellBase);
-  const catalog = await loadRoleCatalog(env, profileName, profiles);
+  const profile = chooseProfile(request, env, files, shellBase);
+  const catalog = await loadRoleCatalog(env, profile, profiles);
   reportProblems(context.term, catalog.problems, 3);
-  const plan = resolvePlan(request, env, catalog, files, profileName);
+  const plan = resolvePlan(request, { env, catalog, files, profile, base: shellBase });
   const duration = requestedDuration(request, plan, env);
   const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
-  const wantsLong = duration !== undefined && duration > CHAINED_ROLE_MAX_SECONDS;
-  if (wantsLong && plan.steps.length > 1) {
-    throw new StcError(
-      `'${plan.role.alias}' is reached through ${plan.steps.length} roles; AWS caps chained roles at 1 hour`,
-      { hint: "ask for at most 1 hour (--duration 1h)" },
-    );
-  }
+  const route = chooseRoute(plan, base, duration);
   const sourceProfile = requireProfile(files, plan.sourceProfile);
   const region = profileRegion(env, sourceProfile);
   const target = (credentials: Credentials): AwsTarget => ({
@@ -363,68 +232,41 @@ export async function obtainRoleCredentials(
     credentials,
     notices: context.term,
   });
-
-  let route: RoleRoute;
-  let current: Credentials;
-  let userName: string | undefined;
-  let firstExtra: Partial<AssumeRoleRequest> = {};
-  let discoveredDevice: MfaDevice | undefined;
-  if (plan.profileCredentials) {
-    route = "profile-credentials";
-    current = plan.profileCredentials;
-  } else if (base && !wantsLong) {
-    if (secondsLeft(base.expiration, context.now()) <= 0) throw expiredBase(base);
-    route = "base-session";
-    current = sessionCredentials(base);
-    userName = base.userName;
-  } else {
-    route = "long-term-key";
-    current = longTermKey(sourceProfile, plan.sourceProfile);
-    explainLongRoute(context.term, plan, duration, shellBase, wantsLong);
-    if (!plan.steps[0].mfaSerial) {
-      discoveredDevice = await resolveMfaDevice(
-        context.term,
-        sourceProfile,
-        plan.sourceProfile,
-        target(current),
-      );
-    }
-    const serial = plan.steps[0].mfaSerial ?? discoveredDevice!.serial;
-    if (!plan.steps[0].sessionName) {
-      userName = base?.userName ?? await userNameOf(target(current));
-    }
-    const code = await obtainMfaCode(context.term, request.mfaCode, serial);
-    firstExtra = { serialNumber: serial, tokenCode: code };
-  }
-  if (
-    route !== "long-term-key" && userName === undefined && plan.steps.some((s) => !s.sessionName)
-  ) {
-    userName = await userNameOf(target(current));
-  }
-
-  let assumedRoleArn = "";
+  const start = await startChain(context, {
+    route,
+    plan,
+    sourceProfile,
+    base,
+    shellBase,
+    duration,
+    request,
+    target,
+  });
+  const userName = start.userName ??
+    (route !== "long-term-key" && plan.steps.some((s) => !s.sessionName)
+      ? await userNameOf(target(start.credentials))
+      : undefined);
+  let current = { credentials: start.credentials, assumedRoleArn: "" };
   for (const [index, step] of plan.steps.entries()) {
     const last = index === plan.steps.length - 1;
-    const result = await callAssume(target(current), step, {
+    current = await callAssume(target(current.credentials), step, {
       roleArn: step.roleArn,
       roleSessionName: sessionNameFor(step, userName),
       ...(step.externalId ? { externalId: step.externalId } : {}),
       ...(last && duration !== undefined ? { durationSeconds: duration } : {}),
-      ...(index === 0 ? firstExtra : {}),
+      ...(index === 0 ? start.mfa : {}),
     });
-    current = result.credentials;
-    assumedRoleArn = result.assumedRoleArn;
   }
-  if (discoveredDevice) {
-    await rememberMfaDevice(context.term, discoveredDevice, plan.sourceProfile, context.env);
+  if (start.discoveredDevice) {
+    await rememberMfaDevice(context.term, start.discoveredDevice, plan.sourceProfile, env);
   }
   return {
-    credentials: current,
+    credentials: current.credentials,
     role: plan.role,
     ...(base ? { base } : {}),
     route,
-    chained: route !== "long-term-key" || plan.steps.length > 1,
-    assumedRoleArn,
+    chained: isChained(route, plan),
+    assumedRoleArn: current.assumedRoleArn,
     profile: plan.sourceProfile,
   };
 }
@@ -434,11 +276,10 @@ function explainLongRoute(
   plan: Plan,
   duration: number | undefined,
   shellBase: SessionRecord | undefined,
-  wantsLong: boolean,
 ): void {
   const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
     " and a new MFA code";
-  if (wantsLong) {
+  if (wantsLongSession(duration)) {
     term.info(
       `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
         "assumed with session credentials",

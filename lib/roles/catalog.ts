@@ -518,18 +518,6 @@ export function assumableNames(catalog: RoleCatalog): string[] {
   ];
 }
 
-/** A role reached the Coinbase way: an account (name or id) and a role name. */
-export interface AccountRole {
-  /** The account as typed (name or id). */
-  account: string;
-  /** Its 12-digit id. */
-  accountId: string;
-  /** The accounts-file name, when it has one. */
-  accountName?: string;
-  /** The role name. */
-  roleName: string;
-}
-
 /** Resolves an account name or id; undefined when it is neither. */
 export function resolveAccount(
   catalog: RoleCatalog,
@@ -541,12 +529,6 @@ export function resolveAccount(
   }
   const entry = findAccount(catalog, account);
   return entry ? { accountId: entry.accountId, accountName: entry.name } : undefined;
-}
-
-/** The role ARN of an account role, in the partition of `partitionOf` (an ARN) or `aws`. */
-export function accountRoleArn(accountId: string, roleName: string, partitionOf?: string): string {
-  const partition = partitionOf?.split(":")[1] || "aws";
-  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
 /** The shell's description of an assumed role entry. */
