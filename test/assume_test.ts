@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { evalInBash, runStc } from "./helpers.ts";
+import { evalInBash, runStc, shellWord, stcCommandLine } from "./helpers.ts";
 import { assumedArn, baseSession, VARIABLES, withBase, world } from "./role_world.ts";
 
 Deno.test("assume from the base session exports the role and its variables", async () => {
@@ -339,4 +339,38 @@ Deno.test("assume: the account form takes the partition of the base session's us
   await runStc(["assume", "333333333333", "ReadOnly"], { env: withBase(w, base) });
   const request = w.emulator.requests().filter((r) => r.action === "AssumeRole").at(-1);
   assert.equal(request?.params.RoleArn, "arn:aws-us-gov:iam::333333333333:role/ReadOnly");
+});
+
+Deno.test("assume in a shell with an unexported base session and no functions says how to hand it over", async () => {
+  await using w = await world();
+  const stc = stcCommandLine().map(shellWord).join(" ");
+  // As a user would type it without `stc init`: the session's shell code evaluated, then assume.
+  const script = `set -eu
+eval "$(${stc} session --shell bash ${w.emulator.totp("alice")})"
+test -n "$STC_BASE_SESSION"
+${stc} assume --shell bash prod-ro </dev/null >/dev/null 2>"$STC_TEST_ERR" && exit 9
+STC_BASE_SESSION="$STC_BASE_SESSION" ${stc} assume --shell bash prod-ro </dev/null
+`;
+  const err = await Deno.makeTempFile();
+  try {
+    const out = await new Deno.Command("bash", {
+      args: ["-c", script],
+      env: { ...w.env, STC_TEST_ERR: err },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = await Deno.readTextFile(err);
+    assert.doesNotMatch(stderr, /has no base session/);
+    assert.match(stderr, /this shell's base session was not handed to stc/);
+    assert.match(stderr, /stc init bash/);
+    assert.match(stderr, /STC_BASE_SESSION="\$STC_BASE_SESSION"/);
+    // The hint is true: with the prefix, assume takes the base session and needs no MFA code.
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const vars = await evalInBash(new TextDecoder().decode(out.stdout), VARIABLES);
+    assert.equal(vars.AWS_ACCOUNT_ROLE, "ReadOnly");
+    assert.equal(vars.AWS_USERNAME, "alice");
+  } finally {
+    await Deno.remove(err);
+  }
 });

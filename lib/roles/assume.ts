@@ -42,11 +42,14 @@ import {
   wantsLongSession,
 } from "./plan.ts";
 import {
+  BASE_SESSION_VARIABLE,
+  hasSessionVariables,
   readBaseSession,
   type RoleInfo,
   sessionCredentials,
   type SessionRecord,
 } from "../session/variables.ts";
+import type { ShellName } from "../shell/emitter.ts";
 import type { Term } from "../term/term.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
@@ -63,6 +66,10 @@ export interface AssumeContext {
   now(): Date;
   /** Where progress is reported and MFA codes are asked for. */
   readonly term: Term;
+  /** True when run by the shell function from `stc init`, which hands the base session over. */
+  readonly viaShellFunction: boolean;
+  /** The shell syntax stc writes, for the hints. */
+  readonly shell: ShellName;
 }
 
 /** A role's credentials and what they are for. */
@@ -180,7 +187,7 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
   }
   const sourceProfile = input.sourceProfile;
   const credentials = longTermKey(sourceProfile, plan.sourceProfile);
-  explainLongRoute(context.term, plan, input.duration, input.shellBase);
+  explainLongRoute(context, plan, input.duration, input.shellBase);
   const first = plan.steps[0];
   const discoveredDevice = first.mfaSerial ? undefined : await resolveMfaDevice(
     context.term,
@@ -272,7 +279,7 @@ export async function obtainRoleCredentials(
 }
 
 function explainLongRoute(
-  term: Term,
+  context: AssumeContext,
   plan: Plan,
   duration: number | undefined,
   shellBase: SessionRecord | undefined,
@@ -280,15 +287,22 @@ function explainLongRoute(
   const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
     " and a new MFA code";
   if (wantsLongSession(duration)) {
-    term.info(
+    context.term.info(
       `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
         "assumed with session credentials",
     );
+  } else if (!shellBase && !context.viaShellFunction && hasSessionVariables(context.env)) {
+    const init = context.shell === "sh" ? "stc help init" : `eval "$(stc init ${context.shell})"`;
+    context.term.info(
+      `${how}: this shell's base session was not handed to stc: the shell keeps it unexported ` +
+        `(${BASE_SESSION_VARIABLE}) and only stc's shell functions pass it on. Load them (${init}), ` +
+        `or hand it to this one command: ${BASE_SESSION_VARIABLE}="$${BASE_SESSION_VARIABLE}" stc …`,
+    );
   } else if (!shellBase) {
-    term.info(
+    context.term.info(
       `${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`,
     );
   } else {
-    term.info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
+    context.term.info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
   }
 }

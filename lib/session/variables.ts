@@ -216,6 +216,14 @@ export function readBaseSession(env: Env): SessionRecord | undefined {
   return parseSessionRecord(env[BASE_SESSION_VARIABLE]);
 }
 
+/**
+ * Whether the environment shows a session `stc session` made (its exported user and tool variables): the shell
+ * that evaluated it then also holds the base session, unexported, although none was handed over.
+ */
+export function hasSessionVariables(env: Env): boolean {
+  return Boolean(env.AWS_SESSION_TOOL && env.AWS_USER);
+}
+
 /** The credentials of a session record. */
 export function sessionCredentials(session: SessionRecord): Credentials {
   return {
