@@ -1,6 +1,6 @@
 /**
  * Where role aliases come from, parsed and merged: session-tool.sh's roles files, Coinbase assume-role's
- * accounts file and AWS CLI profiles with `role_arn`. Pure: the texts are read elsewhere (lib/roles_load.ts).
+ * accounts file and AWS CLI profiles with `role_arn`. Pure: the texts are read elsewhere (lib/roles/load.ts).
  *
  * A bad line or entry is reported as a {@linkcode RoleProblem} (file and line) and skipped; the rest still
  * work. Messages quote aliases and ARNs (not secret) but never a whole line verbatim beyond that, and the files are
@@ -11,6 +11,8 @@
  */
 
 import type { Profile, ProfileFiles } from "../config/ini.ts";
+import { ROLE_LIMITS } from "../core/duration.ts";
+import { printable } from "../core/text.ts";
 import type { RoleInfo } from "../session/variables.ts";
 
 /** Where a role alias was defined, in the order lookups try them (first match wins). */
@@ -96,20 +98,6 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
-
-/**
- * `text` safe to print on a terminal: control characters (C0, DEL, C1; ESC starts terminal escape sequences) become
- * `\xNN` escapes, so untrusted text can neither move the cursor nor change colours or titles.
- */
-export function printable(text: string): string {
-  return text.replace(
-    CONTROL,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-}
-
 /** Whether `name` can be a role alias or account name (what the roles files allow, and tab completion can offer). */
 export function isValidAlias(name: string): boolean {
   return ALIAS.test(name);
@@ -443,7 +431,9 @@ export function rolesFromProfiles(
     }
     const duration = profileDuration(profile);
     if (duration === null) {
-      problem(`profile '${name}': duration_seconds must be a number of seconds (900-43200)`);
+      problem(
+        `profile '${name}': duration_seconds must be a number of seconds (${ROLE_LIMITS.min}-${ROLE_LIMITS.max})`,
+      );
     }
     roles.push({
       alias: name,
@@ -466,7 +456,7 @@ function profileDuration(profile: Profile): number | undefined | null {
   if (text === undefined || text === "") return undefined;
   if (!/^\d+$/.test(text)) return null;
   const seconds = Number(text);
-  return seconds >= 900 && seconds <= 43200 ? seconds : null;
+  return seconds >= ROLE_LIMITS.min && seconds <= ROLE_LIMITS.max ? seconds : null;
 }
 
 /**

@@ -203,3 +203,32 @@ Deno.test("printable escapes control characters; names that cannot be typed are 
   assert.deepEqual(parsed.accounts.map((a) => a.name), ["ok"]);
   assert.match(parsed.problems[0].message, /account name 'bad\\x1b' may only hold/);
 });
+
+Deno.test("role and account problems quote untrusted text through the one sanitiser", () => {
+  const roles = parseRolesFile("x arn:aws:iam::1:role/\u202eevil\n", "roles", "local");
+  assert.match(
+    roles.problems[0].message,
+    /'arn:aws:iam::1:role\/\\u\{202e\}evil' is not a role ARN/,
+  );
+  const accounts = parseAccountsJson('{"ok": "12\u200b3"}', "accounts");
+  assert.match(accounts.problems[0].message, /'12\\u\{200b\}3' is not a 12-digit account id/);
+});
+
+Deno.test("duration_seconds of a profile role is checked against the role limits (15 minutes to 12 hours)", () => {
+  const files = parseProfileFiles({
+    config: [900, 899, 43200, 43201].map((d) =>
+      `[profile r${d}]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = s\nduration_seconds = ${d}\n`
+    ).join(""),
+  });
+  const parsed = rolesFromProfiles(files, "config");
+  assert.deepEqual(parsed.roles.map((r) => [r.alias, r.durationSeconds]), [
+    ["r900", 900],
+    ["r899", undefined],
+    ["r43200", 43200],
+    ["r43201", undefined],
+  ]);
+  assert.deepEqual(parsed.problems.map((p) => p.message), [
+    "profile 'r899': duration_seconds must be a number of seconds (900-43200)",
+    "profile 'r43201': duration_seconds must be a number of seconds (900-43200)",
+  ]);
+});
