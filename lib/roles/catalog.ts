@@ -13,6 +13,7 @@
 import type { Profile, ProfileFiles } from "../config/ini.ts";
 import { ROLE_LIMITS } from "../core/duration.ts";
 import { printable } from "../core/text.ts";
+import { type JsonMember, JsonMembersError, objectMembers } from "./json_members.ts";
 import type { RoleInfo } from "../session/variables.ts";
 
 /** Where a role alias was defined, in the order lookups try them (first match wins). */
@@ -191,140 +192,6 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
   return { roles, problems };
 }
 
-/** A top-level member of a JSON object, with its value's raw text. */
-interface JsonMember {
-  key: string;
-  /** Kind of the value. */
-  type: "string" | "number" | "other";
-  /** The string's value, or the number's raw text. */
-  value: string;
-  line: number;
-}
-
-class JsonScanError extends Error {
-  constructor(message: string, readonly line: number) {
-    super(message);
-  }
-}
-
-/**
- * Scans a JSON object's top-level members keeping numbers as written (JSON.parse would turn 012345678901
- * written as a number into 12345678901 and hide the loss). Validates full JSON syntax along the way.
- */
-function scanJsonObject(text: string): JsonMember[] {
-  let pos = 0;
-  let line = 1;
-  const fail = (message: string): never => {
-    throw new JsonScanError(message, line);
-  };
-  const skipWs = () => {
-    while (pos < text.length) {
-      const c = text[pos];
-      if (c === "\n") line++;
-      else if (c !== " " && c !== "\t" && c !== "\r" && c !== "\ufeff") break;
-      pos++;
-    }
-  };
-  const scanString = (): string => {
-    const start = pos;
-    pos++;
-    while (pos < text.length) {
-      const c = text[pos];
-      if (c === "\\") pos += 2;
-      else if (c === '"') {
-        pos++;
-        try {
-          return JSON.parse(text.slice(start, pos));
-        } catch {
-          return fail("bad escape in a string");
-        }
-      } else if (c === "\n" || c < " ") return fail("unterminated string");
-      else pos++;
-    }
-    return fail("unterminated string");
-  };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const scanValue = (): { type: JsonMember["type"]; value: string } => {
-    skipWs();
-    const c = text[pos];
-    if (c === '"') return { type: "string", value: scanString() };
-    if (c === "{" || c === "[") {
-      const close = c === "{" ? "}" : "]";
-      pos++;
-      skipWs();
-      if (text[pos] === close) {
-        pos++;
-        return { type: "other", value: "" };
-      }
-      for (;;) {
-        if (c === "{") {
-          skipWs();
-          if (text[pos] !== '"') fail("expected a quoted key");
-          scanString();
-          skipWs();
-          if (text[pos] !== ":") fail("expected ':'");
-          pos++;
-        }
-        scanValue();
-        skipWs();
-        if (text[pos] === ",") {
-          pos++;
-          continue;
-        }
-        if (text[pos] === close) {
-          pos++;
-          return { type: "other", value: "" };
-        }
-        fail(`expected ',' or '${close}'`);
-      }
-    }
-    NUMBER.lastIndex = pos;
-    const number = NUMBER.exec(text);
-    if (number) {
-      pos += number[0].length;
-      return { type: "number", value: number[0] };
-    }
-    for (const literal of ["true", "false", "null"]) {
-      if (text.startsWith(literal, pos)) {
-        pos += literal.length;
-        return { type: "other", value: literal };
-      }
-    }
-    return fail("expected a value");
-  };
-  skipWs();
-  if (text[pos] !== "{") fail('expected a JSON object like {"name": "123456789012"}');
-  pos++;
-  const members: JsonMember[] = [];
-  skipWs();
-  if (text[pos] === "}") pos++;
-  else {
-    for (;;) {
-      skipWs();
-      if (text[pos] !== '"') fail("expected a quoted account name");
-      const memberLine = line;
-      const key = scanString();
-      skipWs();
-      if (text[pos] !== ":") fail("expected ':'");
-      pos++;
-      members.push({ key, ...scanValue(), line: memberLine });
-      skipWs();
-      if (text[pos] === ",") {
-        pos++;
-        continue;
-      }
-      if (text[pos] === "}") {
-        pos++;
-        break;
-      }
-      fail("expected ',' or '}'");
-    }
-  }
-  skipWs();
-  if (pos < text.length) fail("unexpected text after the object");
-  return members;
-}
-
 /**
  * Parses Coinbase assume-role's accounts file: a JSON object of account name → account id. An id written as
  * a JSON number is reported: a number cannot keep leading zeros (an 11-digit number is read as the 12-digit
@@ -336,9 +203,9 @@ export function parseAccountsJson(text: string, file: string): ParsedAccounts {
   if (text.trim() === "") return { accounts, problems };
   let members: JsonMember[];
   try {
-    members = scanJsonObject(text);
+    members = objectMembers(text);
   } catch (error) {
-    if (!(error instanceof JsonScanError)) throw error;
+    if (!(error instanceof JsonMembersError)) throw error;
     problems.push({ file, line: error.line, message: `not valid JSON: ${error.message}` });
     return { accounts, problems };
   }
