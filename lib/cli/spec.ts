@@ -104,14 +104,17 @@ export const GLOBAL_OPTIONS = [
   },
 ] as const satisfies readonly OptionSpec[];
 
-type ValueOf<O extends OptionSpec> = O["type"] extends "boolean" ? boolean : string | undefined;
+/** The value an option gets: `true`/`false` for a boolean one, the string or absent for a valued one. */
+export type ValueOf<O extends OptionSpec> = O["type"] extends "boolean" ? boolean
+  : string | undefined;
 
 /** The parsed options of a spec, by long name: booleans are `true`/`false`, valued options a string or absent. */
 export type OptionValues<S extends CommandSpec> = {
   readonly [O in S["options"][number] | typeof GLOBAL_OPTIONS[number] as O["name"]]: ValueOf<O>;
 };
 
-type ArgValueOf<A extends ArgSpec> = A["variadic"] extends true ? readonly string[]
+/** The value an argument gets: the list of the rest for a variadic one, a string or absent for an optional one. */
+export type ArgValueOf<A extends ArgSpec> = A["variadic"] extends true ? readonly string[]
   : A["optional"] extends true ? string | undefined
   : string;
 

@@ -3,6 +3,21 @@
  * following the rules the AWS SDKs share (the smithy-rs / Java / Go conformance vectors in
  * test/fixtures/profile-parser-tests.json). Pure: no I/O.
  *
+ * @example
+ * ```ts
+ * import { getProfile, parseProfileFiles } from "./ini.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const files = parseProfileFiles({
+ *   config: "[default]\nregion = eu-west-1\n[profile ops]\nregion = us-east-1\n",
+ *   credentials: "[ops]\naws_access_key_id = AKIAEXAMPLE\n",
+ * });
+ * const ops = getProfile(files, "ops");
+ * assert.equal(ops?.region, "us-east-1");
+ * assert.equal(ops?.aws_access_key_id, "AKIAEXAMPLE");
+ * assert.equal(getProfile(files, "nosuch"), undefined);
+ * ```
+ *
  * @module
  */
 
@@ -53,7 +68,7 @@ export class ProfileParseError extends Error {
 }
 
 /** Fields every lexed line has. `text + eol` is exactly the line's bytes in the source. */
-interface LineBase {
+export interface LineBase {
   /** 1-based line number. */
   line: number;
   /** Offset of the line's first character in the source text. */

@@ -4,6 +4,15 @@
  * newline). Sections and keys are matched exactly as {@linkcode parseProfileFiles} reads them.
  * Pure: no I/O.
  *
+ * @example
+ * ```ts
+ * import { setKey } from "./ini_edit.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "[profile ops]\n# kept\nregion = eu-west-1\n";
+ * assert.equal(setKey(text, "profile ops", "region", "us-east-1"), "[profile ops]\n# kept\nregion = us-east-1\n");
+ * ```
+ *
  * @module
  */
 

@@ -53,8 +53,11 @@ export type ChainBase =
 export interface AssumeRoleStep {
   /** Profile defining the role. */
   profile: string;
+  /** `role_arn` of the profile. */
   roleArn: string;
+  /** `external_id` of the profile, if any. */
   externalId?: string;
+  /** `role_session_name` of the profile, if any. */
   roleSessionName?: string;
   /** `mfa_serial` of the profile, if any. */
   mfaSerial?: string;

@@ -11,6 +11,24 @@
  * lasts as long as the credentials, so for those kinds stc sets the length where AWS takes it: DurationSeconds of
  * AssumeRole (at most 1 hour when chained) or of GetFederationToken (up to 36 hours).
  *
+ * @example
+ * ```ts
+ * import { consoleDestination, consoleSessionDuration, loginUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(consoleDestination({ partition: "aws", service: "s3" }), "https://console.aws.amazon.com/s3/home");
+ * assert.equal(
+ *   consoleDestination({ partition: "aws-cn", region: "cn-north-1" }),
+ *   "https://console.amazonaws.cn/console/home?region=cn-north-1",
+ * );
+ * assert.equal(consoleSessionDuration("role", 8 * 3600), 28800);
+ * assert.equal(
+ *   loginUrl("https://signin.aws.amazon.com/federation", "https://console.aws.amazon.com/", "TOKEN"),
+ *   "https://signin.aws.amazon.com/federation?Action=login&Issuer=stc" +
+ *     "&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=TOKEN",
+ * );
+ * ```
+ *
  * @module
  */
 

@@ -1,6 +1,16 @@
 /**
  * Durations: AWS's session length limits, and parsing what the user types (`12h`, `90m`, `900s`, `3600`).
  *
+ * @example
+ * ```ts
+ * import { parseDuration, ROLE_LIMITS } from "./duration.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseDuration("90m", "--duration", ROLE_LIMITS), 5400);
+ * assert.equal(parseDuration("3600", "--duration", ROLE_LIMITS), 3600);
+ * assert.throws(() => parseDuration("13h", "--duration", ROLE_LIMITS), /between 15m and 12h/);
+ * ```
+ *
  * @module
  */
 

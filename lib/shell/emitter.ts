@@ -14,6 +14,19 @@
  * - Lone UTF-16 surrogates: they have no UTF-8 encoding, so the shell would receive
  *   U+FFFD instead of the value; silently changing a value is worse than refusing it.
  *
+ * @example Untrusted values are quoted for the shell that evaluates them
+ * ```ts
+ * import { renderShell } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const actions = [{ kind: "export", name: "AWS_PROFILE", value: "it's; rm -rf ~" }] as const;
+ * assert.equal(renderShell("fish", actions), "set -gx AWS_PROFILE 'it\\'s; rm -rf ~';\n");
+ * assert.equal(
+ *   renderShell("bash", actions),
+ *   "unset -n AWS_PROFILE; unset -v AWS_PROFILE; export AWS_PROFILE='it'\\''s; rm -rf ~';\n",
+ * );
+ * ```
+ *
  * @module
  */
 
