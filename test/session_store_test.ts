@@ -259,3 +259,12 @@ for (
     assert.deepEqual(await Deno.readFile(path), bytes);
   });
 }
+
+Deno.test("stc session -r: a stored session that is not a regular file is refused by name, before the passphrase", async () => {
+  await using home = await aliceHome();
+  await Deno.mkdir(`${home.aws}/awsops.session.age`);
+  const result = await runStc(["session", "-r", "-p", "awsops"], { env: home.env, stdin: "pw\n" });
+  assertFailure(result, 1);
+  assert.match(result.stderr, /cannot read .*awsops\.session\.age: not a regular file/);
+  assert.doesNotMatch(result.stderr, /passphrase/i);
+});

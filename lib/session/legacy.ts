@@ -11,6 +11,7 @@
  */
 
 import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
+import { resourceName } from "../core/arn.ts";
 import { StcError } from "../core/errors.ts";
 import { splitShellWords } from "../shell/words.ts";
 import type { SessionRecord } from "./variables.ts";
@@ -166,7 +167,7 @@ export function legacyToSessionRecord(
     sessionToken: variables.AWS_SESSION_TOKEN,
     expiration: expiration.toISOString(),
     userArn: userArn || "unknown",
-    userName: variables.AWS_USERNAME || userArn.split("/").pop() || "unknown",
+    userName: variables.AWS_USERNAME || resourceName(userArn) || "unknown",
     ...(variables.AWS_SERIAL ? { serial: variables.AWS_SERIAL } : {}),
   };
 }

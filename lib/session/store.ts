@@ -10,6 +10,7 @@
 
 import { awsDir, isFileSafeProfile } from "../fs/paths.ts";
 import { join } from "../fs/path.ts";
+import { readOptionalFile } from "../fs/read.ts";
 import { writeAwsDirFiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
@@ -133,23 +134,14 @@ export async function saveSession(
   return path;
 }
 
-async function readOptional(path: string): Promise<Uint8Array | undefined> {
-  try {
-    return await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
 /** The encrypted stored session of a profile, or undefined when there is none. */
 export function readStoredSession(dir: string, profile: string): Promise<Uint8Array | undefined> {
-  return readOptional(storedSessionPath(dir, profile));
+  return readOptionalFile(storedSessionPath(dir, profile));
 }
 
 /** session-tool.sh's stored session of a profile, or undefined when there is none. */
 export function readLegacySession(dir: string, profile: string): Promise<Uint8Array | undefined> {
-  return readOptional(legacySessionPath(dir, profile));
+  return readOptionalFile(legacySessionPath(dir, profile));
 }
 
 function parseMetadata(text: string): Partial<StoredSessionInfo> {
@@ -182,7 +174,7 @@ export async function listStoredSessions(dir: string): Promise<StoredSessionInfo
         const profile = entry.name.slice(0, -SESSION_FILE_SUFFIX.length);
         if (profile === "") continue;
         const path = join(dir, entry.name);
-        const metadata = await readOptional(join(dir, `${profile}${METADATA_FILE_SUFFIX}`));
+        const metadata = await readOptionalFile(join(dir, `${profile}${METADATA_FILE_SUFFIX}`));
         found.set(profile, {
           profile,
           path,
