@@ -40,7 +40,7 @@ import {
   servicePage,
   signinSessionDuration,
 } from "../console/url.ts";
-import { ExitCode, StcError, usageError } from "../core/errors.ts";
+import { ExitCode, StcError, usageError, withContext } from "../core/errors.ts";
 import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { printLine } from "../cli/output.ts";
@@ -86,14 +86,7 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof StcError) {
-      throw new StcError(`${name}: ${error.message}`, {
-        hint: error.hint,
-        exitCode: error.exitCode,
-        cause: error,
-      });
-    }
-    throw error;
+    throw withContext(error, name);
   }
 }
 

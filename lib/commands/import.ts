@@ -12,7 +12,7 @@ import {
   updateProfile,
   updateProfiles,
 } from "../config/aws_files.ts";
-import { StcError, usageError } from "../core/errors.ts";
+import { StcError, usageError, withContext } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
@@ -127,12 +127,11 @@ export const importCommand: Command = defineCommand(
             `to ${result.path}${result.changed ? "" : " (unchanged)"}`,
         );
       } catch (error) {
-        if (!(error instanceof StcError)) throw error;
-        throw new StcError(`the key is imported, but the roles download failed: ${error.message}`, {
-          hint: error.hint ?? `retry with 'stc roles --download -p ${profile}'`,
-          exitCode: error.exitCode,
-          cause: error,
-        });
+        throw withContext(
+          error,
+          "the key is imported, but the roles download failed",
+          `retry with 'stc roles --download -p ${profile}'`,
+        );
       }
     }
     return [];

@@ -72,6 +72,21 @@ export function withHint(error: unknown, hint: string): unknown {
   });
 }
 
+/**
+ * `error` with `context` (what the caller was doing) before its message, keeping its exit code, and its hint or
+ * else `hint`, when it is an {@linkcode StcError}; any other error is returned as it is. For naming the step of a
+ * command that failed.
+ */
+export function withContext(error: unknown, context: string, hint?: string): unknown {
+  if (!(error instanceof StcError)) return error;
+  const own = error.hint ?? hint;
+  return new StcError(`${context}: ${error.message}`, {
+    ...(own !== undefined ? { hint: own } : {}),
+    exitCode: error.exitCode,
+    cause: error,
+  });
+}
+
 /** `error` as an {@linkcode StcError}: itself when it is one, else `fallback(error)`. */
 export function asStcError(error: unknown, fallback: (error: unknown) => StcError): StcError {
   return error instanceof StcError ? error : fallback(error);

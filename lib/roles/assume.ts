@@ -18,7 +18,7 @@ import {
   getCallerIdentity,
 } from "../aws/client.ts";
 import { resourceName } from "../core/arn.ts";
-import { ExitCode, StcError } from "../core/errors.ts";
+import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
   type MfaDevice,
   obtainMfaCode,
@@ -108,21 +108,23 @@ function expiredBase(base: SessionRecord): StcError {
 
 /** Adds a hint to the errors AssumeRole commonly returns. */
 function explainAssumeError(error: unknown, step: Step, duration: number | undefined): never {
-  if (error instanceof StcError && error.hint === undefined) {
-    const message = error.message;
-    let hint: string | undefined;
-    if (/AccessDenied/.test(message)) {
-      hint = `your user may not assume ${step.roleArn}` +
+  const message = error instanceof Error ? error.message : "";
+  if (/AccessDenied/.test(message)) {
+    throw withHint(
+      error,
+      `your user may not assume ${step.roleArn}` +
         (step.externalId ? " with this external id" : "") +
-        "; check the alias, or ask the role's owner to trust your user";
-    } else if (/MaxSessionDuration/.test(message)) {
-      hint = `the role allows less than ${
-        formatDuration(duration ?? 0)
-      }; ask for less with --duration`;
-    } else if (/1 hour session limit/.test(message)) {
-      hint = "roles assumed with session credentials last at most 1 hour";
-    }
-    if (hint) throw new StcError(message, { hint, exitCode: error.exitCode, cause: error });
+        "; check the alias, or ask the role's owner to trust your user",
+    );
+  }
+  if (/MaxSessionDuration/.test(message)) {
+    throw withHint(
+      error,
+      `the role allows less than ${formatDuration(duration ?? 0)}; ask for less with --duration`,
+    );
+  }
+  if (/1 hour session limit/.test(message)) {
+    throw withHint(error, "roles assumed with session credentials last at most 1 hour");
   }
   throw error;
 }
