@@ -302,94 +302,117 @@ function checkOptions(input: ConsoleInput) {
   };
 }
 
-async function runConsole(context: Context, input: ConsoleInput): Promise<ShellAction[]> {
-  if (input.options.list) {
-    if (input.positionals.length > 0) throw usageError("-l takes no arguments");
-    // session-tool.sh's `get_console_url -l`: the roles listing of `stc roles`.
-    return await listRoles(context, input.options.profile);
-  }
-  const options = checkOptions(input);
+type ConsoleOptions = ReturnType<typeof checkOptions>;
+
+/** The AWS files, read once when first needed. */
+type ProfilesOnce = () => Promise<LoadedProfiles>;
+
+/** How to open a URL in the browser `-o`/`-d` asked for; a clear error when that browser is not installed. */
+type PlanLaunch = (url: string, label: string) => Launch;
+
+function planBrowser(
+  context: Context,
+  which: "own" | "default",
+  requestedProfile: string | undefined,
+  files: ProfileFiles,
+): PlanLaunch {
   const env = context.env;
-  let loaded: LoadedProfiles | undefined;
-  const files = async () => (loaded ??= await loadProfiles(env)).files;
-
-  // The browser is checked before any MFA code or sign-in token is spent on it.
-  let planLaunch: ((url: string, label: string) => Launch) | undefined;
-  if (options.browser !== undefined) {
-    const browser = configuredBrowser(
-      await files(),
-      profileForBrowser(context, await files(), options.profile),
+  const browser = configuredBrowser(files, profileForBrowser(context, files, requestedProfile));
+  const own = which === "own";
+  const platform = currentPlatform(env);
+  const planLaunch: PlanLaunch = (url, label) =>
+    browserLaunch(
+      {
+        url,
+        ...(browser ? { browser } : {}),
+        profileDirectory: own ? profileDirectoryFor(label) : "Default",
+      },
+      platform,
     );
-    const own = options.browser === "own";
-    const platform = currentPlatform(env);
-    planLaunch = (url, label) =>
-      browserLaunch(
-        {
-          url,
-          ...(browser ? { browser } : {}),
-          profileDirectory: own ? profileDirectoryFor(label) : "Default",
-        },
-        platform,
-      );
-    const command = planLaunch("", "").command;
-    if (!commandAvailable(command, env.PATH)) {
-      throw new StcError(`browser: '${command}' not found`, {
-        hint: `set the browser with: aws configure set ${BROWSER_KEY} PATH --profile PROFILE`,
-      });
-    }
+  const command = planLaunch("", "").command;
+  if (!commandAvailable(command, env.PATH)) {
+    throw new StcError(`browser: '${command}' not found`, {
+      hint: `set the browser with: aws configure set ${BROWSER_KEY} PATH --profile PROFILE`,
+    });
   }
+  return planLaunch;
+}
 
-  let signin: ConsoleCredentials;
-  let sessionDuration: number;
-  if (options.alias !== undefined) {
-    const alias = options.alias;
-    // A role session is at most 12 hours: refused before any prompt or call.
-    if (options.duration !== undefined) consoleSessionDuration("role", options.duration);
-    const result = await step(`assume role '${alias.slice(0, 80)}'`, async () => {
-      await files();
-      return await obtainRoleCredentials(context, {
+/** Credentials to sign in with, and how long the console session lasts. */
+interface Signin {
+  signin: ConsoleCredentials;
+  sessionDuration: number;
+}
+
+/** Signs in as the role of `alias`, assumed for the console. */
+async function roleSignin(
+  context: Context,
+  options: ConsoleOptions,
+  alias: string,
+  profiles: ProfilesOnce,
+): Promise<Signin> {
+  // A role session is at most 12 hours: refused before any prompt or call.
+  if (options.duration !== undefined) consoleSessionDuration("role", options.duration);
+  const result = await step(
+    `assume role '${alias.slice(0, 80)}'`,
+    async () =>
+      await obtainRoleCredentials(context, {
         role: alias,
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
-      }, loaded);
-    });
-    // Only a single AssumeRole with the long-term key escapes role chaining; obtainRoleCredentials takes that
-    // route when more than an hour is asked for (the chained route got --duration as DurationSeconds).
-    const kind: ConsoleCredentialKind = result.chained ? "chained-role" : "role";
-    signin = {
+      }, await profiles()),
+  );
+  // Only a single AssumeRole with the long-term key escapes role chaining; obtainRoleCredentials takes that
+  // route when more than an hour is asked for (the chained route got --duration as DurationSeconds).
+  const kind: ConsoleCredentialKind = result.chained ? "chained-role" : "role";
+  return {
+    signin: {
       credentials: result.credentials,
       kind,
       arn: result.role.roleArn,
       label: result.role.alias,
       profile: result.profile,
-    };
-    sessionDuration = kind === "role"
+    },
+    sessionDuration: kind === "role"
       ? consoleSessionDuration(kind, options.duration)
-      : credentialsLifetime(context, result.credentials);
-  } else {
-    const current = checkTemporaryEnvironment(context);
-    if (current) {
-      signin = await step(
-        "current credentials",
-        () => Promise.resolve().then(() => currentCredentials(context, current)),
-      );
-      sessionDuration = currentSessionDuration(context, signin, options.duration);
-    } else {
-      const federated = await step(
-        "assume (GetFederationToken)",
-        async () => federatedCredentials(context, await files(), options.profile, options.duration),
-      );
-      signin = federated.console;
-      sessionDuration = federated.sessionDuration;
-    }
-  }
+      : credentialsLifetime(context, result.credentials),
+  };
+}
 
-  const fallbackRegion = resolveRegion(env);
+/** Signs in with the shell's temporary credentials, else as a federated user of the long-term key. */
+async function shellSignin(
+  context: Context,
+  options: ConsoleOptions,
+  profiles: ProfilesOnce,
+): Promise<Signin> {
+  const current = checkTemporaryEnvironment(context);
+  if (current) {
+    const signin = await step(
+      "current credentials",
+      () => Promise.resolve().then(() => currentCredentials(context, current)),
+    );
+    return { signin, sessionDuration: currentSessionDuration(context, signin, options.duration) };
+  }
+  const federated = await step(
+    "assume (GetFederationToken)",
+    async () =>
+      federatedCredentials(context, (await profiles()).files, options.profile, options.duration),
+  );
+  return { signin: federated.console, sessionDuration: federated.sessionDuration };
+}
+
+/** The one-click login URL: the partition's federation endpoint, a sign-in token, the destination page. */
+async function signinUrl(
+  context: Context,
+  options: ConsoleOptions,
+  { signin, sessionDuration }: Signin,
+): Promise<string> {
+  const env = context.env;
   const partition = resolvePartition({
     ...(signin.arn ? { arn: signin.arn } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.url ? { url: options.url } : {}),
-    fallbackRegion,
+    fallbackRegion: resolveRegion(env),
   });
   const destination = consoleDestination({
     partition,
@@ -409,15 +432,17 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
       });
     },
   );
-  const url = loginUrl(endpoint, destination, token);
-  const length = formatDuration(sessionDuration);
+  return loginUrl(endpoint, destination, token);
+}
 
-  if (planLaunch === undefined) {
-    context.term.info(
-      `sign-in URL for ${signin.label}: works once within 15 minutes; console session ${length}`,
-    );
-    return [printLine(url)];
-  }
+/** Opens the login URL in the planned browser. */
+async function openInBrowser(
+  context: Context,
+  options: ConsoleOptions,
+  planLaunch: PlanLaunch,
+  url: string,
+  { signin, sessionDuration }: Signin,
+): Promise<void> {
   const launch = planLaunch(url, signin.label);
   if (options.browser === "own" && !launch.usesProfile) {
     context.term.warn(
@@ -425,11 +450,41 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
         `using ${launch.command}`,
     );
   }
-  await step("browser", () => runLaunch(launch, browserEnvironment(env)));
+  await step("browser", () => runLaunch(launch, browserEnvironment(context.env)));
   context.term.info(
-    `opened the console for ${signin.label} (session ${length}) with ${launch.command}`,
+    `opened the console for ${signin.label} (session ${
+      formatDuration(sessionDuration)
+    }) with ${launch.command}`,
   );
-  return [];
+}
+
+async function runConsole(context: Context, input: ConsoleInput): Promise<ShellAction[]> {
+  if (input.options.list) {
+    if (input.positionals.length > 0) throw usageError("-l takes no arguments");
+    // session-tool.sh's `get_console_url -l`: the roles listing of `stc roles`.
+    return await listRoles(context, input.options.profile);
+  }
+  const options = checkOptions(input);
+  let loaded: Promise<LoadedProfiles> | undefined;
+  const profiles: ProfilesOnce = () => loaded ??= loadProfiles(context.env);
+  // The browser is checked before any MFA code or sign-in token is spent on it.
+  const planLaunch = options.browser === undefined
+    ? undefined
+    : planBrowser(context, options.browser, options.profile, (await profiles()).files);
+  const signin = options.alias !== undefined
+    ? await roleSignin(context, options, options.alias, profiles)
+    : await shellSignin(context, options, profiles);
+  const url = await signinUrl(context, options, signin);
+  if (planLaunch !== undefined) {
+    await openInBrowser(context, options, planLaunch, url, signin);
+    return [];
+  }
+  context.term.info(
+    `sign-in URL for ${signin.signin.label}: works once within 15 minutes; console session ${
+      formatDuration(signin.sessionDuration)
+    }`,
+  );
+  return [printLine(url)];
 }
 
 /** `stc console`. */
