@@ -4,13 +4,14 @@
 
 import assert from "node:assert/strict";
 import { testWith } from "./tools.ts";
-import { evalInBash, runStc, runStcOnTerminal } from "./helpers.ts";
+import { evalInBash, type RunResult, runStc, runStcOnTerminal, type TempHome } from "./helpers.ts";
 import {
   ALICE_ARN,
   ALICE_KEY,
   ALICE_SECRET,
   aliceHome,
   assertFailure,
+  type DisposableEmulator,
   emulated,
   freshCode,
   snapshot,
@@ -33,14 +34,52 @@ const SESSION_VARIABLES = [
   "STC_BASE_SESSION",
 ];
 
-Deno.test("stc session: MFA session with ListMFADevices discovery and all variables", async () => {
-  await using emulator = await emulated();
-  await using home = await aliceHome();
+/** An emulator, alice's HOME, and a new MFA session made by `stc session`, its output evaluated in bash. */
+interface SessionWorld extends AsyncDisposable {
+  emulator: DisposableEmulator;
+  home: TempHome;
+  /** The environment without a session. */
+  env: Record<string, string>;
+  /** When the session was asked for. */
+  before: number;
+  /** What `stc session` printed. */
+  result: RunResult;
+  /** The session variables after evaluating it. */
+  vars: Record<string, string | undefined>;
+  /** The environment of a shell that evaluated it (as child processes of that shell see it, plus the base). */
+  sessionEnv: Record<string, string>;
+}
+
+async function newSession(): Promise<SessionWorld> {
+  const emulator = await emulated();
+  const home = await aliceHome();
   const env = { ...home.env, ...emulator.env() };
   const before = Date.now();
   const result = await runStc(["session", freshCode(emulator)], { env });
   assert.equal(result.code, 0, result.stderr);
   const vars = await evalInBash(result.stdout, SESSION_VARIABLES, { AWS_ROLE_ALIAS: "old" });
+  const sessionEnv: Record<string, string> = { ...env };
+  for (const [name, value] of Object.entries(vars)) {
+    if (value !== undefined) sessionEnv[name] = value;
+  }
+  return {
+    emulator,
+    home,
+    env,
+    before,
+    result,
+    vars,
+    sessionEnv,
+    async [Symbol.asyncDispose]() {
+      await emulator[Symbol.asyncDispose]();
+      await home[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("stc session: MFA session with ListMFADevices discovery and all variables", async () => {
+  await using w = await newSession();
+  const { vars, emulator, home, result } = w;
   assert.match(vars.AWS_ACCESS_KEY_ID!, /^ASIA/);
   assert.equal(vars.AWS_SECRET_ACCESS_KEY!.length, 40);
   assert.ok(vars.AWS_SESSION_TOKEN!.length > 20);
@@ -51,7 +90,7 @@ Deno.test("stc session: MFA session with ListMFADevices discovery and all variab
   assert.equal(vars.AWS_ROLE_ALIAS, undefined, "role variables are unset");
   const expiry = Date.parse(vars.AWS_EXPIRATION!);
   // 12 h by default (the emulator clock ran 90 s ahead).
-  assert.ok(Math.abs(expiry - before - 43_200_000 - 90_000) < 60_000, vars.AWS_EXPIRATION);
+  assert.ok(Math.abs(expiry - w.before - 43_200_000 - 90_000) < 60_000, vars.AWS_EXPIRATION);
   assert.equal(Number(vars.AWS_EXPIRATION_S), expiry / 1000);
   assert.equal(vars.AWS_CREDENTIAL_EXPIRATION, vars.AWS_EXPIRATION);
   assert.match(vars.AWS_EXPIRATION_LOCAL!, /^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/);
@@ -63,34 +102,34 @@ Deno.test("stc session: MFA session with ListMFADevices discovery and all variab
     /\[profile awsops\]\nmfa_serial = arn:aws:iam::111111111111:mfa\/alice/,
   );
   assert.ok(!result.stderr.includes(vars.AWS_SECRET_ACCESS_KEY!));
+});
 
-  // The base session is kept for stc but not exported to child processes.
+Deno.test("stc session: the base session is kept for stc but not exported to child processes", async () => {
+  await using w = await newSession();
   const probe = await new Deno.Command("bash", {
     args: [
       "-c",
       `eval "$1"; env | grep -c '^STC_BASE_SESSION=' || true; printf '%s' "\${STC_BASE_SESSION:+set}"`,
       "x",
-      result.stdout,
+      w.result.stdout,
     ],
     clearEnv: true,
-    env: { PATH: home.env.PATH },
+    env: { PATH: w.home.env.PATH },
     stdout: "piped",
   }).output();
   assert.equal(new TextDecoder().decode(probe.stdout), "0\nset");
+});
 
-  // stc status reads it from the environment; --verify asks AWS; --json for scripts.
-  const sessionEnv: Record<string, string> = { ...env };
-  for (const [name, value] of Object.entries(vars)) {
-    if (value !== undefined) sessionEnv[name] = value;
-  }
-  const status = await runStc(["status"], { env: sessionEnv });
+Deno.test("stc status reads the session from the environment; --verify asks AWS; --json for scripts", async () => {
+  await using w = await newSession();
+  const status = await runStc(["status"], { env: w.sessionEnv });
   assert.equal(status.code, 0, status.stderr);
   assert.match(
     status.stdout,
     /identity: +arn:aws:iam::111111111111:user\/alice \(profile awsops\)/,
   );
   assert.match(status.stdout, /expires: .*\((11h|12h) \d\dm left\)/);
-  const json = await runStc(["status", "--json", "--verify"], { env: sessionEnv });
+  const json = await runStc(["status", "--json", "--verify"], { env: w.sessionEnv });
   assert.equal(json.code, 0, json.stderr);
   const parsed = JSON.parse(json.stdout);
   assert.equal(parsed.active, true);
@@ -98,23 +137,17 @@ Deno.test("stc session: MFA session with ListMFADevices discovery and all variab
   assert.equal(parsed.expired, false);
   assert.ok(parsed.secondsLeft > 43_000);
   assert.equal(parsed.verified.arn, ALICE_ARN);
-  const none = await runStc(["status", "--json"], { env });
+  const none = await runStc(["status", "--json"], { env: w.env });
   assert.equal(JSON.parse(none.stdout).active, false);
+});
 
-  // -v: valid, then expired on AWS's side (exit 3), invalid (4), unreachable (5).
+Deno.test("stc session -v: 0 valid, 3 expired or no session, 4 rejected credentials, 5 unreachable", async () => {
+  await using w = await newSession();
+  const { env, sessionEnv } = w;
   const valid = await runStc(["session", "-v"], { env: sessionEnv });
   assert.equal(valid.code, 0, valid.stderr);
   assert.match(valid.stderr, /valid: arn:aws:iam::111111111111:user\/alice .*left/);
   assert.equal(valid.stdout, "");
-  emulator.advanceClock(13 * 3600);
-  const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...noLocalExpiry } = sessionEnv;
-  assertFailure(await runStc(["session", "-v"], { env: noLocalExpiry }), 3);
-  assertFailure(
-    await runStc(["session", "-v"], {
-      env: { ...sessionEnv, AWS_EXPIRATION: "2001-01-01T00:00:00Z" },
-    }),
-    3,
-  );
   assertFailure(
     await runStc(["session", "-v"], {
       env: {
@@ -132,6 +165,16 @@ Deno.test("stc session: MFA session with ListMFADevices discovery and all variab
     5,
   );
   assertFailure(await runStc(["session", "-v"], { env }), 3);
+  assertFailure(
+    await runStc(["session", "-v"], {
+      env: { ...sessionEnv, AWS_EXPIRATION: "2001-01-01T00:00:00Z" },
+    }),
+    3,
+  );
+  // Expired on AWS's side (no local expiry to go by).
+  w.emulator.advanceClock(13 * 3600);
+  const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...noLocalExpiry } = sessionEnv;
+  assertFailure(await runStc(["session", "-v"], { env: noLocalExpiry }), 3);
 });
 
 Deno.test("stc session: --duration, -p remembers the profile, -c clears", async () => {
