@@ -18,6 +18,19 @@ const VARS = [
   "AWS_USER",
 ];
 
+/** A session record of alice's that expires at `expiration`, as `stc session` would store it. */
+function aliceSession(expiration: string): SessionRecord {
+  return {
+    profile: "awsops",
+    accessKeyId: "ASIASTOREDEXAMPLE000",
+    secretAccessKey: "s".repeat(40),
+    sessionToken: "stored-token",
+    expiration,
+    userArn: ALICE_ARN,
+    userName: "alice",
+  };
+}
+
 /**
  * Decrypts with the real `age -d`, which reads the passphrase only from a terminal: util-linux `script` provides
  * one.
@@ -118,15 +131,7 @@ Deno.test("stc session -s stores an age file; -r restores it; -l lists it", asyn
 
 await testWith(["age", "script"], "a stored session opens with the real age -d", async () => {
   await using home = await aliceHome();
-  const session: SessionRecord = {
-    profile: "awsops",
-    accessKeyId: "ASIASTOREDEXAMPLE000",
-    secretAccessKey: "s".repeat(40),
-    sessionToken: "stored-token",
-    expiration: "2030-01-01T00:00:00.000Z",
-    userArn: ALICE_ARN,
-    userName: "alice",
-  };
+  const session = aliceSession("2030-01-01T00:00:00.000Z");
   const path = await saveSession(home.aws, session, "correct horse");
   assert.deepEqual(JSON.parse(await ageDecrypt(path, "correct horse")), session);
 });
@@ -164,15 +169,7 @@ Deno.test("stc session -s alone stores the shell's base session; -r returns to i
 
 Deno.test("stc session -r: an expired stored session exits 3; -l marks it EXPIRED", async () => {
   await using home = await aliceHome();
-  const expired: SessionRecord = {
-    profile: "awsops",
-    accessKeyId: "ASIAEXPIREDEXAMPLE00",
-    secretAccessKey: "s".repeat(40),
-    sessionToken: "token",
-    expiration: "2020-01-01T00:00:00.000Z",
-    userArn: ALICE_ARN,
-    userName: "alice",
-  };
+  const expired = aliceSession("2020-01-01T00:00:00.000Z");
   await saveSession(home.aws, expired, "pw");
   const result = await runStc(["session", "-r", "-p", "awsops"], { env: home.env, stdin: "pw\n" });
   assertFailure(result, 3);
