@@ -6,11 +6,11 @@
  * Three steps, each named when it fails: the credentials ("assume"), the sign-in token from the federation
  * endpoint ("sign-in token") and, with `-o`/`-d`, the browser ("browser").
  *
- * Credentials: a role alias is assumed with `obtainRoleCredentials` (lib/role_session.ts): from the shell's MFA
+ * Credentials: a role alias is assumed with `obtainRoleCredentials` (roles/assume.ts): from the shell's MFA
  * session (a console session of up to 1 hour), or with the long-term key and an MFA code when `--duration` asks
  * for more. AWS takes an explicit `SessionDuration` only for a role assumed with the long-term key; for chained and
  * federated credentials the console session lasts as long as the credentials, so their length is asked for in
- * AssumeRole / GetFederationToken instead (lib/console_url.ts has the rules). Without an alias, the shell's current temporary credentials are used (an assumed role). With only an
+ * AssumeRole / GetFederationToken instead (console/url.ts has the rules). Without an alias, the shell's current temporary credentials are used (an assumed role). With only an
  * IAM user's long-term key, GetFederationToken makes federated-user credentials with an allow-all inline session
  * policy: a session policy can only narrow permissions, so the console gets exactly the user's own (aws-vault does
  * the same). Federated-user sessions cannot call the IAM API, so IAM console pages show errors there.

@@ -1,7 +1,7 @@
 /**
  * Which profile a command works with, and what it holds: the long-term key, the region, session-tool.sh's keys.
  *
- * Pure functions over parsed files; reading and writing the files is lib/aws_files.ts.
+ * Pure functions over parsed files; reading and writing the files is config/aws_files.ts.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Reads every role source of a profile from disk and merges them (parsing is lib/roles.ts): the local roles
+ * Reads every role source of a profile from disk and merges them (parsing is roles/catalog.ts): the local roles
  * file, the organisation's list, Coinbase's accounts file and the AWS CLI profiles. Loads no AWS code, so
  * `stc roles --names` stays cheap enough for tab completion.
  *
