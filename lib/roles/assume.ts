@@ -182,10 +182,12 @@ interface StartInput {
 
 async function startChain(context: AssumeContext, input: StartInput): Promise<ChainStart> {
   const { route, plan, base } = input;
-  if (route === "profile-credentials") return { credentials: plan.profileCredentials! };
-  if (route === "base-session") {
-    if (secondsLeft(base!.expiration, context.now()) <= 0) throw expiredBase(base!);
-    return { credentials: sessionCredentials(base!), userName: base!.userName };
+  if (route === "profile-credentials" && plan.profileCredentials) {
+    return { credentials: plan.profileCredentials };
+  }
+  if (route === "base-session" && base) {
+    if (secondsLeft(base.expiration, context.now()) <= 0) throw expiredBase(base);
+    return { credentials: sessionCredentials(base), userName: base.userName };
   }
   const sourceProfile = input.sourceProfile;
   const credentials = longTermKey(sourceProfile, plan.sourceProfile);
@@ -294,7 +296,11 @@ function explainLongRoute(
         "assumed with session credentials",
     );
   } else if (!shellBase && !context.viaShellFunction && hasSessionVariables(context.env)) {
-    const init = context.shell === "sh" ? "stc help init" : `eval "$(stc init ${context.shell})"`;
+    const init = context.shell === "fish"
+      ? "stc init fish | source"
+      : context.shell === "sh"
+      ? "see stc help init"
+      : `eval "$(stc init ${context.shell})"`;
     context.term.info(
       `${how}: this shell's base session was not handed to stc: the shell keeps it unexported ` +
         `(${BASE_SESSION_VARIABLE}) and only stc's shell functions pass it on. Load them (${init}), ` +
