@@ -88,6 +88,12 @@ Deno.test("help works for every command both ways, on stderr, exit 0", async () 
     unknown.stderr,
     "stc: error: unknown command 'sesion'\nhint: did you mean 'session' or 'version'?\n",
   );
+  // The help of help itself, however it is asked for.
+  for (const args of [["help", "help"], ["help", "--help"], ["help", "-h"]]) {
+    const help = await runStc(args, { env: home.env });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stderr, /^Usage: stc help \[command\]/);
+  }
   const short = await runStc(["-V"], { env: home.env });
   assert.equal(short.stdout, `stc ${VERSION}\n`);
 });

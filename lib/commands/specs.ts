@@ -162,12 +162,13 @@ secret key: do not leave it in a terminal scrollback or a shared file.`,
     name: "roles",
     summary: "List the role aliases, or download/upload the organisation's list",
     description: `
-Lists every alias 'stc assume' accepts, first match winning in this order:
+Lists every alias 'stc assume' accepts, in this order (for an alias defined twice, the first wins):
   1. ~/.aws/<profile>_roles.cfg (your own) and ~/.aws/<profile>_session-tool_roles.cfg (the
      organisation's), one 'alias role_arn [session_name [external_id]]' per line, as session-tool.sh;
-  2. ~/.aws/accounts, Coinbase assume-role's {"name": "123456789012"} (use: stc assume NAME ROLE);
-  3. profiles in ~/.aws/config with role_arn (and source_profile, external_id, role_session_name,
-     duration_seconds, mfa_serial), so plain AWS CLI role profiles work as they are.
+  2. profiles in ~/.aws/config with role_arn (and source_profile, external_id, role_session_name,
+     duration_seconds, mfa_serial), so plain AWS CLI role profiles work as they are;
+  3. ~/.aws/accounts, Coinbase assume-role's {"name": "123456789012"}: account names, used with a
+     role name (stc assume NAME ROLE).
 Bad lines are reported with file:line on stderr and skipped.
 
 --download fetches the organisation's list from S3 (session-tool_bucketname, session-tool_rolesfile,
