@@ -360,3 +360,26 @@ Deno.test("stc status shows the assumed role, the base session and time left", a
   const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...unknownExpiry } = shellEnv(role);
   assertFailure(await runStc(["status", "--verify"], { env: unknownExpiry }), 3);
 });
+
+Deno.test("status --verify and session -v fail alike, exit 3, for missing or expired credentials", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const expired = {
+    ...env,
+    AWS_ACCESS_KEY_ID: "ASIAEXPIREDEXAMPLE01",
+    AWS_SECRET_ACCESS_KEY: "expiredSecret",
+    AWS_SESSION_TOKEN: "expiredToken",
+    AWS_EXPIRATION: "2020-01-01T00:00:00Z",
+  };
+  for (const args of [["status", "--verify"], ["session", "-v"]]) {
+    const none = await runStc(args, { env });
+    assertFailure(none, 3);
+    assert.match(none.stderr, /no AWS credentials in this shell/);
+    const old = await runStc(args, { env: expired });
+    assertFailure(old, 3);
+    assert.match(old.stderr, /expired at/);
+  }
+  // Known to have expired: AWS is not asked.
+  assert.equal(emulator.calls("GetCallerIdentity"), 0);
+});
