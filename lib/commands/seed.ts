@@ -5,7 +5,7 @@
  * @module
  */
 
-import { fitLines } from "../cli/help.ts";
+import { fitLines } from "../core/wrap.ts";
 import type { ArgSpec, CommandSpec, OptionSpec } from "../cli/spec.ts";
 import { SPECS } from "./specs.ts";
 
