@@ -26,11 +26,9 @@ Deno.test("assume from the base session exports the role and its variables", asy
   // Assumed from a session: AWS's default (and cap) of one hour.
   const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
   assert.ok(left > 3500 && left <= 3601, `expires in ${left} s`);
-  // The session name column of the roles file is the role session name.
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin",
-  );
+  // CloudTrail shows the IAM user, as with session-tool.sh: the session name column of the organisation's
+  // list (alice-dev-admin) is shared by all its users and not used.
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::222222222222:assumed-role/Admin/alice");
   assert.equal(w.emulator.calls("GetSessionToken"), 1);
 
   // Without an alias, the shell's current role (AWS_ROLE_ALIAS) is assumed again.
@@ -68,10 +66,7 @@ Deno.test("assume passes the external id of the roles file", async () => {
   assert.equal(ok.code, 0, ok.stderr);
   const vars = await evalInBash(ok.stdout, VARIABLES);
   assert.equal(vars.AWS_ACCOUNT_ROLE, "Vendor");
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::222222222222:assumed-role/Vendor/alice-vendor",
-  );
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::222222222222:assumed-role/Vendor/alice");
 
   // Without the external id the trust policy refuses: nothing on stdout, exit 1, a hint.
   const denied = await runStc(["assume", "vendor-no-ext"], { env: withBase(w, base) });
@@ -153,25 +148,74 @@ Deno.test("assume --duration over an hour uses the access key and a new MFA code
   assert.match(tooLong.stderr, /hint: the role allows less than 2h 00m/);
 });
 
-Deno.test("assume without a base session asks for an MFA code", async () => {
+Deno.test("assume without a base session gets one with the MFA code, keeps it, and assumes from it", async () => {
   await using w = await world();
   const result = await runStc(["assume", "prod-ro"], {
     env: w.env,
     stdin: `${w.emulator.totp("alice")}\n`,
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /no base session/);
-  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.match(result.stderr, /no MFA session: getting one for profile 'awsops' \(12 hours\)/);
+  const names = [...VARIABLES, "AWS_USER", "STC_BASE_SESSION"];
+  const vars = await evalInBash(result.stdout, names);
   assert.equal(vars.AWS_ACCOUNT_ID, "333333333333");
   assert.equal(vars.AWS_ACCOUNT_ROLE, "ReadOnly");
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice");
+  // The shell keeps the base session (unexported), and knows its profile and user (prompt, status).
+  assert.doesNotMatch(result.stdout, /export STC_BASE_SESSION/);
+  const base = JSON.parse(vars.STC_BASE_SESSION!);
+  assert.equal(base.profile, "awsops");
+  assert.equal(base.userName, "alice");
+  const left = (Date.parse(base.expiration) - Date.now()) / 1000;
+  assert.ok(left > 43000 && left <= 43201, `base session expires in ${left} s`);
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(vars.AWS_USER, "arn:aws:iam::111111111111:user/alice");
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+
+  // One code, many roles: the next assume in that shell needs none.
+  const next = await runStc(["assume", "dev-admin"], {
+    env: { ...w.env, STC_BASE_SESSION: vars.STC_BASE_SESSION! },
+  });
+  assert.equal(next.code, 0, next.stderr);
+  assert.doesNotMatch(next.stderr, /MFA code/);
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+
+  // stc status in that shell names the user and profile.
+  const shell: Record<string, string> = { ...w.env };
+  for (const [name, value] of Object.entries(vars)) if (value !== undefined) shell[name] = value;
+  const status = await runStc(["status"], { env: shell });
+  assert.match(
+    status.stdout,
+    /identity: +arn:aws:iam::111111111111:user\/alice \(profile awsops\)/,
   );
+
   // Without stdin there is no code: a clear failure, nothing printed.
   const none = await runStc(["assume", "prod-ro"], { env: w.env });
   assert.notEqual(none.code, 0);
   assert.equal(none.stdout, "");
+});
+
+Deno.test("assume with the access key for more than an hour, without a base session, still names the profile and user", async () => {
+  await using w = await world();
+  const { AWS_PROFILE: _, ...noProfile } = w.env;
+  // The profile comes from session_tool_default_profile, so the shell had no AWS_PROFILE before.
+  await w.home.write(
+    ".aws/config",
+    (await w.home.read(".aws/config"))! + "[default]\nsession_tool_default_profile = awsops\n",
+  );
+  const result = await runStc(["assume", "-d", "2h", "dev-admin"], {
+    env: noProfile,
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, [...VARIABLES, "AWS_USER", "STC_BASE_SESSION"]);
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(vars.AWS_USER, "arn:aws:iam::111111111111:user/alice");
+  // The direct route (AssumeRole with the MFA code) makes no base session.
+  assert.equal(vars.STC_BASE_SESSION, undefined);
+  assert.equal(w.emulator.calls("GetSessionToken"), 0);
 });
 
 Deno.test("assume: Coinbase's account form with ~/.aws/accounts and an MFA argument", async () => {
@@ -286,10 +330,7 @@ Deno.test("assume: AWS_PROFILE_ASSUME_ROLE selects the source profile", async ()
   });
   assert.equal(result.code, 0, result.stderr);
   const vars = await evalInBash(result.stdout, VARIABLES);
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
-  );
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice");
   const without = await runStc(["assume", "prod-ro"], {
     env: { ...w.env, AWS_PROFILE: "other" },
   });
@@ -316,4 +357,39 @@ Deno.test("assume with the access key saves a discovered MFA device only when th
     (await w.home.read(".aws/config"))!,
     /\[profile awsops\][^[]*mfa_serial = arn:aws:iam::111111111111:mfa\/alice/,
   );
+});
+
+Deno.test("assume: Coinbase's region argument and --region export AWS_REGION; ACCOUNTS_FILE names the accounts file", async () => {
+  await using w = await world();
+  const accounts = await w.home.write("work/accounts.json", '{"prod": "333333333333"}');
+  const base = await baseSession(w);
+  const env = withBase(w, base, { ACCOUNTS_FILE: accounts });
+  const names = [...VARIABLES, "AWS_REGION", "AWS_DEFAULT_REGION"];
+  // assume-role ACCOUNT ROLE MFA REGION, with no MFA code ('').
+  const coinbase = await runStc(["assume", "prod", "ReadOnly", "", "eu-west-1"], { env });
+  assert.equal(coinbase.code, 0, coinbase.stderr);
+  const vars = await evalInBash(coinbase.stdout, names);
+  assert.equal(vars.AWS_ACCOUNT_NAME, "prod");
+  assert.equal(vars.AWS_REGION, "eu-west-1");
+  assert.equal(vars.AWS_DEFAULT_REGION, "eu-west-1");
+
+  const option = await runStc(["assume", "--region", "ap-south-1", "dev-ro"], { env });
+  assert.equal(option.code, 0, option.stderr);
+  const optionVars = await evalInBash(option.stdout, names);
+  assert.equal(optionVars.AWS_REGION, "ap-south-1");
+  // Without a region the shell's region variables are left alone.
+  const plain = await runStc(["assume", "dev-ro"], { env });
+  assert.doesNotMatch(plain.stdout, /AWS_REGION|AWS_DEFAULT_REGION/);
+
+  for (
+    const args of [
+      ["assume", "prod", "ReadOnly", "", "Europe"],
+      ["assume", "--region", "eu-west-1", "prod", "ReadOnly", "", "eu-west-2"],
+    ]
+  ) {
+    const bad = await runStc(args, { env });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stdout, "");
+  }
+  assert.equal(w.emulator.calls("AssumeRole"), 3);
 });

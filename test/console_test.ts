@@ -117,7 +117,7 @@ Deno.test("console: login URL from the base session works once, with a 1-hour se
 
   const logins = w.emulator.logins();
   assert.equal(logins.length, 1);
-  assert.equal(logins[0].arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin");
+  assert.equal(logins[0].arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice");
   assert.equal(logins[0].sessionDuration, 3600);
   assert.equal(logins[0].issuer, login.issuer);
   assert.equal(w.emulator.calls("AssumeRole"), 1);

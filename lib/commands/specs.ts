@@ -203,16 +203,19 @@ AWS_ACCOUNT_ID, AWS_ACCOUNT_NAME, AWS_ACCOUNT_ROLE and the expiry variables. Wit
 assumes the shell's current role (AWS_ROLE_ALIAS) again, e.g. to renew it.
 
 The role is assumed from the shell's MFA session ('stc session'), so one MFA code serves many
-assumes. AWS limits a role assumed with session credentials to 1 hour. For longer (--duration, or
-AWS_ROLE_SESSION_TIMEOUT as in Coinbase's assume-role), and when the shell has no session, stc
-assumes the role directly with the profile's access key and a fresh MFA code (asked for unless
-given), which allows up to the role's maximum session duration.
+assumes. When the shell has none, stc asks for an MFA code, gets the MFA session (12 hours) with it,
+keeps it in the shell and assumes from it. AWS limits a role assumed with session credentials to 1
+hour. For longer (--duration, or AWS_ROLE_SESSION_TIMEOUT as in Coinbase's assume-role), stc assumes
+the role directly with the profile's access key and a fresh MFA code (asked for unless given), which
+allows up to the role's maximum session duration.
 
-Coinbase form: 'stc assume ACCOUNT ROLE [MFA]' with ACCOUNT a name from ~/.aws/accounts or a
-12-digit id; as assume-role does, the account id is passed as the external id. The profile is -p,
-else AWS_PROFILE_ASSUME_ROLE, else the shell's session profile, AWS_PROFILE, then
-session_tool_default_profile. The session name is your IAM user name unless the roles file
-(session_name) or profile (role_session_name) sets one. A failed assume changes nothing.`,
+Coinbase form: 'stc assume ACCOUNT ROLE [MFA [REGION]]' with ACCOUNT a name from ~/.aws/accounts
+($ACCOUNTS_FILE) or a 12-digit id; as assume-role does, the account id is passed as the external id,
+and a region is exported as AWS_REGION and AWS_DEFAULT_REGION. The profile is -p, else
+AWS_PROFILE_ASSUME_ROLE, else the shell's session profile, AWS_PROFILE, then
+session_tool_default_profile. The session name CloudTrail shows is your IAM user name, as with
+session-tool.sh, unless the role's config profile sets role_session_name (a roles file's session_name
+column is not used). A failed assume changes nothing.`,
     args: [
       {
         name: "alias",
@@ -225,7 +228,8 @@ session_tool_default_profile. The session name is your IAM user name unless the 
         description: "Role name in the account (Coinbase form), or the MFA code",
         optional: true,
       },
-      { name: "mfa", description: "MFA code (Coinbase form)", optional: true },
+      { name: "mfa", description: "MFA code (Coinbase form; '' for none)", optional: true },
+      { name: "region", description: "Region, as --region (Coinbase form)", optional: true },
     ],
     options: [
       {
@@ -240,6 +244,12 @@ session_tool_default_profile. The session name is your IAM user name unless the 
         type: "string",
         valueName: "CODE",
         description: "MFA code, when one is needed (else asked for)",
+      },
+      {
+        name: "region",
+        type: "string",
+        valueName: "REGION",
+        description: "Region: of the AWS calls, and exported as AWS_REGION and AWS_DEFAULT_REGION",
       },
       profileOption("Profile whose roles and key to use"),
     ],

@@ -6,7 +6,14 @@
  *   code. AWS caps a role assumed with session credentials at one hour.
  * - **long-term key**: the profile's own access key plus a fresh MFA code call AssumeRole directly (SerialNumber +
  *   TokenCode), which allows up to the role's maximum session duration. Used when more than an hour is asked
- *   for, and when the shell has no base session for the profile (one code, no prompt-less failure).
+ *   for, and when the shell's base session belongs to another profile.
+ * - **new base session**: with no base session in the shell, `stc assume` spends the MFA code on a base session
+ *   (GetSessionToken, 12 hours) instead, assumes from it, and hands it to the shell: one code, many roles, as
+ *   Coinbase's assume-role did.
+ *
+ * The role session name (what CloudTrail shows) is the IAM user name, as session-tool.sh made it, unless a config
+ * profile sets role_session_name; the session_name column of a roles file is not used (the organisation's list is
+ * shared by all its users).
  *
  * @module
  */
@@ -15,9 +22,17 @@ import {
   assumeRole,
   type AssumeRoleRequest,
   type AwsTarget,
+  type CallerIdentity,
   getCallerIdentity,
+  getSessionToken,
 } from "../aws/client.ts";
-import { CHAINED_ROLE_MAX_SECONDS, parseDuration, ROLE_LIMITS } from "../core/duration.ts";
+import {
+  CHAINED_ROLE_MAX_SECONDS,
+  DEFAULT_SESSION_SECONDS,
+  parseDuration,
+  ROLE_LIMITS,
+} from "../core/duration.ts";
+import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import type { ProfileFiles } from "../config/ini.ts";
 import {
@@ -42,6 +57,7 @@ import {
 } from "./catalog.ts";
 import { loadRoleCatalog, reportProblems } from "./load.ts";
 import {
+  type CredentialOwner,
   readBaseSession,
   type RoleInfo,
   sessionCredentials,
@@ -80,10 +96,22 @@ export interface RoleRequest {
   mfaCode?: string;
   /** The profile (`-p`); else `AWS_PROFILE_ASSUME_ROLE`, the base session's profile, then the usual choice. */
   profile?: string;
+  /** The region of the AWS calls (else the profile's); `stc assume` also exports it. */
+  region?: string;
+  /**
+   * When an MFA code is needed because the shell has no base session, get a base session (GetSessionToken,
+   * 12 hours) with it and assume from that, returned as `newBase` for the shell to keep: one code, many roles.
+   * Only for callers that hand the base session to the shell (`stc assume`).
+   */
+  startBaseSession?: boolean;
 }
 
 /** How the credentials were obtained. */
-export type RoleRoute = "base-session" | "long-term-key" | "profile-credentials";
+export type RoleRoute =
+  | "base-session"
+  | "new-base-session"
+  | "long-term-key"
+  | "profile-credentials";
 
 /** A role's credentials and what they are for. */
 export interface RoleCredentials {
@@ -93,6 +121,10 @@ export interface RoleCredentials {
   role: RoleInfo;
   /** The shell's base session when it belongs to the profile used (kept, and its user shown). */
   base?: SessionRecord;
+  /** A base session made for this assume (`startBaseSession`): the shell keeps it for the next ones. */
+  newBase?: SessionRecord;
+  /** The profile and user behind the credentials. */
+  owner: CredentialOwner;
   /** Which route was taken. */
   route: RoleRoute;
   /**
@@ -238,10 +270,12 @@ function resolvePlan(
   if (entry) {
     return {
       role: roleInfo(entry, catalog),
+      // The roles file's session_name column is not used: the organisation's list is shared by all its users,
+      // so CloudTrail would show one name for everyone. The session name is the IAM user's, as session-tool.sh
+      // made it; a profile's role_session_name (a setting of one user) still wins.
       steps: [{
         roleArn: entry.roleArn,
         ...(entry.externalId ? { externalId: entry.externalId } : {}),
-        ...(entry.sessionName ? { sessionName: entry.sessionName } : {}),
       }],
       sourceProfile: profile,
     };
@@ -313,12 +347,6 @@ async function callAssume(
   }
 }
 
-/** The IAM user name behind a long-term key: the session name CloudTrail shows. */
-async function userNameOf(target: AwsTarget): Promise<string> {
-  const identity = await getCallerIdentity(target);
-  return identity.arn.slice(identity.arn.lastIndexOf("/") + 1);
-}
-
 function sessionNameFor(step: Step, userName: string | undefined): string {
   if (step.sessionName) return step.sessionName;
   // IAM user names allow only characters that session names allow too; only the length differs.
@@ -356,7 +384,7 @@ export async function obtainRoleCredentials(
     );
   }
   const sourceProfile = requireProfile(files, plan.sourceProfile);
-  const region = profileRegion(env, sourceProfile);
+  const region = request.region ?? profileRegion(env, sourceProfile);
   const target = (credentials: Credentials): AwsTarget => ({
     env,
     region,
@@ -366,7 +394,9 @@ export async function obtainRoleCredentials(
 
   let route: RoleRoute;
   let current: Credentials;
-  let userName: string | undefined;
+  let identity: { userArn: string; userName: string } | undefined;
+  let serial: string | undefined;
+  let newBase: SessionRecord | undefined;
   let firstExtra: Partial<AssumeRoleRequest> = {};
   let discoveredDevice: MfaDevice | undefined;
   if (plan.profileCredentials) {
@@ -376,11 +406,13 @@ export async function obtainRoleCredentials(
     if (secondsLeft(base.expiration, context.now()) <= 0) throw expiredBase(base);
     route = "base-session";
     current = sessionCredentials(base);
-    userName = base.userName;
+    identity = base;
+    serial = base.serial;
   } else {
-    route = "long-term-key";
+    const newSession = request.startBaseSession === true && !wantsLong && shellBase === undefined;
+    route = newSession ? "new-base-session" : "long-term-key";
     current = longTermKey(sourceProfile, plan.sourceProfile);
-    explainLongRoute(context.term, plan, duration, shellBase, wantsLong);
+    explainLongRoute(context.term, plan, duration, shellBase, wantsLong, newSession);
     if (!plan.steps[0].mfaSerial) {
       discoveredDevice = await resolveMfaDevice(
         context.term,
@@ -389,17 +421,23 @@ export async function obtainRoleCredentials(
         target(current),
       );
     }
-    const serial = plan.steps[0].mfaSerial ?? discoveredDevice!.serial;
-    if (!plan.steps[0].sessionName) {
-      userName = base?.userName ?? await userNameOf(target(current));
-    }
+    serial = plan.steps[0].mfaSerial ?? discoveredDevice!.serial;
+    identity = userOf(await getCallerIdentity(target(current)));
     const code = await obtainMfaCode(context.term, request.mfaCode, serial);
-    firstExtra = { serialNumber: serial, tokenCode: code };
+    if (newSession) {
+      newBase = await startBaseSession(target(current), plan.sourceProfile, identity, {
+        serial,
+        code,
+        region,
+        now: context.now(),
+      });
+      current = sessionCredentials(newBase);
+    } else {
+      firstExtra = { serialNumber: serial, tokenCode: code };
+    }
   }
-  if (
-    route !== "long-term-key" && userName === undefined && plan.steps.some((s) => !s.sessionName)
-  ) {
-    userName = await userNameOf(target(current));
+  if (identity === undefined && plan.steps.some((s) => !s.sessionName)) {
+    identity = userOf(await getCallerIdentity(target(current)));
   }
 
   let assumedRoleArn = "";
@@ -407,7 +445,7 @@ export async function obtainRoleCredentials(
     const last = index === plan.steps.length - 1;
     const result = await callAssume(target(current), step, {
       roleArn: step.roleArn,
-      roleSessionName: sessionNameFor(step, userName),
+      roleSessionName: sessionNameFor(step, identity?.userName),
       ...(step.externalId ? { externalId: step.externalId } : {}),
       ...(last && duration !== undefined ? { durationSeconds: duration } : {}),
       ...(index === 0 ? firstExtra : {}),
@@ -422,10 +460,53 @@ export async function obtainRoleCredentials(
     credentials: current,
     role: plan.role,
     ...(base ? { base } : {}),
+    ...(newBase ? { newBase } : {}),
+    owner: {
+      profile: plan.sourceProfile,
+      // Only an IAM user is a user: credentials of a role profile's chain belong to an assumed role.
+      ...(identity && route !== "profile-credentials"
+        ? { userArn: identity.userArn, userName: identity.userName }
+        : {}),
+      ...(serial ? { serial } : {}),
+    },
     route,
     chained: route !== "long-term-key" || plan.steps.length > 1,
     assumedRoleArn,
     profile: plan.sourceProfile,
+  };
+}
+
+function userOf(caller: CallerIdentity): { userArn: string; userName: string } {
+  return { userArn: caller.arn, userName: resourceName(caller.arn) };
+}
+
+/**
+ * A base session (GetSessionToken, 12 hours) from the profile's long-term key and an MFA code, as
+ * `stc session` makes it: the shell keeps it, so the next roles need no code.
+ */
+async function startBaseSession(
+  target: AwsTarget,
+  profile: string,
+  user: { userArn: string; userName: string },
+  mfa: { serial: string; code: string; region: string; now: Date },
+): Promise<SessionRecord> {
+  const credentials = await getSessionToken(target, {
+    durationSeconds: DEFAULT_SESSION_SECONDS,
+    serialNumber: mfa.serial,
+    tokenCode: mfa.code,
+  });
+  return {
+    profile,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken ?? "",
+    expiration:
+      (credentials.expiration ?? new Date(mfa.now.getTime() + DEFAULT_SESSION_SECONDS * 1000))
+        .toISOString(),
+    userArn: user.userArn,
+    userName: user.userName,
+    serial: mfa.serial,
+    region: mfa.region,
   };
 }
 
@@ -435,7 +516,15 @@ function explainLongRoute(
   duration: number | undefined,
   shellBase: SessionRecord | undefined,
   wantsLong: boolean,
+  newSession: boolean,
 ): void {
+  if (newSession) {
+    term.info(
+      `this shell has no MFA session: getting one for profile '${plan.sourceProfile}' (12 hours) with ` +
+        `a new MFA code, then assuming ${plan.role.alias} from it; later assumes need no code`,
+    );
+    return;
+  }
   const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
     " and a new MFA code";
   if (wantsLong) {

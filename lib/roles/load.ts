@@ -28,7 +28,7 @@ export interface RolePaths {
   local: string;
   /** `~/.aws/<profile>_session-tool_roles.cfg`: the organisation's list (`stc roles --download`). */
   organisation: string;
-  /** `~/.aws/accounts`: Coinbase assume-role's account names. */
+  /** `$ACCOUNTS_FILE`, else `~/.aws/accounts`: Coinbase assume-role's account names. */
   accounts: string;
   /** The AWS config file (profiles with `role_arn`). */
   config: string;
@@ -42,7 +42,8 @@ export function rolePaths(env: Env, profile: string): RolePaths {
   return {
     local: profileFile(env, profile, "_roles.cfg") ?? "",
     organisation: profileFile(env, profile, "_session-tool_roles.cfg") ?? "",
-    accounts: join(awsDir(env), "accounts"),
+    // Coinbase's assume-role reads ACCOUNTS_FILE too.
+    accounts: env.ACCOUNTS_FILE || join(awsDir(env), "accounts"),
     config: paths.config,
     credentials: paths.credentials,
   };
