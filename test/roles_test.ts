@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { evalInBash, runStc } from "./helpers.ts";
+import { evalInBash, makeHome, runStc } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, baseSession, ORG_ROLES, withBase, world } from "./role_world.ts";
 
 const ORG_FILE = ".aws/awsops_session-tool_roles.cfg";
@@ -294,4 +294,16 @@ Deno.test("roles --download: an S3 failure part-way leaves the list byte-identic
   }
   const names = [...Deno.readDirSync(w.home.aws)].map((e) => e.name);
   assert.deepEqual(names.filter((n) => n.includes("tmp")), []);
+});
+
+Deno.test("roles and assume -p with a profile that is not defined say so (not 'no roles', not 'unknown alias')", async () => {
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = us-east-1\n");
+  await home.write(".aws/awsops_roles.cfg", "dev arn:aws:iam::222222222222:role/Admin\n");
+  for (const args of [["roles", "-p", "nosuch"], ["assume", "-p", "nosuch", "dev"]]) {
+    const result = await runStc(args, { env: home.env });
+    assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /stc: error: profile 'nosuch' is not defined/);
+  }
 });

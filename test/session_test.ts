@@ -196,6 +196,9 @@ Deno.test("stc session: failures change neither the shell nor the files", async 
   const invalid = await runStc(["session", freshCode(emulator)], { env });
   assertFailure(invalid, 4);
   assert.ok(!invalid.stderr.includes("y".repeat(40)));
+  // The hint names what can help: 'stc status' does not look at keys (it is offline).
+  assert.match(invalid.stderr, /hint: .*import a new one with 'stc import'/);
+  assert.doesNotMatch(invalid.stderr, /stc status/);
 
   await home.write(".aws/credentials", "[awsops]\nregion = x\n");
   const nokey = await runStc(["session", "123456"], { env });

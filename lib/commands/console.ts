@@ -54,7 +54,7 @@ import type { CommandInput } from "../cli/spec.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { resourceName } from "../core/arn.ts";
 import { BROWSER_KEY } from "../config/keys.ts";
-import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { SPECS } from "./specs.ts";
 
@@ -323,10 +323,8 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
   // The browser is checked before any MFA code or sign-in token is spent on it.
   let planLaunch: ((url: string, label: string) => Launch) | undefined;
   if (options.browser !== undefined) {
-    const browser = configuredBrowser(
-      await files(),
-      profileForBrowser(context, await files(), options.profile),
-    );
+    const browserProfile = profileForBrowser(context, await files(), options.profile);
+    const browser = configuredBrowser(await files(), browserProfile);
     const own = options.browser === "own";
     const platform = currentPlatform(env);
     planLaunch = (url, label) =>
@@ -340,8 +338,12 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
       );
     const command = planLaunch("", "").command;
     if (!commandAvailable(command, env.PATH)) {
+      const section = browserProfile === undefined || browserProfile === "default"
+        ? "[default]"
+        : `[profile ${browserProfile}]`;
       throw new StcError(`browser: '${command}' not found`, {
-        hint: `set the browser with: aws configure set ${BROWSER_KEY} PATH --profile PROFILE`,
+        hint: `name the browser in ${awsPaths(env).config}: a line '${BROWSER_KEY} = ` +
+          `/path/to/chrome' under ${section}`,
       });
     }
   }

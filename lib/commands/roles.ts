@@ -8,7 +8,7 @@
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
-import { selectProfile } from "../config/profile.ts";
+import { requireProfile, selectProfile } from "../config/profile.ts";
 import {
   accountName,
   assumableNames,
@@ -163,6 +163,10 @@ export async function listRoles(
   loaded ??= await loadProfiles(context.env);
   const profile = profileFor(context, requestedProfile, loaded);
   const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
+  // A profile named with -p that is defined nowhere is a typo, not a profile without roles.
+  if (requestedProfile !== undefined && !catalog.roles.some((r) => r.source !== "config")) {
+    requireProfile(loaded.files, requestedProfile);
+  }
   if (format === "names") {
     const names = assumableNames(catalog);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];

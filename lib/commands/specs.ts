@@ -280,7 +280,7 @@ role's ARN, -u or --region.
 
 -o opens the URL in a browser profile of the role's own (Chrome/Chromium --profile-directory), so several
 accounts can be open side by side; -d uses the default profile. The browser is ${BROWSER_KEY} in the
-profile's config (aws configure set ${BROWSER_KEY} /usr/bin/chromium --profile PROFILE), else the
+profile's section of ~/.aws/config (a line '${BROWSER_KEY} = /usr/bin/chromium'), else the
 system's default browser. STC_FEDERATION_ENDPOINT overrides the federation endpoint URL.
 
 Service shortcuts:

@@ -291,6 +291,8 @@ function resolvePlan(
       `stc assume ${name} ROLE-NAME`,
     );
   }
+  // A profile named with -p that is defined nowhere is the mistake, not the alias.
+  if (request.profile) requireProfile(files, request.profile);
   throw unknownAlias(name, catalog);
 }
 
