@@ -174,6 +174,20 @@ Deno.test("roles --download replaces the list only with a valid download", async
   assert.deepEqual(leftovers, []);
 });
 
+Deno.test("roles --download counts one role as one role", async () => {
+  await using w = await world();
+  w.emulator.putObject(
+    "stc-roles",
+    "session-tool_roles.cfg",
+    new TextEncoder().encode("x arn:aws:iam::222222222222:role/Admin\n"),
+  );
+  const result = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /downloaded 1 role from s3:/);
+  const again = await runStc(["roles", "--download"], { env: w.env });
+  assert.match(again.stderr, /is up to date with s3:\S+ \(1 role\)/);
+});
+
 Deno.test("roles --download reports AWS failures and a missing bucket setting", async () => {
   await using w = await world();
   const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;

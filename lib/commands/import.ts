@@ -20,6 +20,7 @@ import type { Term } from "../term/term.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
 import { SPECS } from "./specs.ts";
+import { counted } from "../core/plural.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
 
@@ -123,7 +124,9 @@ export const importCommand: Command = defineCommand(
         const { files } = await loadProfiles(context.env);
         const result = await downloadRoles(context, profile, files);
         context.term.info(
-          `downloaded ${result.roles} roles from s3://${result.location.bucket}/${result.location.key} ` +
+          `downloaded ${
+            counted(result.roles, "role")
+          } from s3://${result.location.bucket}/${result.location.key} ` +
             `to ${result.path}${result.changed ? "" : " (unchanged)"}`,
         );
       } catch (error) {

@@ -23,6 +23,7 @@ import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { SPECS } from "./specs.ts";
+import { counted } from "../core/plural.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {
   local: "local",
@@ -130,8 +131,8 @@ async function transfer(
     const where = `s3://${result.location.bucket}/${result.location.key}`;
     context.term.info(
       result.changed
-        ? `downloaded ${result.roles} roles from ${where} to ${result.path}`
-        : `${result.path} is up to date with ${where} (${result.roles} roles)`,
+        ? `downloaded ${counted(result.roles, "role")} from ${where} to ${result.path}`
+        : `${result.path} is up to date with ${where} (${counted(result.roles, "role")})`,
     );
   } else {
     const result = await uploadRoles(
@@ -141,7 +142,9 @@ async function transfer(
       environmentCredentials(context),
     );
     context.term.info(
-      `uploaded ${result.roles} roles from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
+      `uploaded ${
+        counted(result.roles, "role")
+      } from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
     );
   }
   return [];

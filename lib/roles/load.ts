@@ -21,6 +21,7 @@ import {
 } from "./catalog.ts";
 import type { Notices } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
+import { counted } from "../core/plural.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {
@@ -81,7 +82,9 @@ export function reportProblems(
   for (const problem of problems.slice(0, limit)) notices.warn(formatProblem(problem));
   if (problems.length > limit) {
     notices.warn(
-      `${problems.length - limit} more problems in the role files ('stc roles' lists them all)`,
+      `${
+        counted(problems.length - limit, "more problem")
+      } in the role files ('stc roles' lists them all)`,
     );
   }
 }
