@@ -12,7 +12,7 @@ import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/clien
 import { loadProfiles, mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
-import { guardSecretOutput, humanLine } from "../cli/output.ts";
+import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
@@ -285,6 +285,7 @@ export const sessionCommand: Command = defineCommand(
     }
     switch (modes[0]) {
       case "clear":
+        guardShellChange(context, "cleared");
         context.term.info("cleared the AWS session variables");
         return clearActions();
       case "verify":
