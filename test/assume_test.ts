@@ -137,7 +137,7 @@ Deno.test("assume --duration over an hour uses the access key and a new MFA code
   // More than the role allows (ReadOnly: 1 hour) is refused with a hint.
   w.emulator.advanceClock(90);
   const tooLong = await runStc(
-    ["assume", "-d", "2h", "--mfa", w.emulator.totp("alice"), "dev-ro"],
+    ["assume", "--duration", "2h", "--mfa", w.emulator.totp("alice"), "dev-ro"],
     {
       env: withBase(w, base),
     },
@@ -204,7 +204,7 @@ Deno.test("assume with the access key for more than an hour, without a base sess
     ".aws/config",
     (await w.home.read(".aws/config"))! + "[default]\nsession_tool_default_profile = awsops\n",
   );
-  const result = await runStc(["assume", "-d", "2h", "dev-admin"], {
+  const result = await runStc(["assume", "--duration", "2h", "dev-admin"], {
     env: noProfile,
     stdin: `${w.emulator.totp("alice")}\n`,
   });
@@ -269,7 +269,9 @@ Deno.test("assume: config profiles with role_arn and source_profile chains", asy
   assert.equal(w.emulator.calls("AssumeRole"), 2);
 
   // A chain cannot last longer than an hour.
-  const long = await runStc(["assume", "-d", "2h", "deployer-cli"], { env: withBase(w, base) });
+  const long = await runStc(["assume", "--duration", "2h", "deployer-cli"], {
+    env: withBase(w, base),
+  });
   assert.equal(long.code, 1);
   assert.match(long.stderr, /reached through 2 roles/);
 });
@@ -280,7 +282,9 @@ Deno.test("assume validates its arguments before anything else", async () => {
   assert.equal(badCode.code, 2);
   assert.match(badCode.stderr, /MFA code must be six digits/);
   assert.doesNotMatch(badCode.stderr, /12x/);
-  const badDuration = await runStc(["assume", "-d", "forever", "dev-admin"], { env: w.env });
+  const badDuration = await runStc(["assume", "--duration", "forever", "dev-admin"], {
+    env: w.env,
+  });
   assert.equal(badDuration.code, 2);
   const twice = await runStc(["assume", "--mfa", "123456", "dev-admin", "654321"], { env: w.env });
   assert.equal(twice.code, 2);

@@ -513,3 +513,17 @@ Deno.test("console: a federation endpoint that is not there is blamed, not the c
   assert.match(result.stderr, /hint: no federation endpoint answers at this URL/);
   assert.doesNotMatch(result.stderr, /credentials must be/);
 });
+
+Deno.test("console --mfa gives the code as assume --mfa does (no prompt)", async () => {
+  await using w = await world();
+  const result = await runStc(
+    ["console", "--duration", "2h", "--mfa", w.emulator.totp("alice"), "dev-admin"],
+    { env: w.env },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /MFA code for/);
+  parseLogin(w, result.stdout);
+  const bad = await runStc(["console", "--mfa", "12", "dev-admin"], { env: w.env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.equal(w.emulator.calls("AssumeRole"), 1);
+});

@@ -5,6 +5,7 @@
  */
 
 import { VERSION } from "../core/version.ts";
+import { OPTION_EXCEPTIONS } from "../commands/specs.ts";
 import { fitHelp, fitLines } from "../core/wrap.ts";
 import { synopsis } from "./parse.ts";
 import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec } from "./spec.ts";
@@ -66,6 +67,8 @@ ${
       ["-V, --version", "Print the version"],
     ])
   }
+Options mean the same in every command, except session-tool.sh's letters:
+${table(OPTION_EXCEPTIONS.map((e): [string, string] => [`-${e.letter}`, e.meanings]))}
 Run 'stc help <command>' for a command's options and examples.
 Set up your shell with: eval "$(stc init bash)"   (or zsh, fish)
 `);

@@ -56,6 +56,7 @@ import { resourceName } from "../core/arn.ts";
 import { BROWSER_KEY } from "../config/keys.ts";
 import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { checkMfaCode } from "../session/mfa.ts";
 import { SPECS } from "./specs.ts";
 
 /**
@@ -298,8 +299,10 @@ function checkOptions(input: ConsoleInput) {
     : parseDuration(durationText, "--duration", SESSION_TOKEN_LIMITS);
   // Partition conflicts between --region and -u are usage errors before any prompt or call.
   resolvePartition({ region, url });
+  const mfa = v.mfa === undefined ? undefined : checkMfaCode(v.mfa);
   return {
     alias: aliasArg === "-" ? undefined : aliasArg,
+    mfa,
     service,
     url,
     region,
@@ -360,6 +363,7 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
         role: alias,
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.mfa ? { mfaCode: options.mfa } : {}),
       }, loaded);
     });
     // Only a single AssumeRole with the long-term key escapes role chaining; obtainRoleCredentials takes that

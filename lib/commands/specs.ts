@@ -234,7 +234,6 @@ column is not used). A failed assume changes nothing.`,
     options: [
       {
         name: "duration",
-        short: "d",
         type: "string",
         valueName: "DURATION",
         description: "Session length (e.g. 2h, 7200); over 1h uses the access key + a new MFA code",
@@ -257,7 +256,7 @@ column is not used). A failed assume changes nothing.`,
       { command: "stc assume dev-admin", description: "Assume the role of alias dev-admin" },
       { command: "stc assume", description: "Renew the current role" },
       {
-        command: "stc assume -d 8h prod-admin",
+        command: "stc assume --duration 8h prod-admin",
         description: "Eight hours: uses the access key and asks for an MFA code",
       },
       { command: "stc assume prod Admin 123456", description: "Coinbase assume-role form" },
@@ -338,6 +337,12 @@ ${wrapWords(SERVICE_NAMES.join(", "), 100, "  ")}`,
         valueName: "DURATION",
         description:
           "Console session length: 15m to 12h for a role (over 1h needs an MFA code), 36h federated",
+      },
+      {
+        name: "mfa",
+        type: "string",
+        valueName: "CODE",
+        description: "MFA code, when one is needed (else asked for)",
       },
       profileOption("Profile with the long-term key (default: the session's, $AWS_PROFILE, …)"),
     ],
@@ -499,6 +504,22 @@ half-typed line may hold a secret.`,
     options: [],
   },
 } as const satisfies Record<string, CommandSpec>;
+
+/**
+ * Option letters that mean different things in different commands: session-tool.sh's letters, kept for its
+ * users. Every other option name and letter means the same in every command (a test checks it).
+ */
+export const OPTION_EXCEPTIONS: readonly { letter: string; meanings: string }[] = [
+  {
+    letter: "d",
+    meanings: "import --download, console --default-profile (get_session -d, get_console_url -d)",
+  },
+  {
+    letter: "l",
+    meanings: "session --list: stored sessions, console --list: role aliases (as get_session -l, " +
+      "get_console_url -l)",
+  },
+];
 
 /** The name of a command. */
 export type CommandName = keyof typeof SPECS;
