@@ -17,6 +17,7 @@ import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
 import type { Term } from "../term/term.ts";
+import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
 import { SPECS } from "./specs.ts";
@@ -51,9 +52,12 @@ function shownPath(path: string): string {
  * argument with a comma that names no file is a pair too (perhaps mistyped): its secret is already in the shell
  * history and in ps, so the user is warned either way.
  */
-async function readSource(term: Term, source: string): Promise<KeyInput> {
+async function readSource(term: Term, source: string, env: Env): Promise<KeyInput> {
   if (source === "-") {
-    return await parseKeyInput(await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin"));
+    const text = await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin");
+    // session-tool.sh's `get_session -i KEYID,SECRET` hands the pair over on stdin, but it was typed.
+    if (env[TYPED_SECRET_VARIABLE]) warnTypedSecret(term, false);
+    return await parseKeyInput(text);
   }
   if (!PAIR_ARGUMENT.test(source)) {
     const text = await readKeyFile(source);
@@ -65,11 +69,22 @@ async function readSource(term: Term, source: string): Promise<KeyInput> {
       );
     }
   }
-  term.warn(
-    "a secret on the command line stays in the shell history and is visible in ps; " +
-      "next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
-  );
+  warnTypedSecret(term, true);
   return await parseKeyInput(source);
+}
+
+/**
+ * Set by the shell functions of `stc init` when the key they hand over on stdin was typed on their command line
+ * (`get_session -i KEYID,SECRET`).
+ */
+const TYPED_SECRET_VARIABLE = "STC_SECRET_ON_COMMAND_LINE";
+
+function warnTypedSecret(term: Term, inArguments: boolean): void {
+  term.warn(
+    "a secret typed on a command line may stay in the shell history and the terminal's scrollback" +
+      (inArguments ? ", and is visible in ps while stc runs" : "") +
+      "; next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
+  );
 }
 
 /** Writes the key (and bucket, and default profile) to the AWS files. */
@@ -113,7 +128,7 @@ export const importCommand: Command = defineCommand(
   SPECS.import,
   async (context, input) => {
     const { options } = input;
-    const source = await readSource(context.term, input.args.source);
+    const source = await readSource(context.term, input.args.source, context.env);
     const key = chooseKey(source.keys, options["key-id"]);
     const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
     const bucket = options.bucket ?? source.bucket;
