@@ -54,6 +54,7 @@ function shownPath(path: string): string {
  */
 async function readSource(term: Term, source: string, env: Env): Promise<KeyInput> {
   if (source === "-") {
+    if (term.stdinIsTerminal) return await promptKey(term);
     const text = await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin");
     // session-tool.sh's `get_session -i KEYID,SECRET` hands the pair over on stdin, but it was typed.
     if (env[TYPED_SECRET_VARIABLE]) warnTypedSecret(term, false);
@@ -71,6 +72,20 @@ async function readSource(term: Term, source: string, env: Env): Promise<KeyInpu
   }
   warnTypedSecret(term, true);
   return await parseKeyInput(source);
+}
+
+/**
+ * Asks a person for the key at a terminal: the key id, then the secret, both without echo (a KEYID,SECRET pair or
+ * the line `stc export` prints may be pasted at the first question, and is taken as it is).
+ */
+async function promptKey(term: Term): Promise<KeyInput> {
+  const first = (await term.prompt("Access key ID (or paste KEYID,SECRET):", { secret: true }))
+    .trim();
+  if (/[,\s]/.test(first)) return await parseKeyInput(first);
+  // Shown once it is known to be a key id, not a secret pasted at the wrong question.
+  if (/^A[KS]IA[A-Z0-9]{16}$/.test(first)) term.say(`Access key ID: ${first}`);
+  const secret = await term.prompt("Secret access key:", { secret: true });
+  return await parseKeyInput(`${first},${secret.trim()}`);
 }
 
 /**

@@ -203,17 +203,21 @@ export function createTerm(options: CreateTermOptions): Term {
       write(`${paint(colour, "bold", printable(secret))}\n`);
     },
     async prompt(question, promptOptions = {}) {
-      write(`${clean(question)} `);
       let line: string | undefined;
       if (streams.stdinIsTerminal && "setRaw" in streams.stdin) {
         const terminal = streams.stdin;
-        line = await withRawTerminal(terminal, () => write("\n"), () =>
-          readTerminalLine(terminal, {
+        line = await withRawTerminal(terminal, () => write("\n"), () => {
+          // Asked only once the terminal is raw: an answer typed (or pasted) the moment the question shows is
+          // not echoed by the terminal's cooked mode.
+          write(`${clean(question)} `);
+          return readTerminalLine(terminal, {
             echo: !promptOptions.secret,
             write: (bytes) => streams.writeStderr(bytes),
             typedAhead: ahead(),
-          }));
+          });
+        });
       } else {
+        write(`${clean(question)} `);
         line = await lines().readLine();
         write("\n");
       }
