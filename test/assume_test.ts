@@ -6,6 +6,8 @@
 
 import assert from "node:assert/strict";
 import { evalInBash, runStc } from "./helpers.ts";
+import { startOnTerminal } from "./pty.ts";
+import { testWith } from "./tools.ts";
 import { assumedArn, baseSession, VARIABLES, withBase, world } from "./role_world.ts";
 
 Deno.test("assume from the base session exports the role and its variables", async () => {
@@ -397,3 +399,51 @@ Deno.test("assume: Coinbase's region argument and --region export AWS_REGION; AC
   }
   assert.equal(w.emulator.calls("AssumeRole"), 3);
 });
+
+await testWith(
+  ["script"],
+  "assume without an alias at a terminal offers a picker: filter, arrows, Enter; Esc cancels with 130",
+  async () => {
+    await using w = await world();
+    const base = await baseSession(w);
+    // Under the shell function: stdout is captured (shell code), the picker is on the terminal.
+    const env = withBase(w, base, { STC_EVAL_SHELL: "bash" });
+    {
+      await using session = startOnTerminal(["assume"], env);
+      await session.waitFor(/Role: /);
+      await session.waitFor(/5 of 5/);
+      await session.type("prod");
+      await session.waitFor(/2 of 5/);
+      await session.type("\x1b[B");
+      await session.waitFor(/> prod-ro/);
+      await session.type("\r");
+      const { code, output } = await session.close();
+      assert.equal(code, 0, output);
+      assert.match(output, /Role: prod-ro/);
+      assert.match(output, /export AWS_ACCOUNT_ROLE='?ReadOnly'?/);
+      assert.match(output, /export AWS_ACCOUNT_ID='?333333333333'?/);
+    }
+    for (const cancel of ["\x1b", "\x03"]) {
+      await using session = startOnTerminal(["assume"], env);
+      await session.waitFor(/5 of 5/);
+      await session.type(cancel);
+      const { code, output } = await session.close();
+      assert.equal(code, 130, output);
+      assert.doesNotMatch(output, /export /);
+    }
+    // A console sign-in is picked the same way; '-' (the user) is offered first.
+    {
+      await using session = startOnTerminal(["console"], env);
+      await session.waitFor(/> - +your IAM user/);
+      await session.type("dev-ro\r");
+      const { code, output } = await session.close();
+      assert.equal(code, 0, output);
+      assert.match(output, /sign-in URL for dev-ro/);
+    }
+    assert.equal(w.emulator.calls("AssumeRole"), 2);
+    // Without a terminal the error stays.
+    const piped = await runStc(["assume"], { env: withBase(w, base) });
+    assert.equal(piped.code, 2, piped.stderr);
+    assert.match(piped.stderr, /no role given/);
+  },
+);

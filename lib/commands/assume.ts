@@ -5,11 +5,13 @@
  * @module
  */
 
-import { type Command, defineCommand, toolPath } from "../cli/command.ts";
-import { usageError } from "../core/errors.ts";
+import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
+import { StcError, usageError } from "../core/errors.ts";
+import type { LoadedProfiles } from "../config/aws_files.ts";
+import type { Choice } from "../term/picker.ts";
 import { checkMfaCode, isMfaCode } from "../session/mfa.ts";
 import { guardSecretOutput } from "../cli/output.ts";
-import { obtainRoleCredentials, type RoleRequest } from "../roles/assume.ts";
+import { obtainRoleCredentials, roleChoices, type RoleRequest } from "../roles/assume.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { baseSessionAction, roleActions } from "../session/variables.ts";
 import { isRegionName } from "../console/url.ts";
@@ -66,12 +68,36 @@ export function roleRequestFromArgs(
   return request;
 }
 
+/**
+ * The alias a person picks at the terminal, when none was given and the shell has no role to renew (without a
+ * terminal, the assume fails with "no role given" as before).
+ */
+export async function chooseRole(
+  context: Context,
+  request: RoleRequest,
+  loaded?: LoadedProfiles,
+  extra: readonly Choice[] = [],
+): Promise<string> {
+  const choices = [...extra, ...await roleChoices(context.env, request, loaded)];
+  if (choices.length === 0) {
+    throw new StcError("no role given, and no roles are defined to choose from", {
+      hint:
+        "get the organisation's list with 'stc roles --download', or add 'alias role_arn' lines to " +
+        "the roles file",
+    });
+  }
+  return await context.term.choose("Role:", choices);
+}
+
 /** `stc assume`. */
 export const assumeCommand: Command = defineCommand(
   SPECS.assume,
   async (context, input) => {
     const request = roleRequestFromArgs(input.positionals, input.options);
     guardSecretOutput(context);
+    if (request.role === undefined && !context.env.AWS_ROLE_ALIAS && context.term.stdinIsTerminal) {
+      request.role = await chooseRole(context, request);
+    }
     const result = await obtainRoleCredentials(context, { ...request, startBaseSession: true });
     const { role, credentials } = result;
     if (credentials.expiration) {

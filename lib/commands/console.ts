@@ -57,6 +57,7 @@ import { BROWSER_KEY } from "../config/keys.ts";
 import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { checkMfaCode } from "../session/mfa.ts";
+import { chooseRole } from "./assume.ts";
 import { SPECS } from "./specs.ts";
 
 /**
@@ -349,6 +350,20 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
           `/path/to/chrome' under ${section}`,
       });
     }
+  }
+
+  // No alias and no role credentials in the shell: at a terminal, a person picks the role (or '-', the user).
+  if (
+    input.args.alias === undefined && checkTemporaryEnvironment(context) === undefined &&
+    context.term.stdinIsTerminal
+  ) {
+    const chosen = await chooseRole(
+      context,
+      options.profile ? { profile: options.profile } : {},
+      loaded ??= await loadProfiles(env),
+      [{ value: "-", detail: "your IAM user (federated sign-in with the long-term key)" }],
+    );
+    if (chosen !== "-") options.alias = chosen;
   }
 
   let signin: ConsoleCredentials;

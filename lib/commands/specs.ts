@@ -200,7 +200,8 @@ assumed role allowed to write the bucket).`,
     description: `
 Assumes the role of an alias ('stc roles' lists them) and exports its credentials with AWS_ROLE_ALIAS,
 AWS_ACCOUNT_ID, AWS_ACCOUNT_NAME, AWS_ACCOUNT_ROLE and the expiry variables. Without an alias it
-assumes the shell's current role (AWS_ROLE_ALIAS) again, e.g. to renew it.
+assumes the shell's current role (AWS_ROLE_ALIAS) again, e.g. to renew it; with none, at a terminal,
+it lets you pick one (type to filter, arrows, Enter; Esc cancels).
 
 The role is assumed from the shell's MFA session ('stc session'), so one MFA code serves many
 assumes. When the shell has none, stc asks for an MFA code, gets the MFA session (12 hours) with it,
@@ -270,7 +271,8 @@ Assumes the role (from the shell's MFA session; with the long-term key and an MF
 over 1 hour), asks the federation endpoint for a sign-in token, and prints a login URL that works once within
 15 minutes. The shell's environment is not changed. Without an alias (or with '-') the shell's current role
 credentials are used; with only an IAM user's long-term key, GetFederationToken signs in as a federated user
-with the user's own permissions.
+with the user's own permissions. With no alias and no role credentials, at a terminal, you pick the role (or
+'-', your user) from a list.
 
 The console session lasts as long as AWS allows for the credentials, or --duration: up to 1 hour for a
 role assumed from the MFA session (role chaining; AWS then ties the console session to the role's

@@ -44,6 +44,7 @@ import {
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { type ChainBase, ProfileChainError, resolveProfileChain } from "../config/profile_chain.ts";
 import {
+  accountName,
   accountRoleArn,
   assumableNames,
   findRole,
@@ -354,6 +355,27 @@ function sessionNameFor(step: Step, userName: string | undefined): string {
   // IAM user names allow only characters that session names allow too; only the length differs.
   const name = (userName ?? "").slice(0, 64);
   return isValidSessionName(name) ? name : "stc-session";
+}
+
+/**
+ * The role aliases `request` could assume (its profile's roles files and the config's role profiles), for a
+ * person to choose from: the alias, with the account and role name as detail.
+ */
+export async function roleChoices(
+  env: Env,
+  request: RoleRequest,
+  loaded?: LoadedProfiles,
+): Promise<{ value: string; detail: string }[]> {
+  const profiles = loaded ?? await loadProfiles(env);
+  const profileName = chooseProfile(request, env, profiles.files, readBaseSession(env));
+  const catalog = await loadRoleCatalog(env, profileName, profiles);
+  return catalog.roles.map((role) => {
+    const account = accountName(catalog, role.accountId);
+    return {
+      value: role.alias,
+      detail: `${role.accountId}${account ? ` (${account})` : ""} ${role.roleName}`,
+    };
+  });
 }
 
 /**
