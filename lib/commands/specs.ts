@@ -435,16 +435,18 @@ Load it from your shell's start-up file (or let --install add the line, once):
   fish (~/.config/fish/config.fish): stc init fish | source
 
 It defines:
-  stc                 runs stc and applies the environment changes it prints, so 'stc session', 'stc assume'
-                      and friends change the shell. The MFA session is kept in the unexported shell variable
-                      STC_BASE_SESSION, handed only to stc, never to other programs.
+  stc                 runs stc and applies the environment changes it prints, so 'stc session',
+                      'stc assume' and friends change the shell. The MFA session is kept in the
+                      unexported shell variable STC_BASE_SESSION, handed only to stc, never to other
+                      programs.
   get_session, assume_role, get_console_url, rotate_credentials, aws-assume-role
                       session-tool.sh's commands with their options, run by stc (-h shows which stc
                       command each option runs: the text of 'stc init --usage NAME')
-  assume-role         Coinbase's 'assume-role [account] [role] [mfa]'
-  stc_prompt          prints (profile[role]) coloured by the time left: green, yellow under 10 minutes, red
-                      when expired. bash: PS1='$(stc_prompt)'"$PS1"; zsh: setopt PROMPT_SUBST;
-                      PROMPT='$(stc_prompt)'"$PROMPT"; fish: call stc_prompt in fish_prompt.
+  assume-role         Coinbase's 'assume-role [account] [role] [mfa] [region]'
+  stc_prompt          prints (profile[role]) coloured by the time left: green, yellow under 10
+                      minutes, red when expired. bash: PS1='$(stc_prompt)'"$PS1"; zsh: setopt
+                      PROMPT_SUBST; PROMPT='$(stc_prompt)'"$PROMPT"; fish: call stc_prompt in
+                      fish_prompt.
 and completion of commands, options, profiles, role aliases and .csv files, for stc and all of the above.
 In zsh, completion needs compinit (it is registered at the first prompt after compinit has run).`,
     // Optional only for --usage, which the functions' -h runs; without it the shell is required.
