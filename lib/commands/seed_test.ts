@@ -64,7 +64,8 @@ Deno.test("seed usage: a synopsis, every option and argument with the stc comman
   const getSession = seedUsage(findSeedCommand("get_session")!);
   assert.ok(
     getSession.startsWith(
-      "Usage: get_session [-h] [-s] [-r] [-l] [-c] [-d] [-u] [-v] [-i FILE] [-b BUCKET] [-e] [-p PROFILE] [MFA]\n",
+      "Usage: get_session [-h] [-s] [-r] [-l] [-c] [-d] [-u] [-v] [-i FILE] [-b BUCKET] [-e] [-p PROFILE]\n" +
+        "                   [MFA]\n",
     ),
   );
   assert.match(getSession, /^ {2}-i FILE +stc import FILE +/m);
