@@ -73,7 +73,7 @@ function get_session --description 'session-tool.sh get_session, run by stc'
         if status is-interactive; and string match -qr -- (string escape --style=regex -- $_flag_i) $_stc_line
             history delete --exact --case-sensitive -- $_stc_line >/dev/null 2>&1
         end
-        printf '%s\n' $_flag_i | stc import $_stc_common -
+        printf '%s\n' $_flag_i | STC_SECRET_ON_COMMAND_LINE=1 stc import $_stc_common -
         return
     end
     if set -q _flag_e

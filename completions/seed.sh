@@ -44,9 +44,10 @@ function get_session {
       stc import "${_stc_common[@]}" -- "$_stc_import"
       return
     fi
-    # KEYID,SECRET: handed over on stdin (printf is a builtin: the secret never shows in ps).
+    # KEYID,SECRET: handed over on stdin (printf is a builtin: the secret never shows in ps); stc warns that it
+    # was typed on a command line.
     [ -z "${BASH_VERSION-}" ] || _stc_forget_secret "$_stc_import"
-    stc import "${_stc_common[@]}" - < <(printf '%s\n' "$_stc_import")
+    STC_SECRET_ON_COMMAND_LINE=1 stc import "${_stc_common[@]}" - < <(printf '%s\n' "$_stc_import")
     return
   fi
   if [ -n "$_stc_export" ]; then

@@ -6,6 +6,8 @@
 
 import assert from "node:assert/strict";
 import { evalInBash, runStc, shellWord, stcCommandLine } from "./helpers.ts";
+import { startOnTerminal } from "./pty.ts";
+import { testWith } from "./tools.ts";
 import { assumedArn, baseSession, VARIABLES, withBase, world } from "./role_world.ts";
 
 Deno.test("assume from the base session exports the role and its variables", async () => {
@@ -26,11 +28,9 @@ Deno.test("assume from the base session exports the role and its variables", asy
   // Assumed from a session: AWS's default (and cap) of one hour.
   const left = Number(vars.AWS_EXPIRATION_S) - Date.now() / 1000;
   assert.ok(left > 3500 && left <= 3601, `expires in ${left} s`);
-  // The session name column of the roles file is the role session name.
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin",
-  );
+  // CloudTrail shows the IAM user, as with session-tool.sh: the session name column of the organisation's
+  // list (alice-dev-admin) is shared by all its users and not used.
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::222222222222:assumed-role/Admin/alice");
   assert.equal(w.emulator.calls("GetSessionToken"), 1);
 
   // Without an alias, the shell's current role (AWS_ROLE_ALIAS) is assumed again.
@@ -68,10 +68,7 @@ Deno.test("assume passes the external id of the roles file", async () => {
   assert.equal(ok.code, 0, ok.stderr);
   const vars = await evalInBash(ok.stdout, VARIABLES);
   assert.equal(vars.AWS_ACCOUNT_ROLE, "Vendor");
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::222222222222:assumed-role/Vendor/alice-vendor",
-  );
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::222222222222:assumed-role/Vendor/alice");
 
   // Without the external id the trust policy refuses: nothing on stdout, exit 1, a hint.
   const denied = await runStc(["assume", "vendor-no-ext"], { env: withBase(w, base) });
@@ -142,7 +139,7 @@ Deno.test("assume --duration over an hour uses the access key and a new MFA code
   // More than the role allows (ReadOnly: 1 hour) is refused with a hint.
   w.emulator.advanceClock(90);
   const tooLong = await runStc(
-    ["assume", "-d", "2h", "--mfa", w.emulator.totp("alice"), "dev-ro"],
+    ["assume", "--duration", "2h", "--mfa", w.emulator.totp("alice"), "dev-ro"],
     {
       env: withBase(w, base),
     },
@@ -153,25 +150,74 @@ Deno.test("assume --duration over an hour uses the access key and a new MFA code
   assert.match(tooLong.stderr, /hint: the role allows less than 2h 00m/);
 });
 
-Deno.test("assume without a base session asks for an MFA code", async () => {
+Deno.test("assume without a base session gets one with the MFA code, keeps it, and assumes from it", async () => {
   await using w = await world();
   const result = await runStc(["assume", "prod-ro"], {
     env: w.env,
     stdin: `${w.emulator.totp("alice")}\n`,
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /no base session/);
-  const vars = await evalInBash(result.stdout, VARIABLES);
+  assert.match(result.stderr, /no MFA session: getting one for profile 'awsops' \(12 hours\)/);
+  const names = [...VARIABLES, "AWS_USER", "STC_BASE_SESSION"];
+  const vars = await evalInBash(result.stdout, names);
   assert.equal(vars.AWS_ACCOUNT_ID, "333333333333");
   assert.equal(vars.AWS_ACCOUNT_ROLE, "ReadOnly");
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice");
+  // The shell keeps the base session (unexported), and knows its profile and user (prompt, status).
+  assert.doesNotMatch(result.stdout, /export STC_BASE_SESSION/);
+  const base = JSON.parse(vars.STC_BASE_SESSION!);
+  assert.equal(base.profile, "awsops");
+  assert.equal(base.userName, "alice");
+  const left = (Date.parse(base.expiration) - Date.now()) / 1000;
+  assert.ok(left > 43000 && left <= 43201, `base session expires in ${left} s`);
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(vars.AWS_USER, "arn:aws:iam::111111111111:user/alice");
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+
+  // One code, many roles: the next assume in that shell needs none.
+  const next = await runStc(["assume", "dev-admin"], {
+    env: { ...w.env, STC_BASE_SESSION: vars.STC_BASE_SESSION! },
+  });
+  assert.equal(next.code, 0, next.stderr);
+  assert.doesNotMatch(next.stderr, /MFA code/);
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+
+  // stc status in that shell names the user and profile.
+  const shell: Record<string, string> = { ...w.env };
+  for (const [name, value] of Object.entries(vars)) if (value !== undefined) shell[name] = value;
+  const status = await runStc(["status"], { env: shell });
+  assert.match(
+    status.stdout,
+    /identity: +arn:aws:iam::111111111111:user\/alice \(profile awsops\)/,
   );
+
   // Without stdin there is no code: a clear failure, nothing printed.
   const none = await runStc(["assume", "prod-ro"], { env: w.env });
   assert.notEqual(none.code, 0);
   assert.equal(none.stdout, "");
+});
+
+Deno.test("assume with the access key for more than an hour, without a base session, still names the profile and user", async () => {
+  await using w = await world();
+  const { AWS_PROFILE: _, ...noProfile } = w.env;
+  // The profile comes from session_tool_default_profile, so the shell had no AWS_PROFILE before.
+  await w.home.write(
+    ".aws/config",
+    (await w.home.read(".aws/config"))! + "[default]\nsession_tool_default_profile = awsops\n",
+  );
+  const result = await runStc(["assume", "--duration", "2h", "dev-admin"], {
+    env: noProfile,
+    stdin: `${w.emulator.totp("alice")}\n`,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = await evalInBash(result.stdout, [...VARIABLES, "AWS_USER", "STC_BASE_SESSION"]);
+  assert.equal(vars.AWS_PROFILE, "awsops");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(vars.AWS_USER, "arn:aws:iam::111111111111:user/alice");
+  // The direct route (AssumeRole with the MFA code) makes no base session.
+  assert.equal(vars.STC_BASE_SESSION, undefined);
+  assert.equal(w.emulator.calls("GetSessionToken"), 0);
 });
 
 Deno.test("assume: Coinbase's account form with ~/.aws/accounts and an MFA argument", async () => {
@@ -225,7 +271,9 @@ Deno.test("assume: config profiles with role_arn and source_profile chains", asy
   assert.equal(w.emulator.calls("AssumeRole"), 2);
 
   // A chain cannot last longer than an hour.
-  const long = await runStc(["assume", "-d", "2h", "deployer-cli"], { env: withBase(w, base) });
+  const long = await runStc(["assume", "--duration", "2h", "deployer-cli"], {
+    env: withBase(w, base),
+  });
   assert.equal(long.code, 1);
   assert.match(long.stderr, /reached through 2 roles/);
 });
@@ -236,7 +284,9 @@ Deno.test("assume validates its arguments before anything else", async () => {
   assert.equal(badCode.code, 2);
   assert.match(badCode.stderr, /MFA code must be six digits/);
   assert.doesNotMatch(badCode.stderr, /12x/);
-  const badDuration = await runStc(["assume", "-d", "forever", "dev-admin"], { env: w.env });
+  const badDuration = await runStc(["assume", "--duration", "forever", "dev-admin"], {
+    env: w.env,
+  });
   assert.equal(badDuration.code, 2);
   const twice = await runStc(["assume", "--mfa", "123456", "dev-admin", "654321"], { env: w.env });
   assert.equal(twice.code, 2);
@@ -286,10 +336,7 @@ Deno.test("assume: AWS_PROFILE_ASSUME_ROLE selects the source profile", async ()
   });
   assert.equal(result.code, 0, result.stderr);
   const vars = await evalInBash(result.stdout, VARIABLES);
-  assert.equal(
-    await assumedArn(w, vars),
-    "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice-prod-ro",
-  );
+  assert.equal(await assumedArn(w, vars), "arn:aws:sts::333333333333:assumed-role/ReadOnly/alice");
   const without = await runStc(["assume", "prod-ro"], {
     env: { ...w.env, AWS_PROFILE: "other" },
   });
@@ -374,3 +421,86 @@ STC_BASE_SESSION="$STC_BASE_SESSION" ${stc} assume --shell bash prod-ro </dev/nu
     await Deno.remove(err);
   }
 });
+
+Deno.test("assume: Coinbase's region argument and --region export AWS_REGION; ACCOUNTS_FILE names the accounts file", async () => {
+  await using w = await world();
+  const accounts = await w.home.write("work/accounts.json", '{"prod": "333333333333"}');
+  const base = await baseSession(w);
+  const env = withBase(w, base, { ACCOUNTS_FILE: accounts });
+  const names = [...VARIABLES, "AWS_REGION", "AWS_DEFAULT_REGION"];
+  // assume-role ACCOUNT ROLE MFA REGION, with no MFA code ('').
+  const coinbase = await runStc(["assume", "prod", "ReadOnly", "", "eu-west-1"], { env });
+  assert.equal(coinbase.code, 0, coinbase.stderr);
+  const vars = await evalInBash(coinbase.stdout, names);
+  assert.equal(vars.AWS_ACCOUNT_NAME, "prod");
+  assert.equal(vars.AWS_REGION, "eu-west-1");
+  assert.equal(vars.AWS_DEFAULT_REGION, "eu-west-1");
+
+  const option = await runStc(["assume", "--region", "ap-south-1", "dev-ro"], { env });
+  assert.equal(option.code, 0, option.stderr);
+  const optionVars = await evalInBash(option.stdout, names);
+  assert.equal(optionVars.AWS_REGION, "ap-south-1");
+  // Without a region the shell's region variables are left alone.
+  const plain = await runStc(["assume", "dev-ro"], { env });
+  assert.doesNotMatch(plain.stdout, /AWS_REGION|AWS_DEFAULT_REGION/);
+
+  for (
+    const args of [
+      ["assume", "prod", "ReadOnly", "", "Europe"],
+      ["assume", "--region", "eu-west-1", "prod", "ReadOnly", "", "eu-west-2"],
+    ]
+  ) {
+    const bad = await runStc(args, { env });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stdout, "");
+  }
+  assert.equal(w.emulator.calls("AssumeRole"), 3);
+});
+
+await testWith(
+  ["script"],
+  "assume without an alias at a terminal offers a picker: filter, arrows, Enter; Esc cancels with 130",
+  async () => {
+    await using w = await world();
+    const base = await baseSession(w);
+    // Under the shell function: stdout is captured (shell code), the picker is on the terminal.
+    const env = withBase(w, base, { STC_EVAL_SHELL: "bash" });
+    {
+      await using session = startOnTerminal(["assume"], env);
+      await session.waitFor(/Role: /);
+      await session.waitFor(/5 of 5/);
+      await session.type("prod");
+      await session.waitFor(/2 of 5/);
+      await session.type("\x1b[B");
+      await session.waitFor(/> prod-ro/);
+      await session.type("\r");
+      const { code, output } = await session.close();
+      assert.equal(code, 0, output);
+      assert.match(output, /Role: prod-ro/);
+      assert.match(output, /export AWS_ACCOUNT_ROLE='?ReadOnly'?/);
+      assert.match(output, /export AWS_ACCOUNT_ID='?333333333333'?/);
+    }
+    for (const cancel of ["\x1b", "\x03"]) {
+      await using session = startOnTerminal(["assume"], env);
+      await session.waitFor(/5 of 5/);
+      await session.type(cancel);
+      const { code, output } = await session.close();
+      assert.equal(code, 130, output);
+      assert.doesNotMatch(output, /export /);
+    }
+    // A console sign-in is picked the same way; '-' (the user) is offered first.
+    {
+      await using session = startOnTerminal(["console"], env);
+      await session.waitFor(/> - +your IAM user/);
+      await session.type("dev-ro\r");
+      const { code, output } = await session.close();
+      assert.equal(code, 0, output);
+      assert.match(output, /sign-in URL for dev-ro/);
+    }
+    assert.equal(w.emulator.calls("AssumeRole"), 2);
+    // Without a terminal the error stays.
+    const piped = await runStc(["assume"], { env: withBase(w, base) });
+    assert.equal(piped.code, 2, piped.stderr);
+    assert.match(piped.stderr, /no role given/);
+  },
+);

@@ -88,6 +88,12 @@ Deno.test("help works for every command both ways, on stderr, exit 0", async () 
     unknown.stderr,
     "stc: error: unknown command 'sesion'\nhint: did you mean 'session' or 'version'?\n",
   );
+  // The help of help itself, however it is asked for.
+  for (const args of [["help", "help"], ["help", "--help"], ["help", "-h"]]) {
+    const help = await runStc(args, { env: home.env });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stderr, /^Usage: stc help \[command\]/);
+  }
   const short = await runStc(["-V"], { env: home.env });
   assert.equal(short.stdout, `stc ${VERSION}\n`);
 });
@@ -236,6 +242,19 @@ await testWith(
       STC_EVAL_SHELL: "bash",
     });
     assert.equal(viaFunction?.code, 5, viaFunction?.output);
+
+    // session -c run directly clears nothing: it says so, and how to do it, instead of showing unset lines.
+    const clear = await runStcOnTerminal(["session", "-c"], env);
+    assert.equal(clear?.code, 1, clear?.output);
+    assert.match(clear!.output, /^stc: error: nothing cleared: run directly, stc cannot change/);
+    assert.match(clear!.output, /hint: load the shell functions with 'eval "\$\(stc init bash\)"'/);
+    assert.doesNotMatch(clear!.output, /unset|cleared the AWS/);
+    const clearedByFunction = await runStcOnTerminal(["session", "-c"], {
+      ...env,
+      STC_EVAL_SHELL: "bash",
+    });
+    assert.equal(clearedByFunction?.code, 0, clearedByFunction?.output);
+    assert.match(clearedByFunction!.output, /unset -v AWS_ACCESS_KEY_ID/);
   },
 );
 

@@ -117,7 +117,7 @@ Deno.test("console: login URL from the base session works once, with a 1-hour se
 
   const logins = w.emulator.logins();
   assert.equal(logins.length, 1);
-  assert.equal(logins[0].arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin");
+  assert.equal(logins[0].arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice");
   assert.equal(logins[0].sessionDuration, 3600);
   assert.equal(logins[0].issuer, login.issuer);
   assert.equal(w.emulator.calls("AssumeRole"), 1);
@@ -374,6 +374,12 @@ Deno.test("console: each failing step is named, stdout stays empty", async () =>
   assert.equal(none.code, 1);
   assert.equal(none.stdout, "");
   assert.match(none.stderr, /stc: error: browser: '[^']+' not found/);
+  // The hint names the real profile and file, and needs no AWS CLI.
+  assert.match(
+    none.stderr,
+    /hint: name the browser in .*\.aws\/config: a line 'session-tool_chrome = \/path\/to\/chrome' under \[profile awsops\]/,
+  );
+  assert.doesNotMatch(none.stderr, /aws configure|PROFILE/);
   assert.equal(w.emulator.calls("AssumeRole"), calls);
 
   // browser: the configured browser fails.
@@ -487,4 +493,37 @@ Deno.test("console -l lists the role aliases", async () => {
   for (const alias of ["dev-admin", "dev-ro", "dev-vendor", "prod-admin", "prod-ro"]) {
     assert.match(result.stdout, new RegExp(`^${alias}\\s`, "m"));
   }
+});
+
+Deno.test("console: a federation endpoint that is not there is blamed, not the credentials", async () => {
+  await using w = await world();
+  const base = await baseSession(w);
+  // A web server with no federation endpoint (a mistyped STC_FEDERATION_ENDPOINT).
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("Not Found", { status: 404 }),
+  );
+  const result = await runStc(["console", "dev-ro"], {
+    env: withBase(w, base, {
+      STC_FEDERATION_ENDPOINT: `http://127.0.0.1:${server.addr.port}/federaton`,
+    }),
+  });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /HTTP 404/);
+  assert.match(result.stderr, /hint: no federation endpoint answers at this URL/);
+  assert.doesNotMatch(result.stderr, /credentials must be/);
+});
+
+Deno.test("console --mfa gives the code as assume --mfa does (no prompt)", async () => {
+  await using w = await world();
+  const result = await runStc(
+    ["console", "--duration", "2h", "--mfa", w.emulator.totp("alice"), "dev-admin"],
+    { env: w.env },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /MFA code for/);
+  parseLogin(w, result.stdout);
+  const bad = await runStc(["console", "--mfa", "12", "dev-admin"], { env: w.env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.equal(w.emulator.calls("AssumeRole"), 1);
 });

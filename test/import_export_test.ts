@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { makeHome, runStc } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, assertFailure, emulated, snapshot } from "./session_fixture.ts";
+import { startOnTerminal } from "./pty.ts";
+import { testWith } from "./tools.ts";
 
 const BOB_KEY = "AKIABOBEXAMPLEKEY001";
 const BOB_SECRET = "bobEmulatorSecretKey+0123456789abcdefghi";
@@ -173,3 +175,34 @@ Deno.test("stc import KEYID,SECRET as an argument works but warns that the secre
   }
   assert.deepEqual(await snapshot(home), before);
 });
+
+await testWith(
+  ["script"],
+  "stc import - at a terminal asks for the key id, then the secret, without echo",
+  async () => {
+    await using home = await makeHome();
+    await using session = startOnTerminal(["import", "-p", "typed", "-"], home.env);
+    await session.waitFor(/Access key ID \(or paste KEYID,SECRET\): $/);
+    await session.type(`${ALICE_KEY}\r`);
+    await session.waitFor(/Secret access key: $/);
+    await session.type(`${ALICE_SECRET}\r`);
+    const { code, output } = await session.close();
+    assert.equal(code, 0, output);
+    assert.match(output, new RegExp(`Access key ID: ${ALICE_KEY}\\n`));
+    assert.ok(!output.includes(ALICE_SECRET), output);
+    assert.match(output, /imported AKIAALICE\w+ into profile 'typed'/);
+    assert.match(
+      (await home.read(".aws/credentials"))!,
+      /\[typed\]\naws_access_key_id = AKIAALICE/,
+    );
+
+    // A pair pasted at the first question is the whole answer, and is not shown either.
+    await using pasted = startOnTerminal(["import", "-p", "pasted", "-"], home.env);
+    await pasted.waitFor(/Access key ID \(or paste KEYID,SECRET\): $/);
+    await pasted.type(`${ALICE_KEY},${ALICE_SECRET}\r`);
+    const done = await pasted.close();
+    assert.equal(done.code, 0, done.output);
+    assert.ok(!done.output.includes(ALICE_SECRET), done.output);
+    assert.doesNotMatch(done.output, /Secret access key/);
+  },
+);

@@ -186,6 +186,7 @@ const FAKE = `#!/bin/bash
   printf '%s' "$*"
   printf ' |eval=%s' "\${STC_EVAL_SHELL-}"
   [ -z "\${STC_BASE_SESSION-}" ] || printf ' |base=%s' "$STC_BASE_SESSION"
+  [ -z "\${STC_SECRET_ON_COMMAND_LINE-}" ] || printf ' |typed=%s' "$STC_SECRET_ON_COMMAND_LINE"
   input=$(cat)
   [ -z "$input" ] || printf ' |stdin=%s' "$input"
   printf '\\n'
@@ -226,7 +227,7 @@ function seedCases(csv: string): [string, string[]][] {
     ["get_session -u -p x", ["roles --upload -p x"]],
     ["get_session -d 123456", ["roles --download", "session 123456"]],
     [`get_session -i '${csv}' -b bkt -d -p work`, [`import -p work -b bkt -d -- ${csv}`]],
-    ["get_session -i AKIAX,sec/ret -b bkt", ["import -b bkt - |stdin=AKIAX,sec/ret"]],
+    ["get_session -i AKIAX,sec/ret -b bkt", ["import -b bkt - |typed=1 |stdin=AKIAX,sec/ret"]],
     ["get_session -e -p work", ["export -p work"]],
     ["get_session -h", ["init --usage get_session"]],
     ["assume_role dev-admin", ["assume dev-admin"]],
@@ -251,7 +252,7 @@ function seedCases(csv: string): [string, string[]][] {
 
 /** What the fake logs for `lines` run by the functions of `shell`. */
 function logged(shell: InitShell, lines: string[]): string[] {
-  return lines.map((line) => line.replace(/( \|stdin=|$)/, ` |eval=${shell}$1`));
+  return lines.map((line) => line.replace(/( \|(?:typed|stdin)=|$)/, ` |eval=${shell}$1`));
 }
 
 Deno.test("the seed commands run the mapped stc commands, in every shell", async () => {
@@ -640,4 +641,33 @@ Deno.test("stc init --install adds the line once and says what it did", async ()
     );
     assert.equal(result.stdout, "get_session: function\n", result.stderr);
   }
+});
+
+Deno.test("get_session -i KEYID,SECRET imports the key and warns that the secret was typed, in every shell", async () => {
+  await using home = await makeHome();
+  const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const result = await runShell(
+      shell,
+      `${load}; get_session -p ${shell} -i AKIAIOSFODNN7EXAMPLE,${secret}`,
+      home.env,
+    );
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      /stc: warning: a secret typed on a command line may stay in the shell history/,
+      shell,
+    );
+    assert.ok(!result.stderr.includes(secret), shell);
+    assert.match((await home.read(".aws/credentials"))!, new RegExp(`\\[${shell}\\]\\n`));
+  }
+  // Piped to stc import -, the secret was never typed: no warning.
+  const piped = await runStc(["import", "-p", "piped", "-"], {
+    env: home.env,
+    stdin: `AKIAIOSFODNN7EXAMPLE,${secret}\n`,
+  });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.doesNotMatch(piped.stderr, /warning/);
 });

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { evalInBash, runStc } from "./helpers.ts";
+import { evalInBash, makeHome, runStc } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, baseSession, ORG_ROLES, withBase, world } from "./role_world.ts";
 
 const ORG_FILE = ".aws/awsops_session-tool_roles.cfg";
@@ -174,6 +174,20 @@ Deno.test("roles --download replaces the list only with a valid download", async
   assert.deepEqual(leftovers, []);
 });
 
+Deno.test("roles --download counts one role as one role", async () => {
+  await using w = await world();
+  w.emulator.putObject(
+    "stc-roles",
+    "session-tool_roles.cfg",
+    new TextEncoder().encode("x arn:aws:iam::222222222222:role/Admin\n"),
+  );
+  const result = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /downloaded 1 role from s3:/);
+  const again = await runStc(["roles", "--download"], { env: w.env });
+  assert.match(again.stderr, /is up to date with s3:\S+ \(1 role\)/);
+});
+
 Deno.test("roles --download reports AWS failures and a missing bucket setting", async () => {
   await using w = await world();
   const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;
@@ -294,4 +308,16 @@ Deno.test("roles --download: an S3 failure part-way leaves the list byte-identic
   }
   const names = [...Deno.readDirSync(w.home.aws)].map((e) => e.name);
   assert.deepEqual(names.filter((n) => n.includes("tmp")), []);
+});
+
+Deno.test("roles and assume -p with a profile that is not defined say so (not 'no roles', not 'unknown alias')", async () => {
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = us-east-1\n");
+  await home.write(".aws/awsops_roles.cfg", "dev arn:aws:iam::222222222222:role/Admin\n");
+  for (const args of [["roles", "-p", "nosuch"], ["assume", "-p", "nosuch", "dev"]]) {
+    const result = await runStc(args, { env: home.env });
+    assert.equal(result.code, 1, `${args.join(" ")}: ${result.stderr}`);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /stc: error: profile 'nosuch' is not defined/);
+  }
 });

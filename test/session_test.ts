@@ -239,6 +239,9 @@ Deno.test("stc session: failures change neither the shell nor the files", async 
   const invalid = await runStc(["session", freshCode(emulator)], { env });
   assertFailure(invalid, 4);
   assert.ok(!invalid.stderr.includes("y".repeat(40)));
+  // The hint names what can help: 'stc status' does not look at keys (it is offline).
+  assert.match(invalid.stderr, /hint: .*import a new one with 'stc import'/);
+  assert.doesNotMatch(invalid.stderr, /stc status/);
 
   await home.write(".aws/credentials", "[awsops]\nregion = x\n");
   const nokey = await runStc(["session", "123456"], { env });
@@ -402,4 +405,27 @@ Deno.test("stc status shows the assumed role, the base session and time left", a
   emulator.advanceClock(2 * 3600);
   const { AWS_EXPIRATION: _, AWS_CREDENTIAL_EXPIRATION: __, ...unknownExpiry } = shellEnv(role);
   assertFailure(await runStc(["status", "--verify"], { env: unknownExpiry }), 3);
+});
+
+Deno.test("status --verify and session -v fail alike, exit 3, for missing or expired credentials", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const expired = {
+    ...env,
+    AWS_ACCESS_KEY_ID: "ASIAEXPIREDEXAMPLE01",
+    AWS_SECRET_ACCESS_KEY: "expiredSecret",
+    AWS_SESSION_TOKEN: "expiredToken",
+    AWS_EXPIRATION: "2020-01-01T00:00:00Z",
+  };
+  for (const args of [["status", "--verify"], ["session", "-v"]]) {
+    const none = await runStc(args, { env });
+    assertFailure(none, 3);
+    assert.match(none.stderr, /no AWS credentials in this shell/);
+    const old = await runStc(args, { env: expired });
+    assertFailure(old, 3);
+    assert.match(old.stderr, /expired at/);
+  }
+  // Known to have expired: AWS is not asked.
+  assert.equal(emulator.calls("GetCallerIdentity"), 0);
 });

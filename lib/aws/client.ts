@@ -128,7 +128,8 @@ export function toStcError(error: unknown, step: string): StcError {
   if (INVALID.has(code)) {
     return new StcError(`${step}: AWS rejected the credentials: ${message} (${code})`, {
       hint:
-        "the access key may be deleted, inactive or mistyped; check it with 'stc status' or import a new one",
+        "an access key may be deleted, inactive or mistyped (the IAM console lists your keys): import a " +
+        "new one with 'stc import'; for a session's credentials, get a new session with 'stc session'",
       exitCode: ExitCode.CredentialsInvalid,
       cause: error,
     });

@@ -74,6 +74,18 @@ function safeReason(body: string, secrets: readonly string[]): string {
   return `: ${line}`;
 }
 
+/** A hint true for the way the federation endpoint refused: only some refusals are about the credentials. */
+function refusalHint(status: number, expired: boolean): string {
+  if (expired) return "the credentials have expired: get a new session with 'stc session'";
+  if (status === 404 || status === 405) {
+    return "no federation endpoint answers at this URL: check STC_FEDERATION_ENDPOINT, or the partition " +
+      "(--region, -u)";
+  }
+  if (status >= 500) return "the sign-in service failed; try again in a moment";
+  return "the credentials must be a role's or a federated user's (not an MFA session's), within the " +
+    "session length AWS allows";
+}
+
 /**
  * Asks the federation endpoint for a sign-in token (valid 15 minutes, once). Errors name the endpoint's host and
  * the HTTP status, never the request.
@@ -122,9 +134,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     throw new StcError(
       `the federation endpoint ${host} refused the request (HTTP ${response.status}${reason})`,
       {
-        hint: expired
-          ? "the credentials have expired: get a new session with 'stc session'"
-          : "the credentials must be a role's or a federated user's (not an MFA session's), within the session length AWS allows",
+        hint: refusalHint(response.status, expired),
         exitCode: expired ? ExitCode.SessionExpired : ExitCode.Failure,
       },
     );

@@ -5,6 +5,8 @@
  */
 
 import { VERSION } from "../core/version.ts";
+import { OPTION_EXCEPTIONS } from "../commands/specs.ts";
+import { fitHelp, fitLines } from "../core/wrap.ts";
 import { synopsis } from "./parse.ts";
 import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec } from "./spec.ts";
 
@@ -27,7 +29,7 @@ function table(rows: readonly (readonly [string, string])[]): string {
 /** The full help text of a command. */
 export function commandHelp(spec: CommandSpec & { summary: string }): string {
   let text = `Usage: ${synopsis(spec)}\n\n${spec.summary}\n`;
-  if (spec.description) text += `\n${spec.description.trim()}\n`;
+  if (spec.description) text += `\n${fitHelp(spec.description.trim())}\n`;
   if (spec.args.length > 0) {
     text += `\nArguments:\n${table(spec.args.map((a) => [a.name, a.description]))}`;
   }
@@ -39,7 +41,7 @@ export function commandHelp(spec: CommandSpec & { summary: string }): string {
       text += `  ${example.command}\n      ${example.description}\n`;
     }
   }
-  return text;
+  return fitLines(text);
 }
 
 /** The help of `stc help` itself. */
@@ -52,7 +54,7 @@ defines, such as get_session); the same as 'stc COMMAND --help'.
 /** The overview printed by `stc --help`: every command with its summary, and the global options. */
 export function overviewHelp(commands: readonly { name: string; summary: string }[]): string {
   const rows = commands.map((c): [string, string] => [c.name, c.summary]);
-  return `stc ${VERSION}: AWS sessions, roles and console sign-in for IAM users with MFA
+  return fitLines(`stc ${VERSION}: AWS sessions, roles and console sign-in for IAM users with MFA
 
 Usage: stc <command> [options] [arguments]
 
@@ -65,7 +67,9 @@ ${
       ["-V, --version", "Print the version"],
     ])
   }
+Options mean the same in every command, except session-tool.sh's letters:
+${table(OPTION_EXCEPTIONS.map((e): [string, string] => [`-${e.letter}`, e.meanings]))}
 Run 'stc help <command>' for a command's options and examples.
 Set up your shell with: eval "$(stc init bash)"   (or zsh, fish)
-`;
+`);
 }

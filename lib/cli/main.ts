@@ -157,7 +157,8 @@ function unknownCommand(name: string): StcError {
 
 /** The help of `stc help NAME`: a command's, `help`'s own, or that of a function `stc init` defines. */
 async function helpOf(name: string): Promise<string> {
-  if (name === "help") return HELP_HELP;
+  // `stc help help`, and `stc help --help` as `stc COMMAND --help` reads.
+  if (name === "help" || name === "--help" || name === "-h") return HELP_HELP;
   const command = await findCommand(name);
   if (command) return commandHelp(command.spec);
   // The session-tool.sh and assume-role functions from `stc init` have their own usage.

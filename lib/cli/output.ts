@@ -38,6 +38,19 @@ export function guardSecretOutput(context: Context): void {
 }
 
 /**
+ * Fails when a command that only changes the shell's environment (`stc session -c`) is run directly with stdout
+ * on a terminal: the shell would only be shown the code, and nothing would change. Called before any work.
+ */
+export function guardShellChange(context: Context, what: string): void {
+  if (context.viaShellFunction || !context.stdoutIsTerminal) return;
+  throw new StcError(`nothing ${what}: run directly, stc cannot change this shell's variables`, {
+    hint: `load the shell functions with 'eval "$(stc init ${
+      context.shell === "sh" ? "bash" : context.shell
+    })"', or run it as 'eval "$(stc …)"'`,
+  });
+}
+
+/**
  * Writes the actions to stdout. Under the shell function everything is shell code (text becomes `printf`). Run
  * directly, environment changes are rendered as shell code for `eval` and text is written as it is.
  */

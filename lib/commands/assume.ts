@@ -5,22 +5,34 @@
  * @module
  */
 
-import { type Command, defineCommand, toolPath } from "../cli/command.ts";
-import { usageError } from "../core/errors.ts";
+import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
+import { StcError, usageError } from "../core/errors.ts";
+import type { LoadedProfiles } from "../config/aws_files.ts";
+import type { Choice } from "../term/picker.ts";
 import { checkMfaCode, isMfaCode } from "../session/mfa.ts";
 import { guardSecretOutput } from "../cli/output.ts";
-import { obtainRoleCredentials, type RoleRequest } from "../roles/assume.ts";
+import { obtainRoleCredentials, roleChoices, type RoleRequest } from "../roles/assume.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
-import { roleActions } from "../session/variables.ts";
+import { baseSessionAction, roleActions } from "../session/variables.ts";
+import { isRegionName } from "../console/url.ts";
+import { printable } from "../core/text.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { SPECS } from "./specs.ts";
 
-/** Turns the positional forms into a request: `[alias]`, `alias MFA`, `account role [MFA]`. */
+/**
+ * Turns the positional forms into a request: `[alias]`, `alias MFA`, `account role [MFA [region]]` (Coinbase's
+ * assume-role, where an empty MFA argument means none).
+ */
 export function roleRequestFromArgs(
   positionals: readonly string[],
-  values: { readonly mfa?: string; readonly duration?: string; readonly profile?: string },
+  values: {
+    readonly mfa?: string;
+    readonly duration?: string;
+    readonly profile?: string;
+    readonly region?: string;
+  },
 ): RoleRequest {
-  const [first, second, third] = positionals;
+  const [first, second, third, fourth] = positionals;
   const request: RoleRequest = {};
   let mfa = values.mfa;
   const setMfa = (code: string) => {
@@ -33,7 +45,21 @@ export function roleRequestFromArgs(
     if (third === undefined && isMfaCode(second)) setMfa(second);
     else request.roleName = second;
   }
-  if (third !== undefined) setMfa(third);
+  if (third !== undefined && third !== "") setMfa(third);
+  let region = values.region;
+  if (fourth !== undefined && fourth !== "") {
+    if (region !== undefined) throw usageError("the region is given twice");
+    region = fourth;
+  }
+  if (region !== undefined) {
+    if (!isRegionName(region)) {
+      throw usageError(
+        `'${printable(region.slice(0, 30))}' is not a region name`,
+        "e.g. eu-west-1, us-east-1",
+      );
+    }
+    request.region = region;
+  }
   if (mfa !== undefined) request.mfaCode = checkMfaCode(mfa);
   if (values.duration !== undefined) {
     request.durationSeconds = parseDuration(values.duration, "--duration", ROLE_LIMITS);
@@ -42,13 +68,37 @@ export function roleRequestFromArgs(
   return request;
 }
 
+/**
+ * The alias a person picks at the terminal, when none was given and the shell has no role to renew (without a
+ * terminal, the assume fails with "no role given" as before).
+ */
+export async function chooseRole(
+  context: Context,
+  request: RoleRequest,
+  loaded?: LoadedProfiles,
+  extra: readonly Choice[] = [],
+): Promise<string> {
+  const choices = [...extra, ...await roleChoices(context.env, request, loaded)];
+  if (choices.length === 0) {
+    throw new StcError("no role given, and no roles are defined to choose from", {
+      hint:
+        "get the organisation's list with 'stc roles --download', or add 'alias role_arn' lines to " +
+        "the roles file",
+    });
+  }
+  return await context.term.choose("Role:", choices);
+}
+
 /** `stc assume`. */
 export const assumeCommand: Command = defineCommand(
   SPECS.assume,
   async (context, input) => {
     const request = roleRequestFromArgs(input.positionals, input.options);
     guardSecretOutput(context);
-    const result = await obtainRoleCredentials(context, request);
+    if (request.role === undefined && !context.env.AWS_ROLE_ALIAS && context.term.stdinIsTerminal) {
+      request.role = await chooseRole(context, request);
+    }
+    const result = await obtainRoleCredentials(context, { ...request, startBaseSession: true });
     const { role, credentials } = result;
     if (credentials.expiration) {
       context.term.info(
@@ -57,6 +107,21 @@ export const assumeCommand: Command = defineCommand(
         } (${formatDuration(secondsLeft(credentials.expiration, context.now()))})`,
       );
     }
-    return roleActions(result.base, role, credentials, toolPath(context), context.now());
+    const actions = roleActions(
+      result.newBase ?? result.owner,
+      role,
+      credentials,
+      toolPath(context),
+      context.now(),
+    );
+    if (request.region) {
+      // As Coinbase's assume-role: the shell works in the region asked for.
+      actions.push(
+        { kind: "export", name: "AWS_REGION", value: request.region },
+        { kind: "export", name: "AWS_DEFAULT_REGION", value: request.region },
+      );
+    }
+    if (result.newBase) actions.push(baseSessionAction(result.newBase));
+    return actions;
   },
 );

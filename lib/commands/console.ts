@@ -54,8 +54,10 @@ import type { CommandInput } from "../cli/spec.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { resourceName } from "../core/arn.ts";
 import { BROWSER_KEY } from "../config/keys.ts";
-import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { checkMfaCode } from "../session/mfa.ts";
+import { chooseRole } from "./assume.ts";
 import { SPECS } from "./specs.ts";
 
 /**
@@ -291,8 +293,10 @@ function checkOptions(input: ConsoleInput) {
     : parseDuration(durationText, "--duration", SESSION_TOKEN_LIMITS);
   // Partition conflicts between --region and -u are usage errors before any prompt or call.
   resolvePartition({ region, url });
+  const mfa = v.mfa === undefined ? undefined : checkMfaCode(v.mfa);
   return {
     alias: aliasArg === "-" ? undefined : aliasArg,
+    mfa,
     service,
     url,
     region,
@@ -317,7 +321,8 @@ function planBrowser(
   files: ProfileFiles,
 ): PlanLaunch {
   const env = context.env;
-  const browser = configuredBrowser(files, profileForBrowser(context, files, requestedProfile));
+  const browserProfile = profileForBrowser(context, files, requestedProfile);
+  const browser = configuredBrowser(files, browserProfile);
   const own = which === "own";
   const platform = currentPlatform(env);
   const planLaunch: PlanLaunch = (url, label) =>
@@ -331,8 +336,12 @@ function planBrowser(
     );
   const command = planLaunch("", "").command;
   if (!commandAvailable(command, env.PATH)) {
+    const section = browserProfile === undefined || browserProfile === "default"
+      ? "[default]"
+      : `[profile ${browserProfile}]`;
     throw new StcError(`browser: '${command}' not found`, {
-      hint: `set the browser with: aws configure set ${BROWSER_KEY} PATH --profile PROFILE`,
+      hint: `name the browser in ${awsPaths(env).config}: a line '${BROWSER_KEY} = ` +
+        `/path/to/chrome' under ${section}`,
     });
   }
   return planLaunch;
@@ -360,6 +369,7 @@ async function roleSignin(
         role: alias,
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
         ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.mfa ? { mfaCode: options.mfa } : {}),
       }, await profiles()),
   );
   // Only a single AssumeRole with the long-term key escapes role chaining; obtainRoleCredentials takes that
@@ -471,6 +481,19 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
   const planLaunch = options.browser === undefined
     ? undefined
     : planBrowser(context, options.browser, options.profile, (await profiles()).files);
+  // No alias and no role credentials in the shell: at a terminal, a person picks the role (or '-', the user).
+  if (
+    input.args.alias === undefined && checkTemporaryEnvironment(context) === undefined &&
+    context.term.stdinIsTerminal
+  ) {
+    const chosen = await chooseRole(
+      context,
+      options.profile ? { profile: options.profile } : {},
+      await profiles(),
+      [{ value: "-", detail: "your IAM user (federated sign-in with the long-term key)" }],
+    );
+    if (chosen !== "-") options.alias = chosen;
+  }
   const signin = options.alias !== undefined
     ? await roleSignin(context, options, options.alias, profiles)
     : await shellSignin(context, options, profiles);

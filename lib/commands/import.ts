@@ -17,9 +17,11 @@ import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
 import type { Term } from "../term/term.ts";
+import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
 import { SPECS } from "./specs.ts";
+import { counted } from "../core/plural.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
 
@@ -50,9 +52,13 @@ function shownPath(path: string): string {
  * argument with a comma that names no file is a pair too (perhaps mistyped): its secret is already in the shell
  * history and in ps, so the user is warned either way.
  */
-async function readSource(term: Term, source: string): Promise<KeyInput> {
+async function readSource(term: Term, source: string, env: Env): Promise<KeyInput> {
   if (source === "-") {
-    return await parseKeyInput(await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin"));
+    if (term.stdinIsTerminal) return await promptKey(term);
+    const text = await term.readAllStdin(MAX_KEY_INPUT_BYTES, "the key on stdin");
+    // session-tool.sh's `get_session -i KEYID,SECRET` hands the pair over on stdin, but it was typed.
+    if (env[TYPED_SECRET_VARIABLE]) warnTypedSecret(term, false);
+    return await parseKeyInput(text);
   }
   if (!PAIR_ARGUMENT.test(source)) {
     const text = await readKeyFile(source);
@@ -64,11 +70,36 @@ async function readSource(term: Term, source: string): Promise<KeyInput> {
       );
     }
   }
-  term.warn(
-    "a secret on the command line stays in the shell history and is visible in ps; " +
-      "next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
-  );
+  warnTypedSecret(term, true);
   return await parseKeyInput(source);
+}
+
+/**
+ * Asks a person for the key at a terminal: the key id, then the secret, both without echo (a KEYID,SECRET pair or
+ * the line `stc export` prints may be pasted at the first question, and is taken as it is).
+ */
+async function promptKey(term: Term): Promise<KeyInput> {
+  const first = (await term.prompt("Access key ID (or paste KEYID,SECRET):", { secret: true }))
+    .trim();
+  if (/[,\s]/.test(first)) return await parseKeyInput(first);
+  // Shown once it is known to be a key id, not a secret pasted at the wrong question.
+  if (/^A[KS]IA[A-Z0-9]{16}$/.test(first)) term.say(`Access key ID: ${first}`);
+  const secret = await term.prompt("Secret access key:", { secret: true });
+  return await parseKeyInput(`${first},${secret.trim()}`);
+}
+
+/**
+ * Set by the shell functions of `stc init` when the key they hand over on stdin was typed on their command line
+ * (`get_session -i KEYID,SECRET`).
+ */
+const TYPED_SECRET_VARIABLE = "STC_SECRET_ON_COMMAND_LINE";
+
+function warnTypedSecret(term: Term, inArguments: boolean): void {
+  term.warn(
+    "a secret typed on a command line may stay in the shell history and the terminal's scrollback" +
+      (inArguments ? ", and is visible in ps while stc runs" : "") +
+      "; next time use 'stc import -' and paste KEYID,SECRET (then consider 'stc rotate')",
+  );
 }
 
 /** Writes the key (and bucket, and default profile) to the AWS files. */
@@ -112,7 +143,7 @@ export const importCommand: Command = defineCommand(
   SPECS.import,
   async (context, input) => {
     const { options } = input;
-    const source = await readSource(context.term, input.args.source);
+    const source = await readSource(context.term, input.args.source, context.env);
     const key = chooseKey(source.keys, options["key-id"]);
     const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
     const bucket = options.bucket ?? source.bucket;
@@ -123,7 +154,9 @@ export const importCommand: Command = defineCommand(
         const { files } = await loadProfiles(context.env);
         const result = await downloadRoles(context, profile, files);
         context.term.info(
-          `downloaded ${result.roles} roles from s3://${result.location.bucket}/${result.location.key} ` +
+          `downloaded ${
+            counted(result.roles, "role")
+          } from s3://${result.location.bucket}/${result.location.key} ` +
             `to ${result.path}${result.changed ? "" : " (unchanged)"}`,
         );
       } catch (error) {

@@ -8,7 +8,7 @@
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
-import { selectProfile } from "../config/profile.ts";
+import { requireProfile, selectProfile } from "../config/profile.ts";
 import {
   accountName,
   assumableNames,
@@ -23,6 +23,7 @@ import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { SPECS } from "./specs.ts";
+import { counted } from "../core/plural.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {
   local: "local",
@@ -130,8 +131,8 @@ async function transfer(
     const where = `s3://${result.location.bucket}/${result.location.key}`;
     context.term.info(
       result.changed
-        ? `downloaded ${result.roles} roles from ${where} to ${result.path}`
-        : `${result.path} is up to date with ${where} (${result.roles} roles)`,
+        ? `downloaded ${counted(result.roles, "role")} from ${where} to ${result.path}`
+        : `${result.path} is up to date with ${where} (${counted(result.roles, "role")})`,
     );
   } else {
     const result = await uploadRoles(
@@ -141,7 +142,9 @@ async function transfer(
       environmentCredentials(context),
     );
     context.term.info(
-      `uploaded ${result.roles} roles from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
+      `uploaded ${
+        counted(result.roles, "role")
+      } from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
     );
   }
   return [];
@@ -163,6 +166,10 @@ export async function listRoles(
   loaded ??= await loadProfiles(context.env);
   const profile = profileFor(context, requestedProfile, loaded);
   const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
+  // A profile named with -p that is defined nowhere is a typo, not a profile without roles.
+  if (requestedProfile !== undefined && !catalog.roles.some((r) => r.source !== "config")) {
+    requireProfile(loaded.files, requestedProfile);
+  }
   if (format === "names") {
     const names = assumableNames(catalog);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];

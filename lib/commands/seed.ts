@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fitLines } from "../core/wrap.ts";
 import type { ArgSpec, CommandSpec, OptionSpec } from "../cli/spec.ts";
 import { SPECS } from "./specs.ts";
 
@@ -193,7 +194,7 @@ export function seedUsage(seed: SeedCommand): string {
     }`;
   }
   if (seed.note) text += `\n${seed.note}\n`;
-  return `${text}\nSee 'stc help ${seed.command}' for details.\n`;
+  return fitLines(`${text}\nSee 'stc help ${seed.command}' for details.\n`);
 }
 
 /** The `getopts` option string of a seed command, e.g. `:hl` (leading `:`: errors are reported by the function). */

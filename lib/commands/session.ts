@@ -12,7 +12,7 @@ import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/clien
 import { loadProfiles, mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
-import { guardSecretOutput, humanLine } from "../cli/output.ts";
+import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
@@ -34,9 +34,9 @@ import {
 } from "../session/variables.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import type { CommandInput } from "../cli/spec.ts";
-import { credentialsFromEnv } from "../core/credentials.ts";
 import { DEFAULT_PROFILE_KEY } from "../config/keys.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { requireShellCredentials } from "./shell_credentials.ts";
 import { SPECS } from "./specs.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
@@ -50,23 +50,8 @@ function describe(session: SessionRecord, now: Date): string {
 }
 
 async function verify(context: Context): Promise<ShellAction[]> {
-  const credentials = credentialsFromEnv(context.env);
-  if (!credentials) {
-    throw new StcError("no AWS credentials in this shell", {
-      hint: "get a session with 'stc session', or restore one with 'stc session -r'",
-      exitCode: ExitCode.SessionExpired,
-    });
-  }
+  const credentials = requireShellCredentials(context);
   const now = context.now();
-  if (credentials.expiration && secondsLeft(credentials.expiration, now) <= 0) {
-    throw new StcError(
-      `the session in this shell expired at ${formatLocalTime(credentials.expiration)}`,
-      {
-        hint: "get a new one with 'stc session', or restore one with 'stc session -r'",
-        exitCode: ExitCode.SessionExpired,
-      },
-    );
-  }
   const identity = await getCallerIdentity({
     env: context.env,
     region: profileRegion(context.env, undefined),
@@ -300,6 +285,7 @@ export const sessionCommand: Command = defineCommand(
     }
     switch (modes[0]) {
       case "clear":
+        guardShellChange(context, "cleared");
         context.term.info("cleared the AWS session variables");
         return clearActions();
       case "verify":

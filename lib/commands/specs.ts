@@ -162,12 +162,13 @@ secret key: do not leave it in a terminal scrollback or a shared file.`,
     name: "roles",
     summary: "List the role aliases, or download/upload the organisation's list",
     description: `
-Lists every alias 'stc assume' accepts, first match winning in this order:
+Lists every alias 'stc assume' accepts, in this order (for an alias defined twice, the first wins):
   1. ~/.aws/<profile>_roles.cfg (your own) and ~/.aws/<profile>_session-tool_roles.cfg (the
      organisation's), one 'alias role_arn [session_name [external_id]]' per line, as session-tool.sh;
-  2. ~/.aws/accounts, Coinbase assume-role's {"name": "123456789012"} (use: stc assume NAME ROLE);
-  3. profiles in ~/.aws/config with role_arn (and source_profile, external_id, role_session_name,
-     duration_seconds, mfa_serial), so plain AWS CLI role profiles work as they are.
+  2. profiles in ~/.aws/config with role_arn (and source_profile, external_id, role_session_name,
+     duration_seconds, mfa_serial), so plain AWS CLI role profiles work as they are;
+  3. ~/.aws/accounts, Coinbase assume-role's {"name": "123456789012"}: account names, used with a
+     role name (stc assume NAME ROLE).
 Bad lines are reported with file:line on stderr and skipped.
 
 --download fetches the organisation's list from S3 (session-tool_bucketname, session-tool_rolesfile,
@@ -199,19 +200,23 @@ assumed role allowed to write the bucket).`,
     description: `
 Assumes the role of an alias ('stc roles' lists them) and exports its credentials with AWS_ROLE_ALIAS,
 AWS_ACCOUNT_ID, AWS_ACCOUNT_NAME, AWS_ACCOUNT_ROLE and the expiry variables. Without an alias it
-assumes the shell's current role (AWS_ROLE_ALIAS) again, e.g. to renew it.
+assumes the shell's current role (AWS_ROLE_ALIAS) again, e.g. to renew it; with none, at a terminal,
+it lets you pick one (type to filter, arrows, Enter; Esc cancels).
 
 The role is assumed from the shell's MFA session ('stc session'), so one MFA code serves many
-assumes. AWS limits a role assumed with session credentials to 1 hour. For longer (--duration, or
-AWS_ROLE_SESSION_TIMEOUT as in Coinbase's assume-role), and when the shell has no session, stc
-assumes the role directly with the profile's access key and a fresh MFA code (asked for unless
-given), which allows up to the role's maximum session duration.
+assumes. When the shell has none, stc asks for an MFA code, gets the MFA session (12 hours) with it,
+keeps it in the shell and assumes from it. AWS limits a role assumed with session credentials to 1
+hour. For longer (--duration, or AWS_ROLE_SESSION_TIMEOUT as in Coinbase's assume-role), stc assumes
+the role directly with the profile's access key and a fresh MFA code (asked for unless given), which
+allows up to the role's maximum session duration.
 
-Coinbase form: 'stc assume ACCOUNT ROLE [MFA]' with ACCOUNT a name from ~/.aws/accounts or a
-12-digit id; as assume-role does, the account id is passed as the external id. The profile is -p,
-else AWS_PROFILE_ASSUME_ROLE, else the shell's session profile, AWS_PROFILE, then
-session_tool_default_profile. The session name is your IAM user name unless the roles file
-(session_name) or profile (role_session_name) sets one. A failed assume changes nothing.`,
+Coinbase form: 'stc assume ACCOUNT ROLE [MFA [REGION]]' with ACCOUNT a name from ~/.aws/accounts
+($ACCOUNTS_FILE) or a 12-digit id; as assume-role does, the account id is passed as the external id,
+and a region is exported as AWS_REGION and AWS_DEFAULT_REGION. The profile is -p, else
+AWS_PROFILE_ASSUME_ROLE, else the shell's session profile, AWS_PROFILE, then
+session_tool_default_profile. The session name CloudTrail shows is your IAM user name, as with
+session-tool.sh, unless the role's config profile sets role_session_name (a roles file's session_name
+column is not used). A failed assume changes nothing.`,
     args: [
       {
         name: "alias",
@@ -224,12 +229,12 @@ session_tool_default_profile. The session name is your IAM user name unless the 
         description: "Role name in the account (Coinbase form), or the MFA code",
         optional: true,
       },
-      { name: "mfa", description: "MFA code (Coinbase form)", optional: true },
+      { name: "mfa", description: "MFA code (Coinbase form; '' for none)", optional: true },
+      { name: "region", description: "Region, as --region (Coinbase form)", optional: true },
     ],
     options: [
       {
         name: "duration",
-        short: "d",
         type: "string",
         valueName: "DURATION",
         description: "Session length (e.g. 2h, 7200); over 1h uses the access key + a new MFA code",
@@ -240,13 +245,19 @@ session_tool_default_profile. The session name is your IAM user name unless the 
         valueName: "CODE",
         description: "MFA code, when one is needed (else asked for)",
       },
+      {
+        name: "region",
+        type: "string",
+        valueName: "REGION",
+        description: "Region: of the AWS calls, and exported as AWS_REGION and AWS_DEFAULT_REGION",
+      },
       profileOption("Profile whose roles and key to use"),
     ],
     examples: [
       { command: "stc assume dev-admin", description: "Assume the role of alias dev-admin" },
       { command: "stc assume", description: "Renew the current role" },
       {
-        command: "stc assume -d 8h prod-admin",
+        command: "stc assume --duration 8h prod-admin",
         description: "Eight hours: uses the access key and asks for an MFA code",
       },
       { command: "stc assume prod Admin 123456", description: "Coinbase assume-role form" },
@@ -260,7 +271,8 @@ Assumes the role (from the shell's MFA session; with the long-term key and an MF
 over 1 hour), asks the federation endpoint for a sign-in token, and prints a login URL that works once within
 15 minutes. The shell's environment is not changed. Without an alias (or with '-') the shell's current role
 credentials are used; with only an IAM user's long-term key, GetFederationToken signs in as a federated user
-with the user's own permissions.
+with the user's own permissions. With no alias and no role credentials, at a terminal, you pick the role (or
+'-', your user) from a list.
 
 The console session lasts as long as AWS allows for the credentials, or --duration: up to 1 hour for a
 role assumed from the MFA session (role chaining; AWS then ties the console session to the role's
@@ -269,7 +281,7 @@ role's ARN, -u or --region.
 
 -o opens the URL in a browser profile of the role's own (Chrome/Chromium --profile-directory), so several
 accounts can be open side by side; -d uses the default profile. The browser is ${BROWSER_KEY} in the
-profile's config (aws configure set ${BROWSER_KEY} /usr/bin/chromium --profile PROFILE), else the
+profile's section of ~/.aws/config (a line '${BROWSER_KEY} = /usr/bin/chromium'), else the
 system's default browser. STC_FEDERATION_ENDPOINT overrides the federation endpoint URL.
 
 Service shortcuts:
@@ -327,6 +339,12 @@ ${wrapWords(SERVICE_NAMES.join(", "), 100, "  ")}`,
         valueName: "DURATION",
         description:
           "Console session length: 15m to 12h for a role (over 1h needs an MFA code), 36h federated",
+      },
+      {
+        name: "mfa",
+        type: "string",
+        valueName: "CODE",
+        description: "MFA code, when one is needed (else asked for)",
       },
       profileOption("Profile with the long-term key (default: the session's, $AWS_PROFILE, …)"),
     ],
@@ -417,16 +435,18 @@ Load it from your shell's start-up file (or let --install add the line, once):
   fish (~/.config/fish/config.fish): stc init fish | source
 
 It defines:
-  stc                 runs stc and applies the environment changes it prints, so 'stc session', 'stc assume'
-                      and friends change the shell. The MFA session is kept in the unexported shell variable
-                      STC_BASE_SESSION, handed only to stc, never to other programs.
+  stc                 runs stc and applies the environment changes it prints, so 'stc session',
+                      'stc assume' and friends change the shell. The MFA session is kept in the
+                      unexported shell variable STC_BASE_SESSION, handed only to stc, never to other
+                      programs.
   get_session, assume_role, get_console_url, rotate_credentials, aws-assume-role
                       session-tool.sh's commands with their options, run by stc (-h shows which stc
                       command each option runs: the text of 'stc init --usage NAME')
-  assume-role         Coinbase's 'assume-role [account] [role] [mfa]'
-  stc_prompt          prints (profile[role]) coloured by the time left: green, yellow under 10 minutes, red
-                      when expired. bash: PS1='$(stc_prompt)'"$PS1"; zsh: setopt PROMPT_SUBST;
-                      PROMPT='$(stc_prompt)'"$PROMPT"; fish: call stc_prompt in fish_prompt.
+  assume-role         Coinbase's 'assume-role [account] [role] [mfa] [region]'
+  stc_prompt          prints (profile[role]) coloured by the time left: green, yellow under 10
+                      minutes, red when expired. bash: PS1='$(stc_prompt)'"$PS1"; zsh: setopt
+                      PROMPT_SUBST; PROMPT='$(stc_prompt)'"$PROMPT"; fish: call stc_prompt in
+                      fish_prompt.
 and completion of commands, options, profiles, role aliases and .csv files, for stc and all of the above.
 In zsh, completion needs compinit (it is registered at the first prompt after compinit has run).`,
     // Optional only for --usage, which the functions' -h runs; without it the shell is required.
@@ -488,6 +508,22 @@ half-typed line may hold a secret.`,
     options: [],
   },
 } as const satisfies Record<string, CommandSpec>;
+
+/**
+ * Option letters that mean different things in different commands: session-tool.sh's letters, kept for its
+ * users. Every other option name and letter means the same in every command (a test checks it).
+ */
+export const OPTION_EXCEPTIONS: readonly { letter: string; meanings: string }[] = [
+  {
+    letter: "d",
+    meanings: "import --download, console --default-profile (get_session -d, get_console_url -d)",
+  },
+  {
+    letter: "l",
+    meanings: "session --list: stored sessions, console --list: role aliases (as get_session -l, " +
+      "get_console_url -l)",
+  },
+];
 
 /** The name of a command. */
 export type CommandName = keyof typeof SPECS;

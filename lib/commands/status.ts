@@ -8,11 +8,10 @@
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
 import { humanLine, printLine } from "../cli/output.ts";
-import { credentialsFromEnv } from "../core/credentials.ts";
-import { ExitCode, StcError } from "../core/errors.ts";
 import { profileRegion } from "../config/profile.ts";
 import { readBaseSession } from "../session/variables.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { requireShellCredentials } from "./shell_credentials.ts";
 import { SPECS } from "./specs.ts";
 
 /** The shell's session as `stc status --json` reports it. */
@@ -122,13 +121,7 @@ export const statusCommand: Command = defineCommand(
   async (context, input) => {
     const status = sessionStatus(context.env, context.now());
     if (input.options.verify) {
-      const credentials = credentialsFromEnv(context.env);
-      if (!credentials) {
-        throw new StcError("no AWS credentials in this shell", {
-          hint: "get a session with 'stc session', or restore one with 'stc session -r'",
-          exitCode: ExitCode.SessionExpired,
-        });
-      }
+      const credentials = requireShellCredentials(context);
       status.verified = await getCallerIdentity({
         env: context.env,
         region: profileRegion(context.env, undefined),

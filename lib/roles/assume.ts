@@ -6,7 +6,14 @@
  *   code. AWS caps a role assumed with session credentials at one hour.
  * - **long-term key**: the profile's own access key plus a fresh MFA code call AssumeRole directly (SerialNumber +
  *   TokenCode), which allows up to the role's maximum session duration. Used when more than an hour is asked
- *   for, and when the shell has no base session for the profile (one code, no prompt-less failure).
+ *   for, and when the shell's base session belongs to another profile.
+ * - **new base session**: with no base session in the shell, `stc assume` spends the MFA code on a base session
+ *   (GetSessionToken, 12 hours) instead, assumes from it, and hands it to the shell: one code, many roles, as
+ *   Coinbase's assume-role did.
+ *
+ * The role session name (what CloudTrail shows) is the IAM user name, as session-tool.sh made it, unless a config
+ * profile sets role_session_name; the session_name column of a roles file is not used (the organisation's list is
+ * shared by all its users).
  *
  * @module
  */
@@ -15,8 +22,11 @@ import {
   assumeRole,
   type AssumeRoleRequest,
   type AwsTarget,
+  type CallerIdentity,
   getCallerIdentity,
+  getSessionToken,
 } from "../aws/client.ts";
+import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
 import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
@@ -27,7 +37,7 @@ import {
 } from "../session/mfa.ts";
 import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
 import type { Profile } from "../config/ini.ts";
-import { isValidSessionName } from "./catalog.ts";
+import { accountName, isValidSessionName } from "./catalog.ts";
 import { loadRoleCatalog, reportProblems } from "./load.ts";
 import {
   chooseProfile,
@@ -43,6 +53,7 @@ import {
 } from "./plan.ts";
 import {
   BASE_SESSION_VARIABLE,
+  type CredentialOwner,
   hasSessionVariables,
   readBaseSession,
   type RoleInfo,
@@ -80,6 +91,10 @@ export interface RoleCredentials {
   role: RoleInfo;
   /** The shell's base session when it belongs to the profile used (kept, and its user shown). */
   base?: SessionRecord;
+  /** A base session made for this assume (`startBaseSession`): the shell keeps it for the next ones. */
+  newBase?: SessionRecord;
+  /** The profile and user behind the credentials. */
+  owner: CredentialOwner;
   /** Which route was taken. */
   route: RoleRoute;
   /**
@@ -141,9 +156,36 @@ async function callAssume(
   }
 }
 
-/** The IAM user name behind a long-term key: the session name CloudTrail shows. */
-async function userNameOf(target: AwsTarget): Promise<string> {
-  return resourceName((await getCallerIdentity(target)).arn);
+/** The IAM user behind credentials: its name is the session name CloudTrail shows. */
+interface UserIdentity {
+  userArn: string;
+  userName: string;
+}
+
+async function callerUser(target: AwsTarget): Promise<UserIdentity> {
+  const caller: CallerIdentity = await getCallerIdentity(target);
+  return { userArn: caller.arn, userName: resourceName(caller.arn) };
+}
+
+/**
+ * The role aliases `request` could assume (its profile's roles files and the config's role profiles), for a
+ * person to choose from: the alias, with the account and role name as detail.
+ */
+export async function roleChoices(
+  env: Env,
+  request: RoleRequest,
+  loaded?: LoadedProfiles,
+): Promise<{ value: string; detail: string }[]> {
+  const profiles = loaded ?? await loadProfiles(env);
+  const profileName = chooseProfile(request, env, profiles.files, readBaseSession(env));
+  const catalog = await loadRoleCatalog(env, profileName, profiles);
+  return catalog.roles.map((role) => {
+    const account = accountName(catalog, role.accountId);
+    return {
+      value: role.alias,
+      detail: `${role.accountId}${account ? ` (${account})` : ""} ${role.roleName}`,
+    };
+  });
 }
 
 function sessionNameFor(step: Step, userName: string | undefined): string {
@@ -157,10 +199,14 @@ function sessionNameFor(step: Step, userName: string | undefined): string {
 interface ChainStart {
   /** The credentials that call the first AssumeRole. */
   credentials: Credentials;
-  /** The IAM user behind them, when known without a call (the base session's). */
-  userName?: string;
+  /** The IAM user behind them, when known. */
+  user?: UserIdentity;
+  /** The MFA device used, when any. */
+  serial?: string;
   /** The MFA device and code of the first call (long-term key route). */
   mfa?: { serialNumber: string; tokenCode: string };
+  /** The base session made for this assume (new-base-session route). */
+  newBase?: SessionRecord;
   /** An MFA device found through ListMFADevices, to save once the assume worked. */
   discoveredDevice?: MfaDevice;
 }
@@ -177,6 +223,7 @@ interface StartInput {
   readonly shellBase: SessionRecord | undefined;
   readonly duration: number | undefined;
   readonly request: RoleRequest;
+  readonly region: string;
   readonly target: (credentials: Credentials) => AwsTarget;
 }
 
@@ -187,11 +234,15 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
   }
   if (route === "base-session" && base) {
     if (secondsLeft(base.expiration, context.now()) <= 0) throw expiredBase(base);
-    return { credentials: sessionCredentials(base), userName: base.userName };
+    return {
+      credentials: sessionCredentials(base),
+      user: { userArn: base.userArn, userName: base.userName },
+      ...(base.serial ? { serial: base.serial } : {}),
+    };
   }
   const sourceProfile = input.sourceProfile;
   const credentials = longTermKey(sourceProfile, plan.sourceProfile);
-  explainLongRoute(context, plan, input.duration, input.shellBase);
+  explainLongRoute(context, plan, input.duration, input.shellBase, route === "new-base-session");
   const first = plan.steps[0];
   const discoveredDevice = first.mfaSerial ? undefined : await resolveMfaDevice(
     context.term,
@@ -200,15 +251,63 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
     input.target(credentials),
   );
   const serialNumber = first.mfaSerial ?? discoveredDevice!.serial;
-  const userName = first.sessionName
-    ? undefined
-    : base?.userName ?? await userNameOf(input.target(credentials));
+  // The user is shown in the prompt and status, and names the role session.
+  const user = base
+    ? { userArn: base.userArn, userName: base.userName }
+    : await callerUser(input.target(credentials));
   const tokenCode = await obtainMfaCode(context.term, input.request.mfaCode, serialNumber);
+  const device = discoveredDevice ? { discoveredDevice } : {};
+  if (route === "new-base-session") {
+    const newBase = await startBaseSession(input.target(credentials), plan.sourceProfile, user, {
+      serial: serialNumber,
+      code: tokenCode,
+      region: input.region,
+      now: context.now(),
+    });
+    return {
+      credentials: sessionCredentials(newBase),
+      user,
+      serial: serialNumber,
+      newBase,
+      ...device,
+    };
+  }
   return {
     credentials,
-    ...(userName !== undefined ? { userName } : {}),
+    user,
+    serial: serialNumber,
     mfa: { serialNumber, tokenCode },
-    ...(discoveredDevice ? { discoveredDevice } : {}),
+    ...device,
+  };
+}
+
+/**
+ * A base session (GetSessionToken, 12 hours) from the profile's long-term key and an MFA code, as
+ * `stc session` makes it: the shell keeps it, so the next roles need no code.
+ */
+async function startBaseSession(
+  target: AwsTarget,
+  profile: string,
+  user: UserIdentity,
+  mfa: { serial: string; code: string; region: string; now: Date },
+): Promise<SessionRecord> {
+  const credentials = await getSessionToken(target, {
+    durationSeconds: DEFAULT_SESSION_SECONDS,
+    serialNumber: mfa.serial,
+    tokenCode: mfa.code,
+  });
+  return {
+    profile,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken ?? "",
+    expiration:
+      (credentials.expiration ?? new Date(mfa.now.getTime() + DEFAULT_SESSION_SECONDS * 1000))
+        .toISOString(),
+    userArn: user.userArn,
+    userName: user.userName,
+    serial: mfa.serial,
+    region: mfa.region,
   };
 }
 
@@ -234,9 +333,12 @@ export async function obtainRoleCredentials(
   const plan = resolvePlan(request, { env, catalog, files, profile, base: shellBase });
   const duration = requestedDuration(request, plan, env);
   const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
-  const route = chooseRoute(plan, base, duration);
+  const route = chooseRoute(plan, base, duration, {
+    ...(request.startBaseSession ? { startBaseSession: true } : {}),
+    ...(shellBase ? { shellBase } : {}),
+  });
   const sourceProfile = requireProfile(files, plan.sourceProfile);
-  const region = profileRegion(env, sourceProfile);
+  const region = request.region ?? profileRegion(env, sourceProfile);
   const target = (credentials: Credentials): AwsTarget => ({
     env,
     region,
@@ -251,18 +353,20 @@ export async function obtainRoleCredentials(
     shellBase,
     duration,
     request,
+    region,
     target,
   });
-  const userName = start.userName ??
-    (route !== "long-term-key" && plan.steps.some((s) => !s.sessionName)
-      ? await userNameOf(target(start.credentials))
+  // Only an IAM user is a user: credentials of a role profile's chain belong to an assumed role.
+  const user = start.user ??
+    (route !== "profile-credentials" && plan.steps.some((s) => !s.sessionName)
+      ? await callerUser(target(start.credentials))
       : undefined);
   let current = { credentials: start.credentials, assumedRoleArn: "" };
   for (const [index, step] of plan.steps.entries()) {
     const last = index === plan.steps.length - 1;
     current = await callAssume(target(current.credentials), step, {
       roleArn: step.roleArn,
-      roleSessionName: sessionNameFor(step, userName),
+      roleSessionName: sessionNameFor(step, user?.userName),
       ...(step.externalId ? { externalId: step.externalId } : {}),
       ...(last && duration !== undefined ? { durationSeconds: duration } : {}),
       ...(index === 0 ? start.mfa : {}),
@@ -275,6 +379,14 @@ export async function obtainRoleCredentials(
     credentials: current.credentials,
     role: plan.role,
     ...(base ? { base } : {}),
+    ...(start.newBase ? { newBase: start.newBase } : {}),
+    owner: {
+      profile: plan.sourceProfile,
+      ...(user && route !== "profile-credentials"
+        ? { userArn: user.userArn, userName: user.userName }
+        : {}),
+      ...(start.serial ? { serial: start.serial } : {}),
+    },
     route,
     chained: isChained(route, plan),
     assumedRoleArn: current.assumedRoleArn,
@@ -287,9 +399,13 @@ function explainLongRoute(
   plan: Plan,
   duration: number | undefined,
   shellBase: SessionRecord | undefined,
+  newSession: boolean,
 ): void {
-  const how = `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
-    " and a new MFA code";
+  const how = newSession
+    ? `getting an MFA session for profile '${plan.sourceProfile}' (12 hours) with a new MFA code, ` +
+      `then assuming ${plan.role.alias} from it`
+    : `assuming ${plan.role.alias} with the access key of profile '${plan.sourceProfile}'` +
+      " and a new MFA code";
   if (wantsLongSession(duration)) {
     context.term.info(
       `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
@@ -305,6 +421,11 @@ function explainLongRoute(
       `${how}: this shell's base session was not handed to stc: the shell keeps it unexported ` +
         `(${BASE_SESSION_VARIABLE}) and only stc's shell functions pass it on. Load them (${init}), ` +
         `or hand it to this one command: ${BASE_SESSION_VARIABLE}="$${BASE_SESSION_VARIABLE}" stc …`,
+    );
+  } else if (!shellBase && newSession) {
+    context.term.info(
+      `this shell has no MFA session: getting one for profile '${plan.sourceProfile}' (12 hours) with ` +
+        `a new MFA code, then assuming ${plan.role.alias} from it; later assumes need no code`,
     );
   } else if (!shellBase) {
     context.term.info(

@@ -21,6 +21,7 @@ import {
 } from "./catalog.ts";
 import type { Notices } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
+import { counted } from "../core/plural.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {
@@ -28,7 +29,7 @@ export interface RolePaths {
   local: string;
   /** `~/.aws/<profile>_session-tool_roles.cfg`: the organisation's list (`stc roles --download`). */
   organisation: string;
-  /** `~/.aws/accounts`: Coinbase assume-role's account names. */
+  /** `$ACCOUNTS_FILE`, else `~/.aws/accounts`: Coinbase assume-role's account names. */
   accounts: string;
   /** The AWS config file (profiles with `role_arn`). */
   config: string;
@@ -42,7 +43,8 @@ export function rolePaths(env: Env, profile: string): RolePaths {
   return {
     local: profileFile(env, profile, "_roles.cfg") ?? "",
     organisation: profileFile(env, profile, "_session-tool_roles.cfg") ?? "",
-    accounts: join(awsDir(env), "accounts"),
+    // Coinbase's assume-role reads ACCOUNTS_FILE too.
+    accounts: env.ACCOUNTS_FILE || join(awsDir(env), "accounts"),
     config: paths.config,
     credentials: paths.credentials,
   };
@@ -80,7 +82,9 @@ export function reportProblems(
   for (const problem of problems.slice(0, limit)) notices.warn(formatProblem(problem));
   if (problems.length > limit) {
     notices.warn(
-      `${problems.length - limit} more problems in the role files ('stc roles' lists them all)`,
+      `${
+        counted(problems.length - limit, "more problem")
+      } in the role files ('stc roles' lists them all)`,
     );
   }
 }

@@ -33,7 +33,7 @@ import { StcError, usageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { printable } from "../core/text.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
-import { profileRegion, selectProfile } from "../config/profile.ts";
+import { profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { type ChainBase, ProfileChainError, resolveProfileChain } from "../config/profile_chain.ts";
 import type { RoleInfo, SessionRecord } from "../session/variables.ts";
 import {
@@ -62,6 +62,14 @@ export interface RoleRequest {
   mfaCode?: string;
   /** The profile (`-p`); else `AWS_PROFILE_ASSUME_ROLE`, the base session's profile, then the usual choice. */
   profile?: string;
+  /** The region of the AWS calls (else the profile's); `stc assume` also exports it. */
+  region?: string;
+  /**
+   * When an MFA code is needed because the shell has no base session, get a base session (GetSessionToken,
+   * 12 hours) with it and assume from that, returned as `newBase` for the shell to keep: one code, many roles.
+   * Only for callers that hand the base session to the shell (`stc assume`).
+   */
+  startBaseSession?: boolean;
 }
 
 /** One AssumeRole call of a chain. */
@@ -70,7 +78,7 @@ export interface Step {
   roleArn: string;
   /** The external id its trust policy asks for. */
   externalId?: string;
-  /** The role session name, when the roles file or the profile gives one. */
+  /** The role session name, when the profile gives one (`role_session_name`). */
   sessionName?: string;
   /** MFA device named by the profile of this step (config profiles). */
   mfaSerial?: string;
@@ -104,8 +112,16 @@ export interface PlanSources {
   readonly base?: SessionRecord;
 }
 
-/** How the chain starts: from the shell's base session, the profile's long-term key, or the profile's own credentials. */
-export type RoleRoute = "base-session" | "long-term-key" | "profile-credentials";
+/**
+ * How the chain starts: from the shell's base session, from a base session made for this assume with the
+ * long-term key and an MFA code, from the long-term key and an MFA code directly, or from the profile's own
+ * credentials.
+ */
+export type RoleRoute =
+  | "base-session"
+  | "new-base-session"
+  | "long-term-key"
+  | "profile-credentials";
 
 /** The profile a request uses: `-p`, else `AWS_PROFILE_ASSUME_ROLE`, the base session's, then the usual choice. */
 export function chooseProfile(
@@ -229,10 +245,12 @@ export function resolvePlan(request: RoleRequest, sources: PlanSources): Plan {
   if (entry) {
     return {
       role: roleInfo(entry, catalog),
+      // The roles file's session_name column is not used: the organisation's list is shared by all its users,
+      // so CloudTrail would show one name for everyone. The session name is the IAM user's, as session-tool.sh
+      // made it; a profile's role_session_name (a setting of one user) still wins.
       steps: [{
         roleArn: entry.roleArn,
         ...(entry.externalId ? { externalId: entry.externalId } : {}),
-        ...(entry.sessionName ? { sessionName: entry.sessionName } : {}),
       }],
       sourceProfile: sources.profile,
     };
@@ -248,6 +266,8 @@ export function resolvePlan(request: RoleRequest, sources: PlanSources): Plan {
       `stc assume ${name} ROLE-NAME`,
     );
   }
+  // A profile named with -p that is defined nowhere is the mistake, not the alias.
+  if (request.profile) requireProfile(files, request.profile);
   throw unknownAlias(name, catalog);
 }
 
@@ -267,13 +287,15 @@ export function wantsLongSession(duration: number | undefined): boolean {
 /**
  * How the chain starts: with credentials the profile holds itself; else from the base session (`base`, the
  * shell's base session when it belongs to the plan's source profile) unless more than an hour is asked for;
- * else with the long-term key and an MFA code. More than an hour through several roles is refused: AWS caps
- * every chained role at one hour.
+ * else, when the shell has no base session at all and the caller keeps one (`startBaseSession`), from a new
+ * base session; else with the long-term key and an MFA code. More than an hour through several roles is
+ * refused: AWS caps every chained role at one hour.
  */
 export function chooseRoute(
   plan: Plan,
   base: SessionRecord | undefined,
   duration: number | undefined,
+  start: { startBaseSession?: boolean; shellBase?: SessionRecord } = {},
 ): RoleRoute {
   const long = wantsLongSession(duration);
   if (long && plan.steps.length > 1) {
@@ -283,7 +305,10 @@ export function chooseRoute(
     );
   }
   if (plan.profileCredentials) return "profile-credentials";
-  return base && !long ? "base-session" : "long-term-key";
+  if (base && !long) return "base-session";
+  return start.startBaseSession === true && !long && start.shellBase === undefined
+    ? "new-base-session"
+    : "long-term-key";
 }
 
 /**

@@ -63,12 +63,11 @@ function base(profile: string, userArn = "arn:aws:iam::111111111111:user/alice")
   };
 }
 
-Deno.test("resolvePlan: a roles-file alias is one step with its session name and external id", () => {
+Deno.test("resolvePlan: a roles-file alias is one step with its external id; its session_name is not used", () => {
   const plan = resolvePlan({ role: "vendor" }, sources());
   assert.deepEqual(plan.steps, [{
     roleArn: "arn:aws:iam::222222222222:role/Vendor",
     externalId: "ext-123",
-    sessionName: "vendor-session",
   }]);
   assert.equal(plan.sourceProfile, "ops");
   assert.equal(plan.role.accountName, "dev");
@@ -189,6 +188,21 @@ Deno.test("chooseRoute: a profile's own credentials start its chain; chains over
   assert.equal(chooseRoute(chained, undefined, 3600), "long-term-key");
   assert.equal(isChained("long-term-key", chained), true);
   assert.throws(() => chooseRoute(chained, base("ops"), 7200), /through 2 roles; AWS caps/);
+});
+
+Deno.test("chooseRoute: a new base session only for a caller that keeps it, with no base session, up to an hour", () => {
+  const plan = resolvePlan({ role: "dev-admin" }, sources());
+  const keep = { startBaseSession: true };
+  assert.equal(chooseRoute(plan, undefined, undefined, keep), "new-base-session");
+  assert.equal(chooseRoute(plan, undefined, 3600, keep), "new-base-session");
+  assert.equal(chooseRoute(plan, undefined, 3601, keep), "long-term-key");
+  // The shell's base session belongs to another profile: it stays, and the long-term key is used.
+  assert.equal(
+    chooseRoute(plan, undefined, undefined, { ...keep, shellBase: base("other") }),
+    "long-term-key",
+  );
+  assert.equal(chooseRoute(plan, base("ops"), undefined, keep), "base-session");
+  assert.equal(isChained("new-base-session", plan), true);
 });
 
 Deno.test("chooseProfile: -p, AWS_PROFILE_ASSUME_ROLE, the base session's profile, then AWS_PROFILE", () => {

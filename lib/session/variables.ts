@@ -52,6 +52,18 @@ export interface RoleInfo {
   roleName: string;
 }
 
+/** Who credentials belong to: the shell's profile and user variables. */
+export interface CredentialOwner {
+  /** The profile whose key or session was used. */
+  profile: string;
+  /** ARN of the IAM user, when known. */
+  userArn?: string;
+  /** IAM user name, when known. */
+  userName?: string;
+  /** MFA device serial used, when any. */
+  serial?: string;
+}
+
 /** Variables that describe the credentials in use. */
 export const CREDENTIAL_VARIABLES: readonly string[] = [
   "AWS_ACCESS_KEY_ID",
@@ -138,16 +150,22 @@ export function sessionActions(session: SessionRecord, toolPath: string): ShellA
       kind: "unset",
       name,
     })),
-    { kind: "set", name: BASE_SESSION_VARIABLE, value: JSON.stringify(session) },
+    baseSessionAction(session),
   ];
 }
 
+/** The action that keeps `session` as the shell's base session (unexported, for stc alone). */
+export function baseSessionAction(session: SessionRecord): ShellAction {
+  return { kind: "set", name: BASE_SESSION_VARIABLE, value: JSON.stringify(session) };
+}
+
 /**
- * The actions that switch the shell to an assumed role's credentials. The base session stays as it was (kept
- * unexported), so the user can assume again or return to it.
+ * The actions that switch the shell to an assumed role's credentials, with the profile and user they came from
+ * (for prompts and `stc status`). The base session stays as it was (kept unexported), so the user can assume
+ * again or return to it.
  */
 export function roleActions(
-  base: SessionRecord | undefined,
+  owner: CredentialOwner | undefined,
   role: RoleInfo,
   credentials: Credentials,
   toolPath: string,
@@ -166,12 +184,12 @@ export function roleActions(
       AWS_ACCOUNT_NAME: role.accountName,
       AWS_ACCOUNT_ROLE: role.roleName,
       AWS_SESSION_TOOL: toolPath,
-      ...(base
+      ...(owner
         ? {
-          AWS_PROFILE: base.profile,
-          AWS_USER: base.userArn,
-          AWS_USERNAME: base.userName,
-          AWS_SERIAL: base.serial,
+          AWS_PROFILE: owner.profile,
+          AWS_USER: owner.userArn,
+          AWS_USERNAME: owner.userName,
+          AWS_SERIAL: owner.serial,
         }
         : {}),
     }),

@@ -27,6 +27,7 @@ import {
   type RawTerminal,
   readTerminalLine,
 } from "./input.ts";
+import { type Choice, runPicker } from "./picker.ts";
 
 /** Options of {@linkcode Term.prompt}. */
 export interface PromptOptions {
@@ -67,6 +68,11 @@ export interface Term extends Notices {
   confirm(question: string, defaultAnswer?: boolean): Promise<boolean>;
   /** Asks for a new secret twice (passphrases): refuses an empty one and a mismatch, three tries. */
   promptNewSecret(question: string): Promise<string>;
+  /**
+   * Lets a person choose one of `choices` at the terminal (type to filter, arrows, Enter) and returns its value;
+   * Esc or Ctrl-C cancel (exit 130). Fails when stdin is not a terminal: callers check `stdinIsTerminal` first.
+   */
+  choose(question: string, choices: readonly Choice[]): Promise<string>;
   /** Everything left on stdin (`-` arguments), at most `maxBytes`; `what` names it in the error. */
   readAllStdin(maxBytes: number, what: string): Promise<string>;
   /** Whether stdin is a terminal (prompts can ask a person). */
@@ -124,6 +130,15 @@ async function withRawTerminal<T>(
     restore();
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
     newline();
+  }
+}
+
+/** The terminal's width, 80 when it cannot be told. */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
   }
 }
 
@@ -203,17 +218,21 @@ export function createTerm(options: CreateTermOptions): Term {
       write(`${paint(colour, "bold", printable(secret))}\n`);
     },
     async prompt(question, promptOptions = {}) {
-      write(`${clean(question)} `);
       let line: string | undefined;
       if (streams.stdinIsTerminal && "setRaw" in streams.stdin) {
         const terminal = streams.stdin;
-        line = await withRawTerminal(terminal, () => write("\n"), () =>
-          readTerminalLine(terminal, {
+        line = await withRawTerminal(terminal, () => write("\n"), () => {
+          // Asked only once the terminal is raw: an answer typed (or pasted) the moment the question shows is
+          // not echoed by the terminal's cooked mode.
+          write(`${clean(question)} `);
+          return readTerminalLine(terminal, {
             echo: !promptOptions.secret,
             write: (bytes) => streams.writeStderr(bytes),
             typedAhead: ahead(),
-          }));
+          });
+        });
       } else {
+        write(`${clean(question)} `);
         line = await lines().readLine();
         write("\n");
       }
@@ -243,6 +262,24 @@ export function createTerm(options: CreateTermOptions): Term {
         term.say("The two entries differ.");
       }
       throw new StcError("no passphrase set: three failed attempts");
+    },
+    async choose(question, choices) {
+      if (!streams.stdinIsTerminal || !("setRaw" in streams.stdin)) {
+        throw new StcError("nothing to choose with: stdin is not a terminal");
+      }
+      const terminal = streams.stdin;
+      return await withRawTerminal(
+        terminal,
+        () => write("\n"),
+        () =>
+          runPicker(terminal, streams.writeStderr, choices, {
+            question,
+            clean: (text) => clean(text),
+            dim: (text) => paint(colour, "dim", text),
+            columns: terminalColumns(),
+            rows: 10,
+          }),
+      );
     },
     readAllStdin(maxBytes, what) {
       return lines().readAll(maxBytes, what);
