@@ -9,6 +9,13 @@
 
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Notices } from "../term/term.ts";
+import { isRetryable } from "./retry.ts";
+import {
+  NetworkError,
+  type SdkRequestHandler,
+  sdkRequestHandler,
+  timeoutsFrom,
+} from "./transport.ts";
 
 import type { Env } from "../core/env.ts";
 import { registerSecret } from "../core/secrets.ts";
@@ -95,23 +102,68 @@ export function awsErrorCode(error: unknown): string | undefined {
   const e = error as SdkError;
   // The SDK adds $metadata (attempt counts) to network errors too; only an HTTP answer carries an AWS error code.
   if (!e || typeof e !== "object" || !e.$metadata?.httpStatusCode) return undefined;
+  if (notAwsAnswer(e)) return undefined;
   return e.Code ?? e.name;
 }
 
 /**
- * Translates an error from an AWS call into a one-line {@linkcode StcError} that says which step failed and what
- * to do. `step` names the step, e.g. "GetSessionToken".
+ * Whether an error with an HTTP status is the SDK failing to read the answer (not XML or JSON of AWS's shape): a
+ * captive portal, a proxy's error page, a misconfigured endpoint. The SDK names such errors after the JavaScript
+ * error (`Error`, `SyntaxError`) or, for error statuses without an AWS error code, `Unknown`/`UnknownError`.
  */
-export function toStcError(error: unknown, step: string): StcError {
+function notAwsAnswer(e: SdkError): boolean {
+  const name = e.Code ?? e.name ?? "";
+  if (/^(Error|SyntaxError|TypeError|Unknown|UnknownError)$/.test(name)) return true;
+  return /Deserialization error|XML parse error|Unexpected token|is not valid JSON/i.test(
+    e.message ?? "",
+  );
+}
+
+const UNREACHABLE_HINT =
+  "check the network, a proxy, or the AWS_ENDPOINT_URL* settings; STC_CONNECT_TIMEOUT and STC_REQUEST_TIMEOUT set the deadlines";
+
+/**
+ * Translates an error from an AWS call into a one-line {@linkcode StcError} that says which step failed and what
+ * to do. `step` names the step, e.g. "GetSessionToken"; `host` the endpoint the call went to, when known.
+ */
+export function toStcError(error: unknown, step: string, host?: string): StcError {
   if (error instanceof StcError) return error;
   const e = (error ?? {}) as SdkError;
+  const at = host ? ` at ${host}` : "";
+  const attempts = e.$metadata?.attempts ?? 1;
+  const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+  if (error instanceof NetworkError) {
+    const tls = error.failure === "tls";
+    return new StcError(
+      `${step}: AWS could not be reached at ${error.host}: ${error.message}${retried}`,
+      {
+        hint: tls
+          ? "the endpoint's certificate is not trusted: check the endpoint, or the proxy that intercepts TLS"
+          : UNREACHABLE_HINT,
+        exitCode: ExitCode.Unreachable,
+        cause: error,
+      },
+    );
+  }
   const code = awsErrorCode(error);
   const message = (e.message ?? String(error)).split("\n")[0];
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && code === undefined) {
+    return new StcError(
+      `${step}: the answer${at} (HTTP ${status}) was not an AWS answer${retried}`,
+      {
+        hint:
+          "the endpoint is not AWS, or something in between answered for it: check AWS_ENDPOINT_URL* and the proxy settings",
+        exitCode: ExitCode.Unreachable,
+        cause: error,
+      },
+    );
+  }
   if (code === undefined) {
     const networkCode = e.code ?? e.name ?? "";
     if (NETWORK.has(networkCode) || /fetch failed|socket hang up|connect|network/i.test(message)) {
-      return new StcError(`${step}: AWS could not be reached (${networkCode || message})`, {
-        hint: "check the network, a proxy, or AWS_ENDPOINT_URL* settings",
+      return new StcError(`${step}: AWS could not be reached${at} (${networkCode || message})`, {
+        hint: UNREACHABLE_HINT,
         exitCode: ExitCode.Unreachable,
         cause: error,
       });
@@ -139,8 +191,14 @@ export function toStcError(error: unknown, step: string): StcError {
       cause: error,
     });
   }
-  const attempts = e.$metadata?.attempts ?? 1;
-  const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+  if (isRetryable(e)) {
+    // Throttling and server errors that outlasted the retries: AWS could not serve the call just now.
+    return new StcError(`${step}: ${message} (${code}${retried})`, {
+      hint: "AWS is busy or failing just now: try again in a minute",
+      exitCode: ExitCode.Unreachable,
+      cause: error,
+    });
+  }
   return new StcError(`${step}: ${message} (${code}${retried})`, { cause: error });
 }
 
@@ -178,7 +236,9 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
         return await next(args);
       } catch (error) {
         const e = error as SdkError;
-        state.lastProblem = awsErrorCode(error) ?? e.code ?? e.name ?? "error";
+        state.lastProblem = error instanceof NetworkError
+          ? error.message
+          : awsErrorCode(error) ?? e.code ?? e.name ?? "error";
         throw error;
       }
     },
@@ -187,7 +247,10 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
   );
 }
 
-function clientConfig(target: AwsTarget, service: Service) {
+/** A logger for the SDK that drops its lines: what matters reaches the user as stc's own errors and notices. */
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function clientConfig(target: AwsTarget, service: Service, handler: SdkRequestHandler) {
   const endpoint = endpointFor(service, target.env);
   const { accessKeyId, secretAccessKey, sessionToken } = target.credentials;
   registerSecret(secretAccessKey);
@@ -196,10 +259,39 @@ function clientConfig(target: AwsTarget, service: Service) {
     region: signingRegion(service, target.region),
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     maxAttempts: target.maxAttempts ?? 5,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    requestHandler: handler,
+    logger: SILENT_LOGGER,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && service === "s3" ? { forcePathStyle: true } : {}),
   };
+}
+
+/** The parts of the SDK's retry strategy (smithy's `RetryStrategyV2`) that stc narrows. */
+interface RetryStrategy {
+  acquireInitialRetryToken(scope: string): Promise<unknown>;
+  refreshRetryTokenForRetry(token: unknown, info: { error?: unknown }): Promise<unknown>;
+  recordSuccess(token: unknown): void;
+}
+
+/**
+ * Keeps the SDK's standard retry strategy (attempts, back-off, retry quota) but lets it retry only what
+ * {@linkcode isRetryable} accepts. The retry middleware asks `config.retryStrategy()` on every call.
+ */
+function narrowRetries(client: { config: { retryStrategy: () => Promise<unknown> } }): void {
+  const standard = client.config.retryStrategy;
+  let narrowed: Promise<RetryStrategy> | undefined;
+  client.config.retryStrategy = () =>
+    narrowed ??= standard().then((given) => {
+      const strategy = given as RetryStrategy;
+      return {
+        acquireInitialRetryToken: (scope) => strategy.acquireInitialRetryToken(scope),
+        refreshRetryTokenForRetry: (token, info) =>
+          isRetryable(info.error as Parameters<typeof isRetryable>[0])
+            ? strategy.refreshRetryTokenForRetry(token, info)
+            : Promise.reject(new Error("not retryable")),
+        recordSuccess: (token) => strategy.recordSuccess(token),
+      };
+    });
 }
 
 /**
@@ -217,11 +309,17 @@ type StsSdk = typeof import("@aws-sdk/client-sts");
 type IamSdk = typeof import("@aws-sdk/client-iam");
 type S3Sdk = typeof import("@aws-sdk/client-s3");
 
-type SdkClient = AnyClient & { destroy(): void };
+type SdkClient = AnyClient & {
+  destroy(): void;
+  config: { retryStrategy: () => Promise<unknown> };
+  // deno-lint-ignore no-explicit-any
+  send: (command: any, options?: { abortSignal?: AbortSignal }) => Promise<any>;
+};
 
 /**
- * One shape for every call: load the SDK on first use, one client with visible retries, errors translated by
- * toStcError, the client's connections closed afterwards.
+ * One shape for every call: load the SDK on first use, one client with visible retries of what can succeed on
+ * retry, the call's deadline (`STC_REQUEST_TIMEOUT`, all attempts included), errors translated by toStcError and
+ * naming the endpoint, the client's connections closed afterwards.
  */
 async function withClient<Sdk, Client extends SdkClient, T>(
   target: AwsTarget,
@@ -231,12 +329,33 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   create: (sdk: Sdk, config: ReturnType<typeof clientConfig>) => Client,
   call: (sdk: Sdk, client: Client) => Promise<T>,
 ): Promise<T> {
+  const timeouts = timeoutsFrom(target.env);
+  const handler = sdkRequestHandler(timeouts);
   const sdk = await load();
-  const client = create(sdk, clientConfig(target, service));
+  const client = create(sdk, clientConfig(target, service, handler));
   reportRetries(client, step, target.notices);
+  narrowRetries(client);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    const host = handler.lastHost() ?? "the endpoint";
+    const seconds = timeouts.requestMs / 1000;
+    deadline.abort(
+      new NetworkError(
+        "request-timeout",
+        host,
+        `no complete answer within ${seconds} s (STC_REQUEST_TIMEOUT)`,
+      ),
+    );
+  }, timeouts.requestMs);
+  const send = client.send.bind(client);
+  client.send = (command, options) => send(command, { ...options, abortSignal: deadline.signal });
   try {
-    return await awsStep(step, () => call(sdk, client));
+    return await call(sdk, client);
+  } catch (error) {
+    const reason = deadline.signal.aborted ? deadline.signal.reason : error;
+    throw toStcError(reason, step, handler.lastHost());
   } finally {
+    clearTimeout(timer);
     client.destroy();
   }
 }

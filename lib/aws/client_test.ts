@@ -62,11 +62,22 @@ Deno.test("toStcError: exit codes for expired (3), invalid (4), unreachable (5),
       1,
       /rejected the MFA code/,
     ],
+    // Throttling and 5xx that outlast the retries: AWS could not serve the call (5).
     [
       awsError("Throttling", "Rate exceeded", 400, 5),
-      1,
+      5,
       /Rate exceeded \(Throttling after 5 attempts\)/,
     ],
+    [awsError("InternalFailure", "oops", 500, 3), 5, /oops \(InternalFailure after 3 attempts\)/],
+    // Any other answer of AWS: a failure (1).
+    [awsError("ValidationError", "bad input", 400), 1, /^Step: bad input \(ValidationError\)$/],
+    // An answer the SDK could not read is not AWS's (5), whatever its status.
+    [
+      awsError("Error", "Deserialization error: to see the raw response, inspect …", 200),
+      5,
+      /^Step: the answer \(HTTP 200\) was not an AWS answer$/,
+    ],
+    [awsError("UnknownError", "UnknownError", 502), 5, /was not an AWS answer/],
     // Network errors carry $metadata too, but no HTTP status.
     [
       Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
@@ -126,12 +137,13 @@ Deno.test("retries (throttling, 500, dropped connection) are visible on stderr a
     // `session -v` allows 3 attempts: a fourth would be needed, so it fails, naming the attempts.
     emulator.injectFault({ action: "GetCallerIdentity", kind: "throttle", count: 3 });
     const gaveUp = await runStc(["session", "-v"], { env });
-    assert.equal(gaveUp.code, 1, gaveUp.stderr);
+    assert.equal(gaveUp.code, 5, gaveUp.stderr);
     assert.equal(
       gaveUp.stderr,
       "stc: GetCallerIdentity: Throttling; retrying (attempt 2)…\n" +
         "stc: GetCallerIdentity: Throttling; retrying (attempt 3)…\n" +
-        "stc: error: GetCallerIdentity: Rate exceeded (Throttling after 3 attempts)\n",
+        "stc: error: GetCallerIdentity: Rate exceeded (Throttling after 3 attempts)\n" +
+        "hint: AWS is busy or failing just now: try again in a minute\n",
     );
     assert.deepEqual(emulator.faults(), []);
   } finally {
