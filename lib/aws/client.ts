@@ -202,15 +202,6 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
   return new StcError(`${step}: ${message} (${code}${retried})`, { cause: error });
 }
 
-/** Runs `call`, translating any error with {@linkcode toStcError}. */
-export async function awsStep<T>(step: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toStcError(error, step);
-  }
-}
-
 // deno-lint-ignore no-explicit-any
 type AnyClient = { middlewareStack: { add: (...args: any[]) => void } };
 

@@ -58,12 +58,15 @@ const CLOCK_SKEW = new Set([
   "AuthFailure",
 ]);
 
-/** Whether an error says the request's time was off (`SignatureDoesNotMatch` only with "Signature expired"). */
+/**
+ * Whether an error says the request's time was off (`SignatureDoesNotMatch` only when its message says so:
+ * "Signature expired", "Signature not yet current").
+ */
 export function isClockSkewError(error: RetryableError): boolean {
   const name = error.name ?? "";
   if (!CLOCK_SKEW.has(name)) return false;
   if (name === "SignatureDoesNotMatch" || name === "InvalidSignatureException") {
-    return /signature expired|time|skew/i.test(error.message ?? "");
+    return /signature expired|not yet current|time|skew/i.test(error.message ?? "");
   }
   return true;
 }

@@ -60,6 +60,8 @@ Deno.test("isRetryable: clock-skew errors are retried once the SDK corrected its
   assert.equal(isRetryable(answer("RequestTimeTooSkewed", 403, skewed)), true);
   assert.equal(isRetryable(answer("RequestTimeTooSkewed", 403)), false);
   assert.equal(isClockSkewError(answer("SignatureDoesNotMatch", 403, expired)), true);
+  const ahead = { message: "Signature not yet current: 20261204T193553Z is still later than …" };
+  assert.equal(isRetryable(answer("SignatureDoesNotMatch", 403, { ...skewed, ...ahead })), true);
   assert.equal(isClockSkewError(answer("SignatureDoesNotMatch", 403)), false);
   assert.equal(isClockSkewError(answer("ExpiredToken", 400)), false);
 });
