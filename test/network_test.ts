@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { makeHome, runStc } from "./helpers.ts";
 import {
   type StallMode,
+  startConnectProxy,
   startGarbageServer,
   startStalledServer,
   startTlsFront,
@@ -184,4 +185,76 @@ Deno.test("a clock-skew error is retried once the clock is corrected, and then s
     result.stderr,
     /^stc: GetCallerIdentity: SignatureDoesNotMatch; retrying \(attempt 2\)…\n/,
   );
+});
+
+Deno.test("AWS_CA_BUNDLE: a TLS endpoint signed by that CA is trusted; a missing file is a clear error", async () => {
+  await using emulator = await emulated({ quiet: true });
+  await using front = await startTlsFront(emulator.endpoint);
+  const trusted = await verifyAt(front.endpoint, { ...FAST, AWS_CA_BUNDLE: front.caFile });
+  assert.equal(trusted.code, 0, trusted.stderr);
+  assert.match(trusted.stderr, /^stc: valid: arn:aws:iam::111111111111:user\/alice/);
+
+  const missing = await verifyAt(front.endpoint, { AWS_CA_BUNDLE: `${front.caFile}.nope` });
+  assertFailure(missing, 1);
+  assert.match(
+    missing.stderr,
+    /^stc: error: AWS_CA_BUNDLE: cannot read the certificate file: no such file\nhint: /,
+  );
+  const notPem = await verifyAt(front.endpoint, { AWS_CA_BUNDLE: "/dev/null" });
+  assertFailure(notPem, 1);
+  assert.match(
+    notPem.stderr,
+    /^stc: error: AWS_CA_BUNDLE: cannot read the certificate file: not a regular file/,
+  );
+});
+
+Deno.test("HTTPS_PROXY and HTTP_PROXY carry every AWS call; NO_PROXY hosts go direct", async () => {
+  await using emulator = await emulated({ quiet: true });
+  await using front = await startTlsFront(emulator.endpoint);
+  await using proxy = startConnectProxy();
+  const frontHost = new URL(front.endpoint).host;
+  const viaProxy = { ...FAST, AWS_CA_BUNDLE: front.caFile, HTTPS_PROXY: proxy.url };
+  const tunnelled = await verifyAt(front.endpoint, viaProxy);
+  assert.equal(tunnelled.code, 0, tunnelled.stderr);
+  assert.deepEqual(proxy.requests(), [{ method: "CONNECT", target: frontHost, status: 200 }]);
+
+  const forwarded = await verifyAt(emulator.endpoint, { ...FAST, HTTP_PROXY: proxy.url });
+  assert.equal(forwarded.code, 0, forwarded.stderr);
+  // (The status of a forwarded request is recorded once the proxy has passed the answer on: not awaited here.)
+  assert.deepEqual(proxy.requests().slice(1).map((r) => [r.method, r.target]), [
+    ["POST", `${emulator.endpoint}/`],
+  ]);
+
+  for (const noProxy of ["127.0.0.1", "example.com,127.0.0.0/8"]) {
+    const direct = await verifyAt(front.endpoint, { ...viaProxy, NO_PROXY: noProxy });
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(proxy.requests().length, 2, `NO_PROXY=${noProxy}: reached directly`);
+  }
+});
+
+Deno.test("a proxy that wants credentials: exit 5 saying so; credentials in HTTPS_PROXY work, never shown", async () => {
+  await using emulator = await emulated({ quiet: true });
+  await using front = await startTlsFront(emulator.endpoint);
+  const credentials = { username: "stc", password: "pr0xy-S3cret" };
+  await using proxy = startConnectProxy({ credentials });
+  const base = { ...FAST, AWS_CA_BUNDLE: front.caFile };
+  const anonymous = await verifyAt(front.endpoint, { ...base, HTTPS_PROXY: proxy.url });
+  assertFailure(anonymous, 5);
+  assert.match(
+    anonymous.stderr,
+    /^stc: error: GetCallerIdentity: AWS could not be reached at 127\.0\.0\.1:\d+: the proxy failed: proxy authentication required\n/,
+  );
+  const withCredentials = new URL(proxy.url);
+  withCredentials.username = credentials.username;
+  withCredentials.password = credentials.password;
+  const authed = await verifyAt(front.endpoint, { ...base, HTTPS_PROXY: withCredentials.href });
+  assert.equal(authed.code, 0, authed.stderr);
+  assert.deepEqual(proxy.requests().map((r) => r.status), [407, 200]);
+  // A proxy that is not there: the error does not show its URL (and so no credentials in it).
+  const gone = `http://${credentials.username}:${credentials.password}@127.0.0.1:1`;
+  const refused = await verifyAt(front.endpoint, { ...base, HTTPS_PROXY: gone });
+  assertFailure(refused, 5);
+  for (const result of [anonymous, authed, refused]) {
+    assert.ok(!result.stderr.includes(credentials.password), result.stderr);
+  }
 });

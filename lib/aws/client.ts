@@ -12,6 +12,7 @@ import type { Notices } from "../term/term.ts";
 import { isRetryable } from "./retry.ts";
 import {
   NetworkError,
+  openHttpClient,
   type SdkRequestHandler,
   sdkRequestHandler,
   timeoutsFrom,
@@ -321,7 +322,8 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   call: (sdk: Sdk, client: Client) => Promise<T>,
 ): Promise<T> {
   const timeouts = timeoutsFrom(target.env);
-  const handler = sdkRequestHandler(timeouts);
+  const http = await openHttpClient(target.env);
+  const handler = sdkRequestHandler(timeouts, http);
   const sdk = await load();
   const client = create(sdk, clientConfig(target, service, handler));
   reportRetries(client, step, target.notices);
@@ -348,6 +350,7 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   } finally {
     clearTimeout(timer);
     client.destroy();
+    http?.close();
   }
 }
 

@@ -10,7 +10,7 @@
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
-import { fetchBytes, hostOf, NetworkError, timeoutsFrom } from "./transport.ts";
+import { fetchBytes, hostOf, NetworkError, openHttpClient, timeoutsFrom } from "./transport.ts";
 
 /** Temporary credentials as the federation endpoint takes them. */
 export interface FederationSession {
@@ -92,11 +92,13 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     });
   }
   const timeouts = timeoutsFrom(request.env);
+  const client = await openHttpClient(request.env);
   let response;
   try {
     response = await fetchBytes(url, {
       init: { redirect: "manual", headers: { accept: "application/json" } },
       timeouts,
+      client,
     });
   } catch (error) {
     // Only the classified reason is shown: fetch's own error quotes the URL, which holds the credentials, so
@@ -108,6 +110,8 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
         : "check the network or proxy, or STC_FEDERATION_ENDPOINT; STC_CONNECT_TIMEOUT and STC_REQUEST_TIMEOUT set the deadlines",
       exitCode: ExitCode.Unreachable,
     });
+  } finally {
+    client?.close();
   }
   const body = new TextDecoder().decode(response.body);
   if (response.status < 200 || response.status > 299) {

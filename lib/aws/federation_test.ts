@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { getSigninToken } from "./federation.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
-import { type StallMode, startStalledServer } from "../../test/net_fixtures.ts";
+import { type StallMode, startStalledServer, startTlsFront } from "../../test/net_fixtures.ts";
+import { startEmulator } from "../../test/emulator/server.ts";
 
 const CREDENTIALS = {
   accessKeyId: "ASIAFEDERATIONTEST01",
@@ -40,3 +41,30 @@ for (
     assert.ok(elapsed < 2000, `${elapsed} ms`);
   });
 }
+
+Deno.test("getSigninToken: AWS_CA_BUNDLE makes a TLS federation endpoint signed by that CA trusted", async () => {
+  const emulator = await startEmulator({ quiet: true });
+  try {
+    await using front = await startTlsFront(emulator.endpoint);
+    const endpoint = `${front.endpoint}/federation`;
+    const untrusted = await getSigninToken({ endpoint, credentials: CREDENTIALS, env: ENV }).then(
+      () => assert.fail("an untrusted endpoint answered"),
+      (e) => e,
+    );
+    assert.ok(untrusted instanceof StcError);
+    assert.equal(untrusted.exitCode, ExitCode.Unreachable);
+    assert.match(untrusted.message, /could not be reached: TLS failed: /);
+    assert.match(untrusted.hint ?? "", /certificate is not trusted/);
+    // Trusted, the request reaches the endpoint, which refuses these made-up credentials.
+    await assert.rejects(
+      getSigninToken({
+        endpoint,
+        credentials: CREDENTIALS,
+        env: { ...ENV, AWS_CA_BUNDLE: front.caFile },
+      }),
+      (e: unknown) => e instanceof StcError && /refused the request \(HTTP 400/.test(e.message),
+    );
+  } finally {
+    await emulator.close();
+  }
+});

@@ -62,6 +62,7 @@ export type NetworkFailure =
   | "reset"
   | "dns"
   | "tls"
+  | "proxy"
   | "other";
 
 /**
@@ -110,8 +111,15 @@ export function classifyFetchError(error: unknown, host: string): NetworkError {
   if (error instanceof NetworkError) return error;
   const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : "";
   // "error sending request for url (URL): client error (Connect): tcp connect error: …" → the part after the URL.
-  const detail = text.replace(/\(\s*https?:\/\/[^)]*\)/g, "").replace(/\s+/g, " ").trim();
+  // Any other URL (a proxy's may hold its credentials) is left out too.
+  const detail = text.replace(/\(\s*https?:\/\/[^)]*\)/g, "")
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "(url)")
+    .replace(/\s+/g, " ").trim();
   const pick = (re: RegExp) => re.exec(detail)?.[0];
+  const proxy = pick(/proxy[^()]*/i);
+  if (proxy) {
+    return new NetworkError("proxy", host, `the proxy failed: ${proxy.replace(/[:\s]+$/, "")}`);
+  }
   const tls = pick(/(invalid peer certificate|certificate|handshake|tls)[^()]*/i);
   if (tls) return new NetworkError("tls", host, `TLS failed: ${tls.replace(/[:\s]+$/, "")}`);
   if (/refused/i.test(detail)) return new NetworkError("refused", host, "connection refused");
@@ -132,10 +140,45 @@ function timeoutError(failure: "connect-timeout" | "request-timeout", host: stri
   return new NetworkError(failure, host, `${what} within ${ms / 1000} s (${variable})`);
 }
 
+/**
+ * An HTTP client trusting the certificates of `AWS_CA_BUNDLE` (a PEM file) besides Deno's roots, as the AWS CLI
+ * and SDKs do; undefined when it is unset, for `fetch`'s own client. Proxies come from `HTTPS_PROXY`,
+ * `HTTP_PROXY` and `NO_PROXY` either way. The caller closes the client.
+ */
+export async function openHttpClient(env: Env): Promise<Deno.HttpClient | undefined> {
+  const file = env.AWS_CA_BUNDLE?.trim();
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    const info = await Deno.stat(file);
+    if (!info.isFile || info.size > 4 * 1024 * 1024) {
+      throw new Error("not a regular file under 4 MiB");
+    }
+    pem = await Deno.readTextFile(file);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Error
+      ? error.message.replace(/[^\x20-\x7e]/g, "?")
+      : "unreadable";
+    throw new StcError(`AWS_CA_BUNDLE: cannot read the certificate file: ${reason}`, {
+      hint: "set AWS_CA_BUNDLE to a PEM file of the certificates to trust, or unset it",
+    });
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new StcError("AWS_CA_BUNDLE: the file holds no PEM certificate", {
+      hint: "set AWS_CA_BUNDLE to a PEM file of the certificates to trust, or unset it",
+    });
+  }
+  return Deno.createHttpClient({ caCerts: [pem] });
+}
+
 /** Options of {@linkcode fetchBytes}. */
 export interface FetchOptions {
   /** Method, headers and body, as for `fetch`. */
   init: RequestInit;
+  /** The HTTP client ({@linkcode openHttpClient}); `fetch`'s own when absent. */
+  client?: Deno.HttpClient;
   /** Deadlines. */
   timeouts: Timeouts;
   /** Ends the request early (e.g. the deadline of a whole SDK call). */
@@ -177,7 +220,11 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Fe
   if (outer?.aborted) onOuterAbort();
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   try {
-    const response = await fetch(url, { ...options.init, signal: controller.signal });
+    const response = await fetch(url, {
+      ...options.init,
+      signal: controller.signal,
+      ...(options.client ? { client: options.client } : {}),
+    });
     clearTimeout(connectTimer);
     const body = new Uint8Array(await response.arrayBuffer());
     const headers: Record<string, string> = {};
@@ -273,7 +320,10 @@ async function bodyOf(body: unknown): Promise<BodyInit | undefined> {
  * `connectMs` and is bounded by `requestMs`; the SDK's own `abortSignal` (the deadline of the whole call) ends it
  * too. Answers are read whole before the SDK sees them.
  */
-export function sdkRequestHandler(timeouts: Timeouts): SdkRequestHandler {
+export function sdkRequestHandler(
+  timeouts: Timeouts,
+  client?: Deno.HttpClient,
+): SdkRequestHandler {
   let last: string | undefined;
   return {
     metadata: { handlerProtocol: "http/1.1" },
@@ -291,6 +341,7 @@ export function sdkRequestHandler(timeouts: Timeouts): SdkRequestHandler {
           redirect: "manual",
         },
         timeouts,
+        client,
         // The SDK passes on the signal given to `send` (a real AbortSignal; its own type is narrower).
         signal: options.abortSignal as AbortSignal | undefined,
       });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { DEFAULT_TIMEOUTS, fetchBytes, NetworkError, timeoutsFrom } from "./transport.ts";
+import {
+  classifyFetchError,
+  DEFAULT_TIMEOUTS,
+  fetchBytes,
+  NetworkError,
+  timeoutsFrom,
+} from "./transport.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { type StallMode, startStalledServer, startTlsFront } from "../../test/net_fixtures.ts";
 import { startEmulator } from "../../test/emulator/server.ts";
@@ -95,5 +101,31 @@ Deno.test("fetchBytes: refused connections and untrusted certificates are classi
     }
   } finally {
     await emu.close();
+  }
+});
+
+Deno.test("classifyFetchError: keeps no URL of the request or of a proxy", () => {
+  const fetchError = (detail: string) =>
+    new TypeError("fetch failed", {
+      cause: new Error(`error sending request for url (https://h:1/?Session=S3CR3T): ${detail}`),
+    });
+  const proxy = classifyFetchError(
+    fetchError("client error (Connect): proxy at http://u:PR0XYPASS@p:3128 failed"),
+    "h:1",
+  );
+  assert.equal(proxy.failure, "proxy");
+  assert.equal(proxy.message, "the proxy failed: proxy at");
+  const tls = classifyFetchError(
+    fetchError("client error (Connect): invalid peer certificate: UnknownIssuer"),
+    "h:1",
+  );
+  assert.equal(tls.message, "TLS failed: invalid peer certificate: UnknownIssuer");
+  const reset = classifyFetchError(
+    fetchError("client error (SendRequest): connection closed before message completed"),
+    "h:1",
+  );
+  assert.deepEqual([reset.failure, reset.code], ["reset", "ECONNRESET"]);
+  for (const e of [proxy, tls, reset]) {
+    assert.ok(!/S3CR3T|PR0XYPASS|https?:/.test(e.message), e.message);
   }
 });
