@@ -54,12 +54,55 @@ export type Service = "sts" | "iam" | "s3";
 
 /**
  * The endpoint URL configured for a service: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL` (the variables
- * the AWS SDKs and CLI honour), else undefined for the public AWS endpoint.
+ * the AWS SDKs and CLI honour), else undefined for the public AWS endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+ * ignores both, as in the SDKs.
  */
 export function endpointFor(service: Service, env: Env): string | undefined {
+  if (flag(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
   const specific = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
   if (specific) return specific;
   return env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** A boolean setting of the AWS SDKs (`true`/`false`, any case; unset or empty is false). */
+function flag(env: Env, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new StcError(`${name} must be true or false`, {
+    hint: `unset it, or set ${name}=true`,
+    exitCode: ExitCode.Usage,
+  });
+}
+
+/** Where the SDK sends a service's requests, as {@linkcode endpointSettings} decides it. */
+export interface EndpointSettings {
+  /** A configured endpoint URL; the SDK's own resolution (by region and the flags) when absent. */
+  endpoint?: string;
+  /** `AWS_USE_FIPS_ENDPOINT`: the service's FIPS endpoint. */
+  useFipsEndpoint: boolean;
+  /** `AWS_USE_DUALSTACK_ENDPOINT`: the service's IPv4-and-IPv6 endpoint. */
+  useDualstackEndpoint: boolean;
+}
+
+/**
+ * The endpoint settings for a service: a configured endpoint URL ({@linkcode endpointFor}) wins, as the SDK
+ * reference orders them, and then the FIPS and dual-stack flags do not apply; otherwise the SDK resolves the
+ * endpoint for the region with `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT`.
+ *
+ * @example
+ * ```ts
+ * import { endpointSettings } from "./client.ts";
+ * endpointSettings("sts", { AWS_USE_FIPS_ENDPOINT: "true" });
+ * // { useFipsEndpoint: true, useDualstackEndpoint: false }
+ * ```
+ */
+export function endpointSettings(service: Service, env: Env): EndpointSettings {
+  const useFipsEndpoint = flag(env, "AWS_USE_FIPS_ENDPOINT");
+  const useDualstackEndpoint = flag(env, "AWS_USE_DUALSTACK_ENDPOINT");
+  const endpoint = endpointFor(service, env);
+  if (endpoint) return { endpoint, useFipsEndpoint: false, useDualstackEndpoint: false };
+  return { useFipsEndpoint, useDualstackEndpoint };
 }
 
 interface SdkError {
@@ -242,8 +285,13 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
 /** A logger for the SDK that drops its lines: what matters reaches the user as stc's own errors and notices. */
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-function clientConfig(target: AwsTarget, service: Service, handler: SdkRequestHandler) {
-  const endpoint = endpointFor(service, target.env);
+function clientConfig(
+  target: AwsTarget,
+  settings: EndpointSettings,
+  service: Service,
+  handler: SdkRequestHandler,
+) {
+  const endpoint = settings.endpoint;
   const { accessKeyId, secretAccessKey, sessionToken } = target.credentials;
   registerSecret(secretAccessKey);
   registerSecret(sessionToken);
@@ -253,6 +301,8 @@ function clientConfig(target: AwsTarget, service: Service, handler: SdkRequestHa
     maxAttempts: target.maxAttempts ?? 5,
     requestHandler: handler,
     logger: SILENT_LOGGER,
+    useFipsEndpoint: settings.useFipsEndpoint,
+    useDualstackEndpoint: settings.useDualstackEndpoint,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && service === "s3" ? { forcePathStyle: true } : {}),
   };
@@ -321,36 +371,52 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   create: (sdk: Sdk, config: ReturnType<typeof clientConfig>) => Client,
   call: (sdk: Sdk, client: Client) => Promise<T>,
 ): Promise<T> {
+  // Settings are checked before anything is opened or loaded.
   const timeouts = timeoutsFrom(target.env);
-  const http = await openHttpClient(target.env);
-  const handler = sdkRequestHandler(timeouts, http);
+  const settings = endpointSettings(service, target.env);
   const sdk = await load();
-  const client = create(sdk, clientConfig(target, service, handler));
-  reportRetries(client, step, target.notices);
+  const http = await openHttpClient(target.env);
+  try {
+    const handler = sdkRequestHandler(timeouts, http);
+    const client = create(sdk, clientConfig(target, settings, service, handler));
+    reportRetries(client, step, target.notices);
+    try {
+      return await callWithin(client, handler, timeouts.requestMs, () => call(sdk, client), step);
+    } finally {
+      client.destroy();
+    }
+  } finally {
+    http?.close();
+  }
+}
+
+/**
+ * Runs `call` on `client` with visible, narrowed retries and the deadline of the whole call: every `send` gets
+ * its abort signal. Errors are translated by toStcError, naming the endpoint last asked.
+ */
+async function callWithin<Client extends SdkClient, T>(
+  client: Client,
+  handler: SdkRequestHandler,
+  requestMs: number,
+  call: () => Promise<T>,
+  step: string,
+): Promise<T> {
   narrowRetries(client);
   const deadline = new AbortController();
   const timer = setTimeout(() => {
     const host = handler.lastHost() ?? "the endpoint";
-    const seconds = timeouts.requestMs / 1000;
-    deadline.abort(
-      new NetworkError(
-        "request-timeout",
-        host,
-        `no complete answer within ${seconds} s (STC_REQUEST_TIMEOUT)`,
-      ),
-    );
-  }, timeouts.requestMs);
+    const reason = `no complete answer within ${requestMs / 1000} s (STC_REQUEST_TIMEOUT)`;
+    deadline.abort(new NetworkError("request-timeout", host, reason));
+  }, requestMs);
   const send = client.send.bind(client);
   client.send = (command, options) => send(command, { ...options, abortSignal: deadline.signal });
   try {
-    return await call(sdk, client);
+    return await call();
   } catch (error) {
     const reason = deadline.signal.aborted ? deadline.signal.reason : error;
     throw toStcError(reason, step, handler.lastHost());
   } finally {
     clearTimeout(timer);
-    client.destroy();
-    http?.close();
   }
 }
 
