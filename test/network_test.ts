@@ -230,6 +230,15 @@ Deno.test("HTTPS_PROXY and HTTP_PROXY carry every AWS call; NO_PROXY hosts go di
     assert.equal(direct.code, 0, direct.stderr);
     assert.equal(proxy.requests().length, 2, `NO_PROXY=${noProxy}: reached directly`);
   }
+
+  // The lower-case spelling, as curl and the AWS CLI accept it.
+  const lower = await verifyAt(front.endpoint, {
+    ...FAST,
+    AWS_CA_BUNDLE: front.caFile,
+    https_proxy: proxy.url,
+  });
+  assert.equal(lower.code, 0, lower.stderr);
+  assert.equal(proxy.requests().length, 3);
 });
 
 Deno.test("a proxy that wants credentials: exit 5 saying so; credentials in HTTPS_PROXY work, never shown", async () => {
