@@ -1,6 +1,8 @@
 /**
  * The one thin layer between stc and AWS: STS, IAM and S3 calls with plain inputs and outputs, endpoints from the
- * standard `AWS_ENDPOINT_URL*` settings, visible retries, and AWS errors translated into {@linkcode StcError}s.
+ * standard `AWS_ENDPOINT_URL*` and `AWS_USE_*_ENDPOINT` settings, requests sent through stc's own transport
+ * (deadlines, CA bundle, proxies: transport.ts), visible retries of only what can succeed on retry (retry.ts), and
+ * AWS errors translated into {@linkcode StcError}s.
  *
  * The AWS SDK is loaded with `import()` on first use, so commands that never call AWS never load it.
  *
