@@ -12,11 +12,17 @@
 
 /** The fields of an SDK or transport error that classification reads. */
 export interface RetryableError {
+  /** The AWS error code (SDK errors), or the JavaScript error's name. */
   name?: string;
+  /** A Node-style network code (`ECONNRESET`, …). */
   code?: string;
+  /** The error's message. */
   message?: string;
+  /** The kind of a transport failure (`NetworkError.failure`). */
   failure?: string;
+  /** The SDK's retryable trait of a modelled error. */
   $retryable?: { throttling?: boolean };
+  /** The HTTP status of the answer, and whether the SDK corrected its clock from it. */
   $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
 }
 

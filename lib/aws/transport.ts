@@ -242,21 +242,33 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Fe
 
 /** The parts of the AWS SDK's HTTP request stc's handler reads (smithy's `HttpRequest`). */
 export interface SdkHttpRequest {
+  /** HTTP method. */
   method: string;
+  /** `https:` or `http:`. */
   protocol: string;
+  /** Host name, or IPv6 address in brackets. */
   hostname: string;
+  /** Port, when not the protocol's default. */
   port?: number;
+  /** Path, already encoded. */
   path: string;
+  /** Query parameters, not yet encoded. */
   query?: Record<string, string | string[] | null | undefined>;
+  /** Header fields (signed). */
   headers: Record<string, string>;
+  /** The body: a string, bytes or a stream. */
   body?: unknown;
 }
 
 /** What the handler answers (smithy's `HttpResponse` shape). */
 export interface SdkHttpResponse {
+  /** HTTP status. */
   statusCode: number;
+  /** Status text. */
   reason?: string;
+  /** Header fields, lower-case names. */
   headers: Record<string, string>;
+  /** The whole body, read already, as a stream for the SDK. */
   body: ReadableStream<Uint8Array>;
 }
 
