@@ -30,7 +30,7 @@ export interface TempHome {
   home: string;
   /** Absolute path of HOME/.aws. */
   aws: string;
-  /** Base environment for subprocesses: HOME, PATH, DENO_DIR, NO_COLOR, TZ. */
+  /** Base environment for subprocesses: HOME, PATH, DENO_DIR, NO_COLOR, TZ, LANG, DENO_NO_UPDATE_CHECK. */
   env: Record<string, string>;
   /** Writes a file below HOME (creating directories), with an optional mode. */
   write(relative: string, text: string, mode?: number): Promise<string>;
@@ -50,6 +50,8 @@ export async function makeHome(): Promise<TempHome> {
     NO_COLOR: "1",
     TZ: "UTC",
     LANG: "C.UTF-8",
+    // `deno run` checks dl.deno.land for updates (through HTTPS_PROXY when a test sets one): tests stay on loopback.
+    DENO_NO_UPDATE_CHECK: "1",
   };
   return {
     home,

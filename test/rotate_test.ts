@@ -330,7 +330,7 @@ Deno.test("fault: CreateAccessKey fails — the old key stays configured, nothin
   await withWorld(ALICE, async (world) => {
     world.emu.injectFault({ action: "CreateAccessKey", kind: "500", count: 5 });
     const result = await rotate(world, ["-n"]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 5, result.stderr); // 5xx after the retries: AWS could not serve it
     assert.match(result.stderr, /stc: error: no new key: .*AKIAALICEEXAMPLEKEY1, which works/);
     assert.deepEqual(await assertWorkingKeyOnDisk(world), { [PROFILE]: ALICE });
     assert.deepEqual(iamKeys(world.emu, "alice"), [ALICE.accessKeyId]);
@@ -367,7 +367,7 @@ Deno.test("fault: DeleteAccessKey fails — the new key is configured, both kept
   await withWorld(ALICE, async (world) => {
     world.emu.injectFault({ action: "DeleteAccessKey", kind: "500", count: 5 });
     const result = await rotate(world, ["-n"]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 5, result.stderr); // 5xx after the retries: AWS could not serve it
     const keys = await assertWorkingKeyOnDisk(world);
     const fresh = keys[PROFILE];
     assert.notEqual(fresh.accessKeyId, ALICE.accessKeyId);

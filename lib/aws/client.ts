@@ -1,6 +1,8 @@
 /**
  * The one thin layer between stc and AWS: STS, IAM and S3 calls with plain inputs and outputs, endpoints from the
- * standard `AWS_ENDPOINT_URL*` settings, visible retries, and AWS errors translated into {@linkcode StcError}s.
+ * standard `AWS_ENDPOINT_URL*` and `AWS_USE_*_ENDPOINT` settings, requests sent through stc's own transport
+ * (deadlines, CA bundle, proxies: transport.ts), visible retries of only what can succeed on retry (retry.ts), and
+ * AWS errors translated into {@linkcode StcError}s.
  *
  * The AWS SDK is loaded with `import()` on first use, so commands that never call AWS never load it.
  *
@@ -9,6 +11,14 @@
 
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Notices } from "../term/term.ts";
+import { isRetryable } from "./retry.ts";
+import {
+  NetworkError,
+  openHttpClient,
+  type SdkRequestHandler,
+  sdkRequestHandler,
+  timeoutsFrom,
+} from "./transport.ts";
 
 import type { Env } from "../core/env.ts";
 import { registerSecret } from "../core/secrets.ts";
@@ -46,12 +56,55 @@ export type Service = "sts" | "iam" | "s3";
 
 /**
  * The endpoint URL configured for a service: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL` (the variables
- * the AWS SDKs and CLI honour), else undefined for the public AWS endpoint.
+ * the AWS SDKs and CLI honour), else undefined for the public AWS endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+ * ignores both, as in the SDKs.
  */
 export function endpointFor(service: Service, env: Env): string | undefined {
+  if (flag(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
   const specific = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
   if (specific) return specific;
   return env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** A boolean setting of the AWS SDKs (`true`/`false`, any case; unset or empty is false). */
+function flag(env: Env, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new StcError(`${name} must be true or false`, {
+    hint: `unset it, or set ${name}=true`,
+    exitCode: ExitCode.Usage,
+  });
+}
+
+/** Where the SDK sends a service's requests, as {@linkcode endpointSettings} decides it. */
+export interface EndpointSettings {
+  /** A configured endpoint URL; the SDK's own resolution (by region and the flags) when absent. */
+  endpoint?: string;
+  /** `AWS_USE_FIPS_ENDPOINT`: the service's FIPS endpoint. */
+  useFipsEndpoint: boolean;
+  /** `AWS_USE_DUALSTACK_ENDPOINT`: the service's IPv4-and-IPv6 endpoint. */
+  useDualstackEndpoint: boolean;
+}
+
+/**
+ * The endpoint settings for a service: a configured endpoint URL ({@linkcode endpointFor}) wins, as the SDK
+ * reference orders them, and then the FIPS and dual-stack flags do not apply; otherwise the SDK resolves the
+ * endpoint for the region with `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT`.
+ *
+ * @example
+ * ```ts
+ * import { endpointSettings } from "./client.ts";
+ * endpointSettings("sts", { AWS_USE_FIPS_ENDPOINT: "true" });
+ * // { useFipsEndpoint: true, useDualstackEndpoint: false }
+ * ```
+ */
+export function endpointSettings(service: Service, env: Env): EndpointSettings {
+  const useFipsEndpoint = flag(env, "AWS_USE_FIPS_ENDPOINT");
+  const useDualstackEndpoint = flag(env, "AWS_USE_DUALSTACK_ENDPOINT");
+  const endpoint = endpointFor(service, env);
+  if (endpoint) return { endpoint, useFipsEndpoint: false, useDualstackEndpoint: false };
+  return { useFipsEndpoint, useDualstackEndpoint };
 }
 
 interface SdkError {
@@ -95,23 +148,68 @@ export function awsErrorCode(error: unknown): string | undefined {
   const e = error as SdkError;
   // The SDK adds $metadata (attempt counts) to network errors too; only an HTTP answer carries an AWS error code.
   if (!e || typeof e !== "object" || !e.$metadata?.httpStatusCode) return undefined;
+  if (notAwsAnswer(e)) return undefined;
   return e.Code ?? e.name;
 }
 
 /**
- * Translates an error from an AWS call into a one-line {@linkcode StcError} that says which step failed and what
- * to do. `step` names the step, e.g. "GetSessionToken".
+ * Whether an error with an HTTP status is the SDK failing to read the answer (not XML or JSON of AWS's shape): a
+ * captive portal, a proxy's error page, a misconfigured endpoint. The SDK names such errors after the JavaScript
+ * error (`Error`, `SyntaxError`) or, for error statuses without an AWS error code, `Unknown`/`UnknownError`.
  */
-export function toStcError(error: unknown, step: string): StcError {
+function notAwsAnswer(e: SdkError): boolean {
+  const name = e.Code ?? e.name ?? "";
+  if (/^(Error|SyntaxError|TypeError|Unknown|UnknownError)$/.test(name)) return true;
+  return /Deserialization error|XML parse error|Unexpected token|is not valid JSON/i.test(
+    e.message ?? "",
+  );
+}
+
+const UNREACHABLE_HINT =
+  "check the network, a proxy, or the AWS_ENDPOINT_URL* settings; STC_CONNECT_TIMEOUT and STC_REQUEST_TIMEOUT set the deadlines";
+
+/**
+ * Translates an error from an AWS call into a one-line {@linkcode StcError} that says which step failed and what
+ * to do. `step` names the step, e.g. "GetSessionToken"; `host` the endpoint the call went to, when known.
+ */
+export function toStcError(error: unknown, step: string, host?: string): StcError {
   if (error instanceof StcError) return error;
   const e = (error ?? {}) as SdkError;
+  const at = host ? ` at ${host}` : "";
+  const attempts = e.$metadata?.attempts ?? 1;
+  const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+  if (error instanceof NetworkError) {
+    const tls = error.failure === "tls";
+    return new StcError(
+      `${step}: AWS could not be reached at ${error.host}: ${error.message}${retried}`,
+      {
+        hint: tls
+          ? "the endpoint's certificate is not trusted: check the endpoint, or the proxy that intercepts TLS"
+          : UNREACHABLE_HINT,
+        exitCode: ExitCode.Unreachable,
+        cause: error,
+      },
+    );
+  }
   const code = awsErrorCode(error);
   const message = (e.message ?? String(error)).split("\n")[0];
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && code === undefined) {
+    return new StcError(
+      `${step}: the answer${at} (HTTP ${status}) was not an AWS answer${retried}`,
+      {
+        hint:
+          "the endpoint is not AWS, or something in between answered for it: check AWS_ENDPOINT_URL* and the proxy settings",
+        exitCode: ExitCode.Unreachable,
+        cause: error,
+      },
+    );
+  }
   if (code === undefined) {
     const networkCode = e.code ?? e.name ?? "";
     if (NETWORK.has(networkCode) || /fetch failed|socket hang up|connect|network/i.test(message)) {
-      return new StcError(`${step}: AWS could not be reached (${networkCode || message})`, {
-        hint: "check the network, a proxy, or AWS_ENDPOINT_URL* settings",
+      return new StcError(`${step}: AWS could not be reached${at} (${networkCode || message})`, {
+        hint: UNREACHABLE_HINT,
         exitCode: ExitCode.Unreachable,
         cause: error,
       });
@@ -140,18 +238,15 @@ export function toStcError(error: unknown, step: string): StcError {
       cause: error,
     });
   }
-  const attempts = e.$metadata?.attempts ?? 1;
-  const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
-  return new StcError(`${step}: ${message} (${code}${retried})`, { cause: error });
-}
-
-/** Runs `call`, translating any error with {@linkcode toStcError}. */
-export async function awsStep<T>(step: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toStcError(error, step);
+  if (isRetryable(e)) {
+    // Throttling and server errors that outlasted the retries: AWS could not serve the call just now.
+    return new StcError(`${step}: ${message} (${code}${retried})`, {
+      hint: "AWS is busy or failing just now: try again in a minute",
+      exitCode: ExitCode.Unreachable,
+      cause: error,
+    });
   }
+  return new StcError(`${step}: ${message} (${code}${retried})`, { cause: error });
 }
 
 // deno-lint-ignore no-explicit-any
@@ -179,7 +274,9 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
         return await next(args);
       } catch (error) {
         const e = error as SdkError;
-        state.lastProblem = awsErrorCode(error) ?? e.code ?? e.name ?? "error";
+        state.lastProblem = error instanceof NetworkError
+          ? error.message
+          : awsErrorCode(error) ?? e.code ?? e.name ?? "error";
         throw error;
       }
     },
@@ -188,8 +285,16 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
   );
 }
 
-function clientConfig(target: AwsTarget, service: Service) {
-  const endpoint = endpointFor(service, target.env);
+/** A logger for the SDK that drops its lines: what matters reaches the user as stc's own errors and notices. */
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function clientConfig(
+  target: AwsTarget,
+  settings: EndpointSettings,
+  service: Service,
+  handler: SdkRequestHandler,
+) {
+  const endpoint = settings.endpoint;
   const { accessKeyId, secretAccessKey, sessionToken } = target.credentials;
   registerSecret(secretAccessKey);
   registerSecret(sessionToken);
@@ -197,10 +302,41 @@ function clientConfig(target: AwsTarget, service: Service) {
     region: signingRegion(service, target.region),
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     maxAttempts: target.maxAttempts ?? 5,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    requestHandler: handler,
+    logger: SILENT_LOGGER,
+    useFipsEndpoint: settings.useFipsEndpoint,
+    useDualstackEndpoint: settings.useDualstackEndpoint,
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && service === "s3" ? { forcePathStyle: true } : {}),
   };
+}
+
+/** The parts of the SDK's retry strategy (smithy's `RetryStrategyV2`) that stc narrows. */
+interface RetryStrategy {
+  acquireInitialRetryToken(scope: string): Promise<unknown>;
+  refreshRetryTokenForRetry(token: unknown, info: { error?: unknown }): Promise<unknown>;
+  recordSuccess(token: unknown): void;
+}
+
+/**
+ * Keeps the SDK's standard retry strategy (attempts, back-off, retry quota) but lets it retry only what
+ * {@linkcode isRetryable} accepts. The retry middleware asks `config.retryStrategy()` on every call.
+ */
+function narrowRetries(client: { config: { retryStrategy: () => Promise<unknown> } }): void {
+  const standard = client.config.retryStrategy;
+  let narrowed: Promise<RetryStrategy> | undefined;
+  client.config.retryStrategy = () =>
+    narrowed ??= standard().then((given) => {
+      const strategy = given as RetryStrategy;
+      return {
+        acquireInitialRetryToken: (scope) => strategy.acquireInitialRetryToken(scope),
+        refreshRetryTokenForRetry: (token, info) =>
+          isRetryable(info.error as Parameters<typeof isRetryable>[0])
+            ? strategy.refreshRetryTokenForRetry(token, info)
+            : Promise.reject(new Error("not retryable")),
+        recordSuccess: (token) => strategy.recordSuccess(token),
+      };
+    });
 }
 
 /**
@@ -218,11 +354,17 @@ type StsSdk = typeof import("@aws-sdk/client-sts");
 type IamSdk = typeof import("@aws-sdk/client-iam");
 type S3Sdk = typeof import("@aws-sdk/client-s3");
 
-type SdkClient = AnyClient & { destroy(): void };
+type SdkClient = AnyClient & {
+  destroy(): void;
+  config: { retryStrategy: () => Promise<unknown> };
+  // deno-lint-ignore no-explicit-any
+  send: (command: any, options?: { abortSignal?: AbortSignal }) => Promise<any>;
+};
 
 /**
- * One shape for every call: load the SDK on first use, one client with visible retries, errors translated by
- * toStcError, the client's connections closed afterwards.
+ * One shape for every call: load the SDK on first use, one client with visible retries of what can succeed on
+ * retry, the call's deadline (`STC_REQUEST_TIMEOUT`, all attempts included), errors translated by toStcError and
+ * naming the endpoint, the client's connections closed afterwards.
  */
 async function withClient<Sdk, Client extends SdkClient, T>(
   target: AwsTarget,
@@ -232,13 +374,52 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   create: (sdk: Sdk, config: ReturnType<typeof clientConfig>) => Client,
   call: (sdk: Sdk, client: Client) => Promise<T>,
 ): Promise<T> {
+  // Settings are checked before anything is opened or loaded.
+  const timeouts = timeoutsFrom(target.env);
+  const settings = endpointSettings(service, target.env);
   const sdk = await load();
-  const client = create(sdk, clientConfig(target, service));
-  reportRetries(client, step, target.notices);
+  const http = await openHttpClient(target.env);
   try {
-    return await awsStep(step, () => call(sdk, client));
+    const handler = sdkRequestHandler(timeouts, http);
+    const client = create(sdk, clientConfig(target, settings, service, handler));
+    reportRetries(client, step, target.notices);
+    try {
+      return await callWithin(client, handler, timeouts.requestMs, () => call(sdk, client), step);
+    } finally {
+      client.destroy();
+    }
   } finally {
-    client.destroy();
+    http?.close();
+  }
+}
+
+/**
+ * Runs `call` on `client` with visible, narrowed retries and the deadline of the whole call: every `send` gets
+ * its abort signal. Errors are translated by toStcError, naming the endpoint last asked.
+ */
+async function callWithin<Client extends SdkClient, T>(
+  client: Client,
+  handler: SdkRequestHandler,
+  requestMs: number,
+  call: () => Promise<T>,
+  step: string,
+): Promise<T> {
+  narrowRetries(client);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    const host = handler.lastHost() ?? "the endpoint";
+    const reason = `no complete answer within ${requestMs / 1000} s (STC_REQUEST_TIMEOUT)`;
+    deadline.abort(new NetworkError("request-timeout", host, reason));
+  }, requestMs);
+  const send = client.send.bind(client);
+  client.send = (command, options) => send(command, { ...options, abortSignal: deadline.signal });
+  try {
+    return await call();
+  } catch (error) {
+    const reason = deadline.signal.aborted ? deadline.signal.reason : error;
+    throw toStcError(reason, step, handler.lastHost());
+  } finally {
+    clearTimeout(timer);
   }
 }
 

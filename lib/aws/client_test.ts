@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { endpointFor, signingRegion, toStcError } from "./client.ts";
+import { endpointFor, endpointSettings, signingRegion, toStcError } from "./client.ts";
 import { resolveRegion } from "../config/profile.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { startEmulator } from "../../test/emulator/server.ts";
@@ -62,11 +62,22 @@ Deno.test("toStcError: exit codes for expired (3), invalid (4), unreachable (5),
       1,
       /rejected the MFA code/,
     ],
+    // Throttling and 5xx that outlast the retries: AWS could not serve the call (5).
     [
       awsError("Throttling", "Rate exceeded", 400, 5),
-      1,
+      5,
       /Rate exceeded \(Throttling after 5 attempts\)/,
     ],
+    [awsError("InternalFailure", "oops", 500, 3), 5, /oops \(InternalFailure after 3 attempts\)/],
+    // Any other answer of AWS: a failure (1).
+    [awsError("ValidationError", "bad input", 400), 1, /^Step: bad input \(ValidationError\)$/],
+    // An answer the SDK could not read is not AWS's (5), whatever its status.
+    [
+      awsError("Error", "Deserialization error: to see the raw response, inspect …", 200),
+      5,
+      /^Step: the answer \(HTTP 200\) was not an AWS answer$/,
+    ],
+    [awsError("UnknownError", "UnknownError", 502), 5, /was not an AWS answer/],
     // Network errors carry $metadata too, but no HTTP status.
     [
       Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
@@ -126,15 +137,91 @@ Deno.test("retries (throttling, 500, dropped connection) are visible on stderr a
     // `session -v` allows 3 attempts: a fourth would be needed, so it fails, naming the attempts.
     emulator.injectFault({ action: "GetCallerIdentity", kind: "throttle", count: 3 });
     const gaveUp = await runStc(["session", "-v"], { env });
-    assert.equal(gaveUp.code, 1, gaveUp.stderr);
+    assert.equal(gaveUp.code, 5, gaveUp.stderr);
     assert.equal(
       gaveUp.stderr,
       "stc: GetCallerIdentity: Throttling; retrying (attempt 2)…\n" +
         "stc: GetCallerIdentity: Throttling; retrying (attempt 3)…\n" +
-        "stc: error: GetCallerIdentity: Rate exceeded (Throttling after 3 attempts)\n",
+        "stc: error: GetCallerIdentity: Rate exceeded (Throttling after 3 attempts)\n" +
+        "hint: AWS is busy or failing just now: try again in a minute\n",
     );
     assert.deepEqual(emulator.faults(), []);
   } finally {
     await emulator.close();
   }
+});
+
+Deno.test("endpointSettings: configured URLs win over FIPS and dual-stack; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", () => {
+  const url = "http://127.0.0.1:1";
+  assert.deepEqual(endpointSettings("sts", {}), {
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+  });
+  assert.deepEqual(
+    endpointSettings("iam", { AWS_USE_FIPS_ENDPOINT: "TRUE", AWS_USE_DUALSTACK_ENDPOINT: "true" }),
+    { useFipsEndpoint: true, useDualstackEndpoint: true },
+  );
+  assert.deepEqual(
+    endpointSettings("sts", { AWS_ENDPOINT_URL_STS: url, AWS_USE_FIPS_ENDPOINT: "true" }),
+    { endpoint: url, useFipsEndpoint: false, useDualstackEndpoint: false },
+  );
+  const ignored = {
+    AWS_ENDPOINT_URL: url,
+    AWS_ENDPOINT_URL_S3: url,
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true",
+    AWS_USE_FIPS_ENDPOINT: "true",
+  };
+  assert.equal(endpointFor("s3", ignored), undefined);
+  assert.deepEqual(endpointSettings("s3", ignored), {
+    useFipsEndpoint: true,
+    useDualstackEndpoint: false,
+  });
+  assert.equal(
+    endpointFor("s3", { ...ignored, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "false" }),
+    url,
+  );
+  assert.throws(
+    () => endpointSettings("sts", { AWS_USE_FIPS_ENDPOINT: "yes" }),
+    (e: unknown) =>
+      e instanceof StcError && e.exitCode === ExitCode.Usage &&
+      e.message === "AWS_USE_FIPS_ENDPOINT must be true or false",
+  );
+});
+
+Deno.test("endpointSettings: the AWS SDK sends to the FIPS and dual-stack hosts they select (nothing sent)", async () => {
+  const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
+  const hostFor = async (env: Record<string, string>, region: string) => {
+    let host = "";
+    const client = new STSClient({
+      region,
+      credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret" },
+      maxAttempts: 1,
+      ...endpointSettings("sts", env),
+      requestHandler: {
+        handle(request: { hostname: string }) {
+          host = request.hostname;
+          return Promise.reject(new Error("captured, not sent"));
+        },
+      },
+    });
+    await assert.rejects(client.send(new GetCallerIdentityCommand({})), /captured, not sent/);
+    client.destroy();
+    return host;
+  };
+  assert.equal(await hostFor({}, "eu-west-1"), "sts.eu-west-1.amazonaws.com");
+  assert.equal(
+    await hostFor({ AWS_USE_FIPS_ENDPOINT: "true" }, "us-east-1"),
+    "sts-fips.us-east-1.amazonaws.com",
+  );
+  assert.equal(
+    await hostFor({ AWS_USE_DUALSTACK_ENDPOINT: "true" }, "eu-west-1"),
+    "sts.eu-west-1.api.aws",
+  );
+  assert.equal(
+    await hostFor(
+      { AWS_USE_FIPS_ENDPOINT: "true", AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+      "us-east-1",
+    ),
+    "127.0.0.1",
+  );
 });

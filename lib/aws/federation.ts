@@ -9,6 +9,8 @@
 
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Credentials } from "../core/credentials.ts";
+import type { Env } from "../core/env.ts";
+import { fetchBytes, hostOf, NetworkError, openHttpClient, timeoutsFrom } from "./transport.ts";
 
 /** Temporary credentials as the federation endpoint takes them. */
 export interface FederationSession {
@@ -53,16 +55,8 @@ export interface SigninTokenRequest {
   credentials: Credentials;
   /** Console session length in seconds (`SessionDuration`); absent for credentials AWS refuses it for. */
   sessionDuration?: number;
-  /** Milliseconds before giving up (default 30 s). */
-  timeoutMs?: number;
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).host;
-  } catch {
-    return "the configured endpoint";
-  }
+  /** Environment, for the network settings (`STC_CONNECT_TIMEOUT`, `STC_REQUEST_TIMEOUT`). */
+  env: Env;
 }
 
 /** The first line of an error body, when it is short, printable and quotes none of the secrets. */
@@ -109,26 +103,30 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
         "set it to the full URL of the federation endpoint, e.g. https://signin.aws.amazon.com/federation",
     });
   }
-  let response: Response;
+  const timeouts = timeoutsFrom(request.env);
+  const client = await openHttpClient(request.env);
+  let response;
   try {
-    response = await fetch(url, {
-      redirect: "manual",
-      headers: { accept: "application/json" },
-      signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
+    response = await fetchBytes(url, {
+      init: { redirect: "manual", headers: { accept: "application/json" } },
+      timeouts,
+      client,
     });
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    // The fetch error quotes the URL, which holds the credentials: it is neither shown nor kept as the cause.
-    throw new StcError(
-      `the federation endpoint ${host} could not be reached${timedOut ? " (timed out)" : ""}`,
-      {
-        hint: "check the network or proxy, or STC_FEDERATION_ENDPOINT",
-        exitCode: ExitCode.Unreachable,
-      },
-    );
+    // Only the classified reason is shown: fetch's own error quotes the URL, which holds the credentials, so
+    // neither it nor anything holding it is kept as the cause.
+    const reason = error instanceof NetworkError ? error.message : "the request failed";
+    throw new StcError(`the federation endpoint ${host} could not be reached: ${reason}`, {
+      hint: error instanceof NetworkError && error.failure === "tls"
+        ? "the endpoint's certificate is not trusted: check STC_FEDERATION_ENDPOINT, or the proxy that intercepts TLS"
+        : "check the network or proxy, or STC_FEDERATION_ENDPOINT; STC_CONNECT_TIMEOUT and STC_REQUEST_TIMEOUT set the deadlines",
+      exitCode: ExitCode.Unreachable,
+    });
+  } finally {
+    client?.close();
   }
-  const body = await response.text().catch(() => "");
-  if (!response.ok) {
+  const body = new TextDecoder().decode(response.body);
+  if (response.status < 200 || response.status > 299) {
     const reason = safeReason(body, [secretAccessKey, sessionToken]);
     const expired = /expired/i.test(reason);
     throw new StcError(

@@ -437,6 +437,7 @@ async function signinUrl(
       const explicit = signinSessionDuration(signin.kind, sessionDuration);
       return getSigninToken({
         endpoint,
+        env,
         credentials: signin.credentials,
         ...(explicit !== undefined ? { sessionDuration: explicit } : {}),
       });

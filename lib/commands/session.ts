@@ -212,7 +212,13 @@ async function newSession(
   if (store) storedSessionPath(sessionStoreDir(context.env), selected.name);
   // The key is checked before the MFA code is spent: a deleted key fails here with its own message.
   const identity = await getCallerIdentity(target);
-  const device = await resolveMfaDevice(context.term, profile, selected.name, target);
+  const device = await resolveMfaDevice(
+    context.term,
+    profile,
+    selected.name,
+    target,
+    identity.arn,
+  );
   const passphrase = store
     ? await context.term.promptNewSecret(
       `New passphrase for the stored session of '${selected.name}':`,

@@ -24,6 +24,22 @@ export function resourceName(arn: string): string {
   return arn.slice(arn.lastIndexOf("/") + 1) || arn;
 }
 
+/**
+ * The IAM user name in a user ARN (`arn:PARTITION:iam::ACCOUNT:user/PATH/NAME`), or undefined for any other ARN
+ * (roles, federated users, the root user).
+ *
+ * @example
+ * ```ts
+ * import { iamUserName } from "./arn.ts";
+ * iamUserName("arn:aws:iam::111111111111:user/ops/alice"); // "alice"
+ * iamUserName("arn:aws:sts::111111111111:assumed-role/Admin/alice"); // undefined
+ * ```
+ */
+export function iamUserName(arn: string): string | undefined {
+  const match = /^arn:[a-z][a-z-]*:iam::\d{12}:user\/(?:[^/]*\/)*([^/]+)$/.exec(arn);
+  return match ? match[1] : undefined;
+}
+
 /** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, …), or undefined when `arn` is not one. */
 export function partitionOf(arn: string): string | undefined {
   const match = /^arn:([a-z][a-z-]*):/.exec(arn);

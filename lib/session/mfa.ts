@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type AwsTarget, listMfaDevices } from "../aws/client.ts";
+import { type AwsTarget, getCallerIdentity, listMfaDevices } from "../aws/client.ts";
+import { iamUserName } from "../core/arn.ts";
 import { type ProfileUpdates, updateProfiles } from "../config/aws_files.ts";
 import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
@@ -57,16 +58,20 @@ export interface MfaDevice {
 
 /**
  * The MFA device for a profile: `mfa_serial` from the profile, else the user's device from ListMFADevices (one:
- * use it; several: ask which; none: fail with a hint).
+ * use it; several: ask which; none: fail with a hint). ListMFADevices is asked for the user named in the caller's
+ * ARN (`callerArn`, looked up with GetCallerIdentity when not given): some IAM set-ups and emulators answer a
+ * request without `UserName` with "The user with name None cannot be found".
  */
 export async function resolveMfaDevice(
   term: Term,
   profile: Profile,
   profileName: string,
   target: AwsTarget,
+  callerArn?: string,
 ): Promise<MfaDevice> {
   if (profile.mfa_serial) return { serial: profile.mfa_serial, discovered: false };
-  const serials = await listMfaDevices(target);
+  const arn = callerArn ?? (await getCallerIdentity(target)).arn;
+  const serials = await listMfaDevices(target, iamUserName(arn));
   if (serials.length === 0) {
     throw new StcError(`the IAM user of profile '${profileName}' has no MFA device`, {
       hint: "assign a virtual MFA device in the IAM console, or set mfa_serial in the profile",
