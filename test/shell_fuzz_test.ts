@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { inCi, testWith, type Tool } from "./tools.ts";
-import { renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
+import { quoteWord, renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
 
 const SEED = Number(Deno.env.get("STC_FUZZ_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 /** Exported values per shell start; every shell runs at least 3 variants (>= 1000 values). */
@@ -15,6 +15,8 @@ const VALUES_PER_RUN = 360;
 const SETS_PER_RUN = 12;
 const UNSETS_PER_RUN = 12;
 const PRINTS_PER_RUN = 24;
+/** Command words (as in the import lines of `stc export`) per run, half of them made of plain characters. */
+const WORDS_PER_RUN = 240;
 /** Stays below Linux's 128 KiB limit for one environment string, so `env` can still run. */
 const LONG_BYTES = 100_000;
 
@@ -105,7 +107,30 @@ const HOSTILE: readonly string[] = [
   "a=b",
   " ",
   "  ",
+  // Expanded at the start of a word, or after = and : (zsh MAGIC_EQUAL_SUBST), in some shell.
+  "%self",
+  "%",
+  "%1",
+  "=deno",
+  "a==ls",
+  "a=b:=ls",
+  "a:~",
+  "x=~",
+  "~/x",
+  "-",
 ];
+
+/** Characters plain words are made of, and some that only some shells expand in some places. */
+const WORD_CHARS = "abcXYZ019_.,/+:@-%=~!^#*?[]{}";
+
+function randomWord(rand: Rand): string {
+  if (rand() < 0.5) return randomValue(rand);
+  let word = "";
+  for (let n = int(rand, 12); n >= 0; n--) {
+    word += rand() < 0.2 ? pick(rand, HOSTILE) : WORD_CHARS[int(rand, WORD_CHARS.length)];
+  }
+  return word;
+}
 
 const UNICODE: readonly string[] = [
   "é",
@@ -253,7 +278,7 @@ const SPECS: readonly ShellSpec[] = [
         locale: C,
         prelude: "setopt NO_UNSET ERR_EXIT PIPE_FAIL RC_QUOTES CSH_JUNKIE_QUOTES SH_WORD_SPLIT " +
           "POSIX_BUILTINS KSH_ARRAYS ALL_EXPORT NO_MULTIBYTE WARN_CREATE_GLOBAL WARN_NESTED_VAR " +
-          "GLOB_SUBST EXTENDED_GLOB NOMATCH BANG_HIST; " + ATTRIBUTES.zsh,
+          "GLOB_SUBST EXTENDED_GLOB NOMATCH BANG_HIST MAGIC_EQUAL_SUBST EQUALS; " + ATTRIBUTES.zsh,
         inFunction: true,
       },
       {
@@ -317,6 +342,8 @@ interface Plan {
   actions: ShellAction[];
   exported: string[];
   setValues: string[];
+  /** Words printed by a command line built with quoteWord. */
+  words: string[];
   stdout: string;
   stderr: string;
   /** Exported by the parent process, so the shell starts with them in its environment. */
@@ -363,7 +390,8 @@ function makePlan(rand: Rand): Plan {
     if (j % 3 === 1) actions.push({ kind: "export", name: `U_${j}`, value: "exported earlier" });
     actions.push({ kind: "unset", name: `U_${j}` });
   }
-  return { actions, exported, setValues, stdout, stderr, parentEnv };
+  const words = [...HOSTILE, ...[...Array(WORDS_PER_RUN)].map(() => randomWord(rand))];
+  return { actions, exported, setValues, words, stdout, stderr, parentEnv };
 }
 
 /** Driver script: eval the rendered file, then write every variable to out/. */
@@ -372,6 +400,7 @@ function driver(
   variant: Variant,
   scriptFile: string,
   envDump: string | undefined,
+  words: readonly string[],
 ): string {
   const lines: string[] = [];
   const fish = shell === "fish";
@@ -389,6 +418,11 @@ function driver(
     );
   } else {
     lines.push(load);
+  }
+  // The status of the code is the status of the command that ran it: 0 when it succeeded.
+  lines.push(`printf '%s' ${fish ? "$status" : "$?"} > out/status`);
+  for (const [k, word] of words.entries()) {
+    lines.push(`printf '%s' ${quoteWord(shell, word)} > out/w${k}`);
   }
   for (let i = 0; i < VALUES_PER_RUN; i++) lines.push(`printf '%s' "$V_${i}" > out/v${i}`);
   for (let j = 0; j < SETS_PER_RUN; j++) lines.push(`printf '%s' "$S_${j}" > out/s${j}`);
@@ -481,7 +515,10 @@ async function runVariant(spec: ShellSpec, variant: Variant, seed: number): Prom
     await Deno.writeTextFile(`${work}/CANARY`, "");
     await Deno.writeTextFile(`${work}/script`, renderShell(spec.shell, plan.actions));
     const envDump = await childEnvCommand();
-    await Deno.writeTextFile(`${work}/driver`, driver(spec.shell, variant, "script", envDump));
+    await Deno.writeTextFile(
+      `${work}/driver`,
+      driver(spec.shell, variant, "script", envDump, plan.words),
+    );
     const { code, stdout, stderr } = await new Deno.Command(spec.exe, {
       args: [...variant.args, "driver"],
       cwd: work,
@@ -516,6 +553,18 @@ async function runVariant(spec: ShellSpec, variant: Variant, seed: number): Prom
       `${where}: something ran`,
     );
 
+    assert.equal(
+      await Deno.readTextFile(`${work}/out/status`),
+      "0",
+      `${where}: status of the code`,
+    );
+    for (const [k, word] of plan.words.entries()) {
+      const got = await Deno.readFile(`${work}/out/w${k}`);
+      assert.ok(
+        bytesEqual(got, encoder.encode(word)),
+        `${where}: word ${show(word)} read ${show(got)}`,
+      );
+    }
     if (spec.shell !== "fish") {
       const target = await Deno.readTextFile(`${work}/out/nameref`);
       assert.equal(target, "", `${where}: an assignment went through a nameref`);

@@ -102,6 +102,38 @@ export function quoteShell(shell: ShellName, value: string): string {
 }
 
 /**
+ * Characters that no supported shell expands, splits or treats specially anywhere in a word, whatever its
+ * options. Left out although harmless in some positions: `%` (fish expands a leading `%self` to its PID), `=`
+ * (zsh's EQUALS expands a leading `=cmd` to a path, and with MAGIC_EQUAL_SUBST also `=` after `=` or `:`), `~`
+ * (tilde expansion at the start, and after `=` or `:` in words that look like assignments), `!` (history),
+ * `^` and `#` (zsh EXTENDED_GLOB), braces, brackets and every quote, space or control character.
+ */
+const PLAIN_WORD = /^[A-Za-z0-9_.,/+:@-]+$/;
+
+/**
+ * `value` as one word of a command line meant to be read by people and pasted into `shell`: as it is when
+ * it is made only of characters no supported shell expands (so ordinary names and keys stay readable and
+ * the same line works in every shell), else quoted as {@linkcode quoteShell} does.
+ *
+ * @example
+ * ```ts
+ * import { quoteWord } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(quoteWord("sh", "awsops"), "awsops");
+ * assert.equal(quoteWord("fish", "%self"), "'%self'");
+ * assert.equal(quoteWord("zsh", "=deno"), "'=deno'");
+ * ```
+ *
+ * @throws {Error} if `value` contains NUL or a lone surrogate (the message omits the value).
+ */
+export function quoteWord(shell: ShellName, value: string): string {
+  checkShell(shell);
+  checkValue(value, "shell word");
+  return PLAIN_WORD.test(value) ? value : quote(shell, value);
+}
+
+/**
  * Render `actions` as code for `shell`. The code of each action ends with `;` and a
  * newline, so rendered outputs can be concatenated. Everything is validated
  * before anything is returned: a bad action throws and yields no partial output.
@@ -156,8 +188,9 @@ function renderAction(shell: ShellName, action: ShellAction): string {
     case "unset": {
       const name = checkName(action.name);
       // Global scope, like export/set; a universal variable (set -U) is left alone
-      // because erasing it would change every other fish session too.
-      if (shell === "fish") return `set -e -g ${name};`;
+      // because erasing it would change every other fish session too. Only when it is set:
+      // `set -e` of a missing variable returns 4, which would become the status of the code.
+      if (shell === "fish") return `if set -q -g ${name}; set -e -g ${name}; end;`;
       return unsetStatement(shell, name);
     }
     case "print": {

@@ -3,6 +3,7 @@ import {
   isValidVariableName,
   parseShellName,
   quoteShell,
+  quoteWord,
   renderShell,
   type ShellAction,
   type ShellName,
@@ -27,6 +28,24 @@ Deno.test("quoteShell: a value made only of quotes never puts '' inside a quoted
   // zsh RC_QUOTES reads '' inside single quotes as a quote.
   const quoted = quoteShell("zsh", "''");
   assert.equal(quoted, `''\\'''\\'''`);
+});
+
+Deno.test("quoteWord: plain words as they are, anything a shell could expand quoted for that shell", () => {
+  const ID = "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  for (const shell of SHELLS) {
+    for (const plain of ["awsops", "my-org.roles", ID, "a:b@c+d", "-p", "x_1"]) {
+      assert.equal(quoteWord(shell, plain), plain, `${shell}: ${plain}`);
+    }
+    // fish %self, zsh =cmd (and a==cmd with MAGIC_EQUAL_SUBST), tildes, globs, history, the empty word.
+    for (
+      const special of ["%self", "a%b", "=deno", "a==ls", "~", "a:~", "*", "!!", "^x", "#", ""]
+    ) {
+      assert.equal(quoteWord(shell, special), quoteShell(shell, special), `${shell}: ${special}`);
+    }
+  }
+  assert.equal(quoteWord("fish", "x\\';touch PWNED;#"), `'x\\\\\\';touch PWNED;#'`);
+  assert.equal(quoteWord("sh", "x\\';touch PWNED;#"), `'x\\'\\'';touch PWNED;#'`);
+  assert.throws(() => quoteWord("bash", "a\0b"), /NUL/);
 });
 
 Deno.test("renderShell: export per shell", () => {
@@ -81,7 +100,8 @@ Deno.test("renderShell: unset and print per shell", () => {
   );
   assert.equal(
     renderShell("fish", actions),
-    "set -e -g AWS_SESSION_TOKEN;\nprintf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
+    "if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end;\n" +
+      "printf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
   );
 });
 
