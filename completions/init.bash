@@ -6,12 +6,24 @@
 
 # The base session (STC_BASE_SESSION) is an unexported shell variable: the prefix assignment hands it to this
 # one stc process, never to other children of the shell.
+# stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
+# only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
+# The dot after the output keeps its trailing newlines, which command substitution would remove.
 function stc {
-  local _stc_out _stc_rc=0
-  _stc_out=$(STC_EVAL_SHELL=bash STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@") || _stc_rc=$?
-  if [ "$_stc_rc" -eq 0 ]; then
-    eval "$_stc_out" || _stc_rc=$?
-  fi
+  local _stc_out _stc_rc=0 _stc_mark="stc-${SRANDOM-}$RANDOM$RANDOM$RANDOM$RANDOM"
+  _stc_out=$(
+    STC_EVAL_SHELL=bash STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
+    _stc_rc=$?
+    printf .
+    exit "$_stc_rc"
+  ) || _stc_rc=$?
+  _stc_out=${_stc_out%.}
+  case $_stc_out in
+    "$_stc_mark"$'\n'*)
+      [ "$_stc_rc" -ne 0 ] || eval "${_stc_out#*$'\n'}" || _stc_rc=$?
+      ;;
+    *) printf '%s' "$_stc_out" ;;
+  esac
   return "$_stc_rc"
 }
 

@@ -6,12 +6,20 @@
 
 # The base session (STC_BASE_SESSION) is an unexported global: the prefix assignment hands it to this one stc
 # process, never to other children of the shell.
+# stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
+# only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
 function stc --description 'AWS sessions, roles and console sign-in'
+    set -l _stc_mark stc-(random)(random)(random)(random)(random)
     # A pipe into `read`, not a command substitution: stc must get the function's stdin (`… | stc import -`).
-    STC_EVAL_SHELL=fish STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
+    STC_EVAL_SHELL=fish STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
     set -l _stc_rc $pipestatus[1]
-    # The status of the code itself is not stc's: `set -e` of a variable that is not set returns 4.
-    test "$_stc_rc" -eq 0; and printf '%s' "$_stc_out" | source
+    if string match -q -- "$_stc_mark"\n'*' "$_stc_out"
+        # The status of the code itself is not stc's: `set -e` of a variable that is not set returns 4.
+        test "$_stc_rc" -eq 0
+        and string sub -s (math (string length -- "$_stc_mark") + 2) -- "$_stc_out" | source
+    else
+        printf '%s' "$_stc_out"
+    end
     return $_stc_rc
 end
 

@@ -6,12 +6,23 @@
 
 # The base session (STC_BASE_SESSION) is an unexported shell variable: the prefix assignment hands it to this
 # one stc process, never to other children of the shell.
+# stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
+# only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
+# The dot after the output keeps its trailing newlines, which command substitution would remove.
 function stc {
   emulate -L zsh
-  local _stc_out _stc_rc=0
-  _stc_out=$(STC_EVAL_SHELL=zsh STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@") || _stc_rc=$?
-  if (( _stc_rc == 0 )); then
-    eval "$_stc_out" || _stc_rc=$?
+  local _stc_out _stc_rc=0 _stc_mark="stc-$RANDOM$RANDOM$RANDOM$RANDOM$RANDOM"
+  _stc_out=$(
+    STC_EVAL_SHELL=zsh STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
+    _stc_rc=$?
+    print -n .
+    exit $_stc_rc
+  ) || _stc_rc=$?
+  _stc_out=${_stc_out%.}
+  if [[ $_stc_out == "$_stc_mark"$'\n'* ]]; then
+    (( _stc_rc != 0 )) || eval "${_stc_out#*$'\n'}" || _stc_rc=$?
+  else
+    print -rn -- "$_stc_out"
   fi
   return _stc_rc
 }

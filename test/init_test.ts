@@ -180,7 +180,10 @@ Deno.test("zsh: completion registers with compinit loaded, and waits for it when
   assert.equal(before.stdout, "_stc_compdef\n_stc_complete_zsh [] 0\n");
 });
 
-/** A stand-in for the binary: records its arguments, STC_* variables and stdin, prints $FAKE_OUT. */
+/**
+ * A stand-in for the binary: records its arguments, STC_* variables and stdin; prints the shell code in $FAKE_OUT
+ * after the function's mark line, as stc does, or the data in $FAKE_DATA as it is.
+ */
 const FAKE = `#!/bin/bash
 {
   printf '%s' "$*"
@@ -190,7 +193,8 @@ const FAKE = `#!/bin/bash
   [ -z "$input" ] || printf ' |stdin=%s' "$input"
   printf '\\n'
 } >> "$FAKE_LOG"
-[ -z "\${FAKE_OUT-}" ] || cat "$FAKE_OUT"
+[ -z "\${FAKE_OUT-}" ] || { printf '%s\\n' "$STC_EVAL_MARK"; cat "$FAKE_OUT"; }
+[ -z "\${FAKE_DATA-}" ] || cat "$FAKE_DATA"
 exit "\${FAKE_RC:-0}"
 `;
 
@@ -440,6 +444,69 @@ Deno.test("the stc function applies the output only on success and keeps the bas
       `session |eval=${shell} |base={"k":"it's $secret"}`,
       `status |eval=${shell} |base={"k":"it's $secret"}`,
     ], shell);
+  }
+});
+
+Deno.test("the stc function evaluates only stdout that starts with its mark; data passes through untouched", async () => {
+  await using home = await makeHome();
+  // Data that would run code if evaluated, that looks like shell code, that ends without or with extra newlines.
+  const data = [
+    "touch PWNED; echo evaluated\n",
+    "stc-123456789\nexport AWS_PROFILE=evil\n",
+    "no newline at the end",
+    "two newlines\n\n",
+    "$(touch PWNED) `touch PWNED` 'quote\n",
+  ];
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    const status = shell === "fish" ? "$status" : "$?";
+    const set = (name: string, value: string) =>
+      shell === "fish" ? `set -gx ${name} '${value}'` : `export ${name}='${value}'`;
+    for (const [i, text] of data.entries()) {
+      const path = await home.write(`data${i}`, text);
+      const result = await runShell(
+        shell,
+        `cd '${home.home}'; ${fake.load}; ${set("FAKE_DATA", path)}; ${
+          set("FAKE_RC", String(i % 2 * 3))
+        }
+         stc roles --names; echo "[rc=${status}]"`,
+        fake.env,
+      );
+      assert.equal(result.stderr, "", shell);
+      assert.equal(
+        result.stdout,
+        `${text}[rc=${i % 2 * 3}]\n`,
+        `${shell}: ${JSON.stringify(text)}`,
+      );
+      await assert.rejects(Deno.stat(`${home.home}/PWNED`), Deno.errors.NotFound, shell);
+      await fake.log();
+    }
+  }
+});
+
+Deno.test("through the stc function, --version, -V and stc's data are printed, never evaluated", async () => {
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
+  const version = (await runStc(["--version"], { env: home.env })).stdout;
+  assert.match(version, /^stc \d+\.\d+\.\d+/);
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const status = shell === "fish" ? "$status" : "$?";
+    const result = await runShell(
+      shell,
+      `${load}; stc --version; echo "rc=${status}"; stc -V; echo "rc=${status}"
+       stc complete profiles; echo "rc=${status}"; stc session -c --shell sh; echo "rc=${status} p=$AWS_PROFILE"`,
+      { ...home.env, AWS_PROFILE: "awsops" },
+    );
+    assert.equal(
+      result.stdout,
+      `${version}rc=0\n${version}rc=0\nawsops\nrc=0\nrc=0 p=\n`,
+      `${shell}: ${result.stderr}`,
+    );
+    // The shell code of `session -c` was evaluated: stderr says so, and nothing else is there.
+    assert.equal(result.stderr, "stc: cleared the AWS session variables\n", shell);
   }
 });
 
