@@ -174,6 +174,9 @@ async function scenario(shell: InitShell): Promise<void> {
     await completes(tmux, "one", "stc session --profile=de", "stc session --profile=default");
     await completes(tmux, "one", "get_session -i k", "get_session -i keys.csv");
     await completes(tmux, "one", "stc import k", "stc import keys.csv");
+    await completes(tmux, "one", "get_session -i ./k", "get_session -i ./keys.csv");
+    // No error from the completion system on the way (zsh: `no matches found: *.csv:globbed-files`).
+    assert.doesNotMatch(await tmux.screen("one"), /no matches found|bad pattern|\(eval\)|error/i);
 
     // A key pair typed on the command line goes to stc on stdin and leaves the history (bash, fish).
     if (shell !== "zsh") {
