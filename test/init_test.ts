@@ -28,6 +28,7 @@ const PUBLIC_FUNCTIONS = [
   "get_console_url",
   "get_session",
   "rotate_credentials",
+  "session_tool_prompt",
   "stc",
   "stc_prompt",
 ];

@@ -611,3 +611,122 @@ for (const [s, spec] of SPECS.entries()) {
     },
   );
 }
+
+/** Prompt values per shell: profiles and role aliases, hostile like the values above. */
+const PROMPTS_PER_SHELL = 1000;
+
+// What stc_prompt shows escaped, as stc's messages do (lib/core/text.ts): C0 and C1 controls, DEL, bidi
+// controls, invisible formatting characters, tags.
+const PROMPT_UNSAFE =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|[\u{e0000}-\u{e0fff}]/gu;
+
+function promptVisible(value: string): string {
+  return value.replace(PROMPT_UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+const ESC = String.fromCharCode(27);
+/** The colour codes of the prompt in each shell's form; values cannot hold them, their ESC is escaped. */
+const PROMPT_COLOURS = new RegExp(`[\\u0001\\u0002]|${ESC}\\[[0-9;]*m|${ESC}\\(B`, "g");
+
+/** The driver: for each value pair in in/, the prompt as the shell shows it, in out/. */
+function promptDriver(shell: "bash" | "zsh" | "fish", count: number): string {
+  const lines: string[] = [];
+  if (shell === "bash") {
+    lines.push(`source ./init; PS1='$(stc_prompt)>'`);
+    lines.push(`for ((i = 0; i < ${count}; i++)); do
+  IFS= read -r -d '' AWS_PROFILE < in/p$i; IFS= read -r -d '' AWS_ROLE_ALIAS < in/r$i
+  if [ -e in/c$i ]; then unset NO_COLOR; AWS_EXPIRATION_S=$(( $(date +%s) + 3600 )); else NO_COLOR=1; fi
+  export AWS_PROFILE AWS_ROLE_ALIAS AWS_EXPIRATION_S
+  printf '%s' "\${PS1@P}" > out/$i
+done`);
+  } else if (shell === "zsh") {
+    lines.push(
+      `source ./init; setopt PROMPT_SUBST KSH_ARRAYS SH_WORD_SPLIT NO_UNSET; PROMPT='$(stc_prompt)>'`,
+    );
+    lines.push(`for (( i = 0; i < ${count}; i++ )); do
+  IFS= read -r -d '' AWS_PROFILE < in/p$i; IFS= read -r -d '' AWS_ROLE_ALIAS < in/r$i
+  if [[ -e in/c$i ]]; then unset NO_COLOR; AWS_EXPIRATION_S=$(( $(date +%s) + 3600 )); else NO_COLOR=1; fi
+  if [[ -e in/b$i ]]; then setopt PROMPT_BANG; else setopt NO_PROMPT_BANG; fi
+  export AWS_PROFILE AWS_ROLE_ALIAS AWS_EXPIRATION_S
+  print -rnP -- "$PROMPT" > out/$i
+done`);
+  } else {
+    lines.push(`source ./init`);
+    lines.push(`for i in (seq 0 ${count - 1})
+  read -gxz AWS_PROFILE < in/p$i; read -gxz AWS_ROLE_ALIAS < in/r$i
+  if test -e in/c$i; set -e NO_COLOR; set -gx AWS_EXPIRATION_S (math (date +%s) + 3600); else; set -gx NO_COLOR 1; end
+  begin; stc_prompt; printf '>'; end > out/$i
+end`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+for (const shell of ["bash", "zsh", "fish"] as const) {
+  await testWith(
+    [shell],
+    `stc_prompt shows hostile profiles and roles exactly, escaped, in real ${shell}`,
+    async () => {
+      const { initScript } = await import("../lib/shell/init_script.ts");
+      const seed = (SEED + 7000 + ["bash", "zsh", "fish"].indexOf(shell)) >>> 0;
+      const rand = prng(seed);
+      const tmp = await Deno.makeTempDir({ prefix: "stc_prompt_fuzz_" });
+      try {
+        await Deno.mkdir(`${tmp}/in`);
+        await Deno.mkdir(`${tmp}/out`);
+        await Deno.mkdir(`${tmp}/home`);
+        await Deno.writeTextFile(`${tmp}/init`, await initScript(shell, ["false"]));
+        const expected: string[] = [];
+        for (let i = 0; i < PROMPTS_PER_SHELL; i++) {
+          const profile = i < HOSTILE.length ? HOSTILE[i] || "x" : randomValue(rand) || "p";
+          const alias = rand() < 0.5 ? "" : randomValue(rand);
+          await Deno.writeTextFile(`${tmp}/in/p${i}`, profile);
+          await Deno.writeTextFile(`${tmp}/in/r${i}`, alias);
+          if (rand() < 0.5) await Deno.writeTextFile(`${tmp}/in/c${i}`, "");
+          if (rand() < 0.5) await Deno.writeTextFile(`${tmp}/in/b${i}`, "");
+          const role = alias === "" ? "" : `[${promptVisible(alias)}]`;
+          expected.push(`(${promptVisible(profile)}${role})>`);
+        }
+        await Deno.writeTextFile(`${tmp}/driver`, promptDriver(shell, PROMPTS_PER_SHELL));
+        const args = shell === "fish"
+          ? ["--no-config", "driver"]
+          : shell === "zsh"
+          ? ["-f", "driver"]
+          : ["--norc", "--noprofile", "driver"];
+        const out = await new Deno.Command(shell, {
+          args,
+          cwd: tmp,
+          clearEnv: true,
+          env: {
+            PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+            HOME: `${tmp}/home`,
+            TERM: "xterm",
+            ...UTF8,
+          },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const where = `seed=${SEED} (prompt seed ${seed}), ${shell}`;
+        assert.equal(out.code, 0, `${where}: ${new TextDecoder().decode(out.stderr)}`);
+        assert.equal(new TextDecoder().decode(out.stderr), "", where);
+        for (const [i, want] of expected.entries()) {
+          const shown = (await Deno.readTextFile(`${tmp}/out/${i}`)).replace(PROMPT_COLOURS, "");
+          assert.equal(shown, want, `${where}: value ${i}`);
+        }
+        const entries = [];
+        for await (const entry of Deno.readDir(tmp)) entries.push(entry.name);
+        assert.deepEqual(
+          entries.sort(),
+          ["driver", "home", "in", "init", "out"],
+          `${where}: something ran`,
+        );
+      } finally {
+        await Deno.remove(tmp, { recursive: true });
+      }
+    },
+  );
+}

@@ -88,8 +88,9 @@ export function parseShellName(text: string): ShellName | undefined {
  * byte, control characters included, is literal, and `'` (0x27) never occurs inside a
  * multibyte UTF-8 sequence, so the result is read the same in C and UTF-8 locales. The
  * output never has a `''` inside a quoted string, so zsh's `RC_QUOTES` cannot change it.
- * zsh only: a newline is written as `$'\n'` between quoted parts, because zsh's
- * `CSH_JUNKIE_QUOTES` option rejects a raw newline inside quotes.
+ * bash and zsh: a newline is written as `$'\n'` between quoted parts, because zsh's
+ * `CSH_JUNKIE_QUOTES` option rejects a raw newline inside quotes and bash's history expansion
+ * would read a typed line starting with `^` as a substitution.
  *
  * fish: single quotes, in which only `\\` and `\'` are escapes.
  *
@@ -218,10 +219,11 @@ function unsetStatement(shell: ShellName, name: string): string {
 function quote(shell: ShellName, value: string): string {
   if (shell === "fish") return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
   const quoted = `'${value.replaceAll("'", `'\\''`)}'`;
-  // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error; $'\n' is
-  // read the same under every option.
+  // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error, and bash's
+  // history expansion reads a line starting with ^ as a quick substitution (`^a^b`), even
+  // inside quotes, when the code is typed or pasted; $'\n' is read the same under every option.
   // A function, because `$'` in a replacement string means "the text after the match".
-  return shell === "zsh" ? quoted.replaceAll("\n", () => `'$'\\n''`) : quoted;
+  return shell === "zsh" || shell === "bash" ? quoted.replaceAll("\n", () => `'$'\\n''`) : quoted;
 }
 
 function checkShell(shell: ShellName): void {

@@ -18,7 +18,8 @@ Deno.test("quoteShell: single quotes per shell", () => {
   assert.equal(quoteShell("sh", "$(x) `y` \\z"), "'$(x) `y` \\z'");
   assert.equal(quoteShell("zsh", "it's"), `'it'\\''s'`);
   assert.equal(quoteShell("zsh", "a\nb"), `'a'$'\\n''b'`);
-  assert.equal(quoteShell("bash", "a\nb\r\t"), "'a\nb\r\t'");
+  assert.equal(quoteShell("bash", "a\nb\r\t"), `'a'$'\\n''b\r\t'`);
+  assert.equal(quoteShell("sh", "a\nb"), "'a\nb'");
   assert.equal(quoteShell("fish", "it's"), `'it\\'s'`);
   assert.equal(quoteShell("fish", "a\\b\\'"), `'a\\\\b\\\\\\''`);
   assert.equal(quoteShell("fish", "$x (y) a\nb"), "'$x (y) a\nb'");
@@ -92,7 +93,7 @@ Deno.test("renderShell: unset and print per shell", () => {
   assert.equal(
     renderShell("bash", actions),
     "unset -n AWS_SESSION_TOKEN; unset -v AWS_SESSION_TOKEN;\n" +
-      "printf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
+      "printf '%s' '50% done'$'\\n''';\nprintf '%s' 'warn' >&2;\n",
   );
   assert.equal(
     renderShell("zsh", actions),
