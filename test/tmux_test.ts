@@ -168,6 +168,9 @@ async function scenario(shell: InitShell): Promise<void> {
   try {
     await tmux.start("one", shellCommand(shell, home));
     await sh(tmux, "one", shell, "true");
+    // Output that is not shell code is shown, not evaluated.
+    await sh(tmux, "one", shell, "stc --version");
+    await tmux.waitFor("one", /\nstc \d+\.\d+\.\d+\n/);
 
     // Completion of profiles (credentials and config file, default too) and of .csv files only.
     await completes(tmux, "one", "get_session -p aw", "get_session -p awsops");
