@@ -80,6 +80,8 @@ const HOSTILE: readonly string[] = [
   "!-1",
   "!$",
   "^a^b",
+  // bash history expansion reads a typed line starting with ^ as a quick substitution.
+  "a\n^a^b",
   "*",
   "?",
   "[a]",
