@@ -6,12 +6,24 @@
 
 # The base session (STC_BASE_SESSION) is an unexported shell variable: the prefix assignment hands it to this
 # one stc process, never to other children of the shell.
+# stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
+# only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
+# The dot after the output keeps its trailing newlines, which command substitution would remove.
 function stc {
-  local _stc_out _stc_rc=0
-  _stc_out=$(STC_EVAL_SHELL=bash STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@") || _stc_rc=$?
-  if [ "$_stc_rc" -eq 0 ]; then
-    eval "$_stc_out" || _stc_rc=$?
-  fi
+  local _stc_out _stc_rc=0 _stc_mark="stc-${SRANDOM-}$RANDOM$RANDOM$RANDOM$RANDOM"
+  _stc_out=$(
+    STC_EVAL_SHELL=bash STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
+    _stc_rc=$?
+    printf .
+    exit "$_stc_rc"
+  ) || _stc_rc=$?
+  _stc_out=${_stc_out%.}
+  case $_stc_out in
+    "$_stc_mark"$'\n'*)
+      [ "$_stc_rc" -ne 0 ] || eval "${_stc_out#*$'\n'}" || _stc_rc=$?
+      ;;
+    *) printf '%s' "$_stc_out" ;;
+  esac
   return "$_stc_rc"
 }
 
@@ -20,8 +32,13 @@ function stc {
 # PS1='$(stc_prompt)\$ ' (text printed by a command substitution in PS1 is not scanned for \[ \]).
 function stc_prompt {
   [ -n "${AWS_PROFILE-}" ] || return 0
-  local _stc_text=$AWS_PROFILE _stc_now _stc_colour
-  [ -z "${AWS_ROLE_ALIAS-}" ] || _stc_text="${_stc_text}[${AWS_ROLE_ALIAS}]"
+  local _stc_text='' _stc_now _stc_colour
+  _stc_visible "$AWS_PROFILE"
+  if [ -n "${AWS_ROLE_ALIAS-}" ]; then
+    _stc_text+='['
+    _stc_visible "$AWS_ROLE_ALIAS"
+    _stc_text+=']'
+  fi
   case ${AWS_EXPIRATION_S-} in
     '' | *[!0-9]*)
       printf '(%s)' "$_stc_text"
@@ -42,6 +59,47 @@ function stc_prompt {
     _stc_colour=31
   fi
   printf '(\001\033[%sm\002%s\001\033[39m\002)' "$_stc_colour" "$_stc_text"
+}
+
+# session-tool.sh's name for it.
+function session_tool_prompt { stc_prompt "$@"; }
+
+# Appends $1 to the caller's _stc_text as it is, except that control characters, bidi controls and invisible
+# formatting characters are shown as \xNN or \u{NNNN}, as in stc's messages: a name cannot start a line,
+# recolour, retitle or reorder the prompt. Code points are known in a UTF-8 locale; in others, only the ASCII
+# controls are. No command substitution: a prompt should not fork.
+function _stc_visible {
+  local _stc_in=$1 _stc_i _stc_c _stc_code _stc_utf8=false
+  case $_stc_in in
+    *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@:+/=,%\ -]*) ;;
+    *)
+      _stc_text+=$_stc_in
+      return 0
+      ;;
+  esac
+  printf -v _stc_code '%d' "'"$'\xc3\xa9'
+  [ "$_stc_code" != 233 ] || _stc_utf8=true
+  for ((_stc_i = 0; _stc_i < ${#_stc_in}; _stc_i++)); do
+    _stc_c=${_stc_in:_stc_i:1}
+    printf -v _stc_code '%d' "'$_stc_c"
+    if ((_stc_code < 0x20 || _stc_code == 0x7f)) || {
+      [ "$_stc_utf8" = true ] && ((
+        (_stc_code >= 0x80 && _stc_code <= 0x9f) || _stc_code == 0xad || _stc_code == 0x61c ||
+        _stc_code == 0x115f || _stc_code == 0x1160 || _stc_code == 0x17b4 || _stc_code == 0x17b5 ||
+        (_stc_code >= 0x180b && _stc_code <= 0x180f) || (_stc_code >= 0x200b && _stc_code <= 0x200f) ||
+        (_stc_code >= 0x2028 && _stc_code <= 0x202e) || (_stc_code >= 0x2060 && _stc_code <= 0x206f) ||
+        _stc_code == 0x3164 || (_stc_code >= 0xfe00 && _stc_code <= 0xfe0f) || _stc_code == 0xfeff ||
+        _stc_code == 0xffa0 || (_stc_code >= 0xfff0 && _stc_code <= 0xfffb) ||
+        (_stc_code >= 0xe0000 && _stc_code <= 0xe0fff)))
+    }; then
+      if ((_stc_code <= 0xff)); then
+        printf -v _stc_c '\\x%02x' "$_stc_code"
+      else
+        printf -v _stc_c '\\u{%x}' "$_stc_code"
+      fi
+    fi
+    _stc_text+=$_stc_c
+  done
 }
 
 # Removes the command line holding a key pair from the history, as session-tool.sh does; only when the last

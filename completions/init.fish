@@ -6,12 +6,20 @@
 
 # The base session (STC_BASE_SESSION) is an unexported global: the prefix assignment hands it to this one stc
 # process, never to other children of the shell.
+# stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
+# only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
 function stc --description 'AWS sessions, roles and console sign-in'
+    set -l _stc_mark stc-(random)(random)(random)(random)(random)
     # A pipe into `read`, not a command substitution: stc must get the function's stdin (`… | stc import -`).
-    STC_EVAL_SHELL=fish STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
+    STC_EVAL_SHELL=fish STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out
     set -l _stc_rc $pipestatus[1]
-    # The status of the code itself is not stc's: `set -e` of a variable that is not set returns 4.
-    test "$_stc_rc" -eq 0; and printf '%s' "$_stc_out" | source
+    if string match -q -- "$_stc_mark"\n'*' "$_stc_out"
+        # The status of the code itself is not stc's: `set -e` of a variable that is not set returns 4.
+        test "$_stc_rc" -eq 0
+        and string sub -s (math (string length -- "$_stc_mark") + 2) -- "$_stc_out" | source
+    else
+        printf '%s' "$_stc_out"
+    end
     return $_stc_rc
 end
 
@@ -19,12 +27,13 @@ end
 # Use it in fish_prompt, e.g.: function fish_prompt; stc_prompt; printf '> '; end
 function stc_prompt --description 'Show the AWS profile and role of stc, coloured by time left'
     set -q AWS_PROFILE[1]; and test -n "$AWS_PROFILE"; or return 0
-    set -l _stc_text $AWS_PROFILE
+    # One string, whatever the value holds: a command substitution would split it at line breaks.
+    set -l _stc_text (_stc_visible "$AWS_PROFILE" | string collect)
     if set -q AWS_ROLE_ALIAS[1]; and test -n "$AWS_ROLE_ALIAS"
-        set _stc_text (string join '' -- $AWS_PROFILE '[' $AWS_ROLE_ALIAS ']')
+        set _stc_text "$_stc_text"'['(_stc_visible "$AWS_ROLE_ALIAS" | string collect)']'
     end
     if set -q NO_COLOR; or not string match -qr '^[0-9]+$' -- "$AWS_EXPIRATION_S"
-        printf '(%s)' $_stc_text
+        printf '(%s)' "$_stc_text"
         return 0
     end
     set -l _stc_left (math $AWS_EXPIRATION_S - (date +%s))
@@ -34,7 +43,40 @@ function stc_prompt --description 'Show the AWS profile and role of stc, coloure
     else if test $_stc_left -gt 0
         set _stc_colour yellow
     end
-    printf '(%s%s%s)' (set_color $_stc_colour) $_stc_text (set_color normal)
+    printf '(%s%s%s)' (set_color $_stc_colour) "$_stc_text" (set_color normal)
+end
+
+# session-tool.sh's name for it.
+function session_tool_prompt --description 'session-tool.sh session_tool_prompt: stc_prompt'
+    stc_prompt $argv
+end
+
+# Prints $argv[1] as it is, except that control characters, bidi controls and invisible formatting characters
+# are shown as \xNN or \u{NNNN}, as in stc's messages: a name cannot start a line, recolour, retitle or reorder
+# the prompt.
+function _stc_visible --argument-names _stc_in
+    set -l _stc_unsafe '[\x00-\x1f\x7f-\x9f\x{ad}\x{61c}\x{115f}\x{1160}\x{17b4}\x{17b5}\x{180b}-\x{180f}\x{200b}-\x{200f}\x{2028}-\x{202e}\x{2060}-\x{206f}\x{3164}\x{fe00}-\x{fe0f}\x{feff}\x{ffa0}\x{fff0}-\x{fffb}\x{e0000}-\x{e0fff}]'
+    if not string match -qr -- $_stc_unsafe "$_stc_in"
+        printf '%s' "$_stc_in"
+        return 0
+    end
+    set -l _stc_length (string length -- "$_stc_in")
+    for _stc_i in (seq $_stc_length)
+        # The command substitution splits a line feed into two empty elements.
+        set -l _stc_c (string sub -s $_stc_i -l 1 -- "$_stc_in")
+        if test (count $_stc_c) -ne 1
+            printf '\\\\x0a'
+        else if string match -qr -- $_stc_unsafe "$_stc_c"
+            set -l _stc_code (printf '%d' "'$_stc_c")
+            if test $_stc_code -le 255
+                printf '\\\\x%02x' $_stc_code
+            else
+                printf '\\\\u{%x}' $_stc_code
+            end
+        else
+            printf '%s' "$_stc_c"
+        end
+    end
 end
 
 # One `stc: error:` line, as stc itself reports usage errors (argparse's own message names the option).

@@ -3,7 +3,9 @@
 # arguments: a word may be a secret typed in the wrong place) and prints a mode line, then candidates
 # (a tab and a description may follow a candidate).
 function _stc_complete_fish
-    set -l _stc_lines (printf '%s\n' (commandline -opc) (commandline -ct) | stc complete words 2>/dev/null)
+    # The word being typed as fish reads it (`\%s` is %s), so that stc compares names, not escapes.
+    set -l _stc_current (commandline -ct | string unescape)
+    set -l _stc_lines (printf '%s\n' (commandline -opc) "$_stc_current" | stc complete words 2>/dev/null)
     switch "$_stc_lines[1]"
         case files
             __fish_complete_path (commandline -ct)

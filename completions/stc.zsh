@@ -2,8 +2,9 @@
 # from `stc complete words`, which reads the words before the cursor and the current word on stdin (stdin, not
 # arguments: a word may be a secret typed in the wrong place) and prints a mode line, then candidates
 # (a tab and a description may follow a candidate).
+# No `emulate -L zsh`: the completion system has set its own options (_comp_options, e.g. NULL_GLOB) for its
+# functions, and _files needs them; under emulate it fails with `no matches found: *.csv:globbed-files`.
 function _stc_complete_zsh {
-  emulate -L zsh
   local -a _stc_lines _stc_values _stc_shown
   local _stc_line _stc_mode _stc_value
   _stc_lines=("${(@f)$(printf '%s\n' "${(@)words[1,CURRENT-1]}" "$PREFIX" | stc complete words 2>/dev/null)}")

@@ -270,3 +270,22 @@ Deno.test("help also explains the session-tool.sh and assume-role functions of s
   const unknown = await runStc(["help", "get_sesion"], { env: home.env });
   assert.equal(unknown.code, 2);
 });
+
+Deno.test("under the shell function, stdout starts with its mark only when it is shell code", async () => {
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
+  const mark = "stc-1234567890";
+  const withMark = { ...home.env, STC_EVAL_SHELL: "bash", STC_EVAL_MARK: mark };
+  const data = await runStc(["complete", "profiles"], { env: withMark });
+  assert.equal(data.stdout, "awsops\n");
+  const code = await runStc(["session", "-c"], { env: withMark });
+  assert.equal(code.code, 0, code.stderr);
+  assert.ok(code.stdout.startsWith(`${mark}\nunset `), code.stdout);
+  // Without a (well-formed) mark, as from the function of an older stc, all of stdout is shell code.
+  for (
+    const env of [{ ...withMark, STC_EVAL_MARK: "a b\nc" }, { ...home.env, STC_EVAL_SHELL: "bash" }]
+  ) {
+    const old = await runStc(["complete", "profiles"], { env });
+    assert.equal(old.stdout, "printf '%s' 'awsops'$'\\n''';\n");
+  }
+});

@@ -206,3 +206,76 @@ await testWith(
     assert.doesNotMatch(done.output, /Secret access key/);
   },
 );
+
+Deno.test("stc export: the line reads back exactly in bash, zsh, fish and sh, whatever the names hold", async () => {
+  await using home = await makeHome();
+  // A profile fish would expand (%self) and a secret no real key has, with sh and fish quote escapes.
+  const secret = `s\\';touch PWNED;#$(touch PWNED)`;
+  await home.write(
+    ".aws/credentials",
+    `[%self]\naws_access_key_id = ${ALICE_KEY}\naws_secret_access_key = ${secret}\n`,
+    0o600,
+  );
+  await home.write(".aws/config", "[profile %self]\nsession-tool_bucketname = stc-roles\n");
+  const want = ["-p", "%self", "-i", `${ALICE_KEY},${secret}`, "-b", "stc-roles", "-d"];
+  for (const shell of ["bash", "zsh", "fish", "sh"] as const) {
+    const exported = await runStc(["export", "-p", "%self", "--shell", shell], { env: home.env });
+    assert.equal(exported.code, 0, exported.stderr);
+    // The line runs a stand-in get_session that writes each argument on a line of its own.
+    const define = shell === "fish"
+      ? "function get_session; printf '%s\\n' $argv > args; end"
+      : "get_session() { printf '%s\\n' \"$@\" > args; }";
+    const out = await new Deno.Command(shell, {
+      args: ["-c", `${define}\n${exported.stdout}`],
+      cwd: home.home,
+      env: home.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, `${shell}: ${new TextDecoder().decode(out.stderr)}`);
+    assert.deepEqual((await home.read("args"))?.split("\n"), [...want, ""], shell);
+    await assert.rejects(Deno.stat(`${home.home}/PWNED`), Deno.errors.NotFound, shell);
+  }
+});
+
+Deno.test("a bucket that is not an S3 bucket name is a usage error wherever it enters, before any write", async () => {
+  await using home = await makeHome();
+  const pair = `${ALICE_KEY},${ALICE_SECRET}\n`;
+  for (const bucket of ["my bucket #1", "a\nb", "=deno", "x\\';touch PWNED;#", "Upper"]) {
+    const option = await runStc(["import", "-p", "t", "-b", bucket, "-"], {
+      env: home.env,
+      stdin: pair,
+    });
+    assertFailure(option, 2);
+    assert.match(option.stderr, /^stc: error: option '--bucket': '.*' is not an S3 bucket name/);
+    const line = await runStc(["import", "-"], {
+      env: home.env,
+      stdin: `get_session -p t -i ${ALICE_KEY},${ALICE_SECRET} -b '${
+        bucket.replaceAll("'", "'\\''")
+      }' -d\n`,
+    });
+    assertFailure(line, 2);
+    assert.match(line.stderr, /^stc: error: the -b of the import line: .* is not an S3 bucket/);
+    assert.deepEqual(await snapshot(home), [undefined, undefined], JSON.stringify(bucket));
+  }
+  // Read from the config file: refused by every command that would use it.
+  await home.write(
+    ".aws/credentials",
+    `[t]\naws_access_key_id = ${ALICE_KEY}\n` +
+      `aws_secret_access_key = ${ALICE_SECRET}\n`,
+    0o600,
+  );
+  await home.write(".aws/config", "[profile t]\nsession-tool_bucketname = x\\';touch PWNED;#\n");
+  for (const args of [["export", "-p", "t"], ["roles", "--download", "-p", "t"]]) {
+    const result = await runStc(args, {
+      env: { ...home.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+    });
+    assertFailure(result, 2);
+    assert.match(
+      result.stderr,
+      /^stc: error: session-tool_bucketname of profile 't': .* is not an S3 bucket name/,
+    );
+    assert.match(result.stderr, /\nhint: correct it in ~\/.aws\/config/);
+  }
+});

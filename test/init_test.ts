@@ -28,6 +28,7 @@ const PUBLIC_FUNCTIONS = [
   "get_console_url",
   "get_session",
   "rotate_credentials",
+  "session_tool_prompt",
   "stc",
   "stc_prompt",
 ];
@@ -180,7 +181,10 @@ Deno.test("zsh: completion registers with compinit loaded, and waits for it when
   assert.equal(before.stdout, "_stc_compdef\n_stc_complete_zsh [] 0\n");
 });
 
-/** A stand-in for the binary: records its arguments, STC_* variables and stdin, prints $FAKE_OUT. */
+/**
+ * A stand-in for the binary: records its arguments, STC_* variables and stdin; prints the shell code in $FAKE_OUT
+ * after the function's mark line, as stc does, or the data in $FAKE_DATA as it is.
+ */
 const FAKE = `#!/bin/bash
 {
   printf '%s' "$*"
@@ -191,7 +195,8 @@ const FAKE = `#!/bin/bash
   [ -z "$input" ] || printf ' |stdin=%s' "$input"
   printf '\\n'
 } >> "$FAKE_LOG"
-[ -z "\${FAKE_OUT-}" ] || cat "$FAKE_OUT"
+[ -z "\${FAKE_OUT-}" ] || { printf '%s\\n' "$STC_EVAL_MARK"; cat "$FAKE_OUT"; }
+[ -z "\${FAKE_DATA-}" ] || cat "$FAKE_DATA"
 exit "\${FAKE_RC:-0}"
 `;
 
@@ -444,6 +449,69 @@ Deno.test("the stc function applies the output only on success and keeps the bas
   }
 });
 
+Deno.test("the stc function evaluates only stdout that starts with its mark; data passes through untouched", async () => {
+  await using home = await makeHome();
+  // Data that would run code if evaluated, that looks like shell code, that ends without or with extra newlines.
+  const data = [
+    "touch PWNED; echo evaluated\n",
+    "stc-123456789\nexport AWS_PROFILE=evil\n",
+    "no newline at the end",
+    "two newlines\n\n",
+    "$(touch PWNED) `touch PWNED` 'quote\n",
+  ];
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const fake = await withFake(home, shell);
+    const status = shell === "fish" ? "$status" : "$?";
+    const set = (name: string, value: string) =>
+      shell === "fish" ? `set -gx ${name} '${value}'` : `export ${name}='${value}'`;
+    for (const [i, text] of data.entries()) {
+      const path = await home.write(`data${i}`, text);
+      const result = await runShell(
+        shell,
+        `cd '${home.home}'; ${fake.load}; ${set("FAKE_DATA", path)}; ${
+          set("FAKE_RC", String(i % 2 * 3))
+        }
+         stc roles --names; echo "[rc=${status}]"`,
+        fake.env,
+      );
+      assert.equal(result.stderr, "", shell);
+      assert.equal(
+        result.stdout,
+        `${text}[rc=${i % 2 * 3}]\n`,
+        `${shell}: ${JSON.stringify(text)}`,
+      );
+      await assert.rejects(Deno.stat(`${home.home}/PWNED`), Deno.errors.NotFound, shell);
+      await fake.log();
+    }
+  }
+});
+
+Deno.test("through the stc function, --version, -V and stc's data are printed, never evaluated", async () => {
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
+  const version = (await runStc(["--version"], { env: home.env })).stdout;
+  assert.match(version, /^stc \d+\.\d+\.\d+/);
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const status = shell === "fish" ? "$status" : "$?";
+    const result = await runShell(
+      shell,
+      `${load}; stc --version; echo "rc=${status}"; stc -V; echo "rc=${status}"
+       stc complete profiles; echo "rc=${status}"; stc session -c --shell sh; echo "rc=${status} p=$AWS_PROFILE"`,
+      { ...home.env, AWS_PROFILE: "awsops" },
+    );
+    assert.equal(
+      result.stdout,
+      `${version}rc=0\n${version}rc=0\nawsops\nrc=0\nrc=0 p=\n`,
+      `${shell}: ${result.stderr}`,
+    );
+    // The shell code of `session -c` was evaluated: stderr says so, and nothing else is there.
+    assert.equal(result.stderr, "stc: cleared the AWS session variables\n", shell);
+  }
+});
+
 Deno.test("stc_prompt shows profile and role, coloured by the time left", async () => {
   await using home = await makeHome();
   const now = Math.floor(Date.now() / 1000);
@@ -520,65 +588,74 @@ async function writeProfiles(home: TempHome): Promise<void> {
   await Deno.mkdir(`${home.home}/work/sub`);
 }
 
-Deno.test("bash completion: commands, options from the specs, profiles, roles, csv files", async () => {
+Deno.test("bash completion: commands, options from the specs, profiles, roles, csv files, names with :", async () => {
   if (!(await hasShell("bash"))) return;
   await using home = await makeHome();
   await writeProfiles(home);
+  await home.write(
+    ".aws/credentials",
+    `${await home.read(".aws/credentials")}\n[a:b]\naws_access_key_id = AKIAEXAMPLE\n` +
+      "aws_secret_access_key = x\n\n[a:c]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    0o600,
+  );
+  await home.write(
+    ".aws/accounts",
+    `{"sandbox": "444444444444", "acct:dev": "555555555555", "acct:ops": "666666666666"}\n`,
+  );
   const load = await loadStatement(home, "bash", await initFor("bash", stcCommandLine()));
-  const cases: [string[], string[]][] = [
-    [["stc", "ses"], ["session"]],
-    [["stc", "--v"], ["--version"]],
-    [["stc", "session", "--pro"], ["--profile"]],
-    [["stc", "roles", "--d"], ["--download"]],
-    [["stc", "session", "-p", ""], ["awsops", "cfgrole", "credonly", "default"]],
-    [["stc", "assume", ""], ["dev-admin", "prod-ro", "cfgrole", "sandbox"]],
-    [["stc", "assume", "--profile=a"], ["--profile=awsops"]],
-    // As bash splits it (= in COMP_WORDBREAKS): readline replaces only the text after the =.
-    [["stc", "assume", "--profile", "=", "a"], ["awsops"]],
-    [["stc", "session", "--profile", "="], ["awsops", "cfgrole", "credonly", "default"]],
-    [["stc", "assume", "--profile", "=", "awsops", "d"], ["dev-admin"]],
-    [["stc", "console", "dev-admin", "ec"], ["ec2", "ecr", "ecs"]],
-    [["stc", "help", "ro"], ["roles", "rotate"]],
-    [["stc", "init", "f"], ["fish"]],
-    [["stc", "import", ""], ["keys.csv", "sub"]],
-    [["get_session", "-i", ""], ["keys.csv", "sub"]],
-    [["get_session", "-"], [
-      "-h",
-      "-c",
-      "-d",
-      "-l",
-      "-p",
-      "-r",
-      "-s",
-      "-u",
-      "-v",
-      "-i",
-      "-b",
-      "-e",
-    ]],
-    [["assume_role", "d"], ["dev-admin"]],
-    [["get_console_url", "-o", "p"], ["prod-ro"]],
-    [["aws-assume-role", "aw"], ["awsops"]],
-    [["assume-role", "s"], ["sandbox"]],
-    [["get_session", "123"], []],
+  const cases: [string, string[]][] = [
+    ["stc ses", ["session"]],
+    ["stc --v", ["--version"]],
+    ["stc session --pro", ["--profile"]],
+    ["stc roles --d", ["--download"]],
+    ["stc session -p ", ["a:b", "a:c", "awsops", "cfgrole", "credonly", "default"]],
+    ["stc assume ", ["dev-admin", "prod-ro", "cfgrole", "sandbox", "acct:dev", "acct:ops"]],
+    // readline replaces only the text after the last = or : (both in COMP_WORDBREAKS).
+    ["stc assume --profile=a", ["a:b", "a:c", "awsops"]],
+    ["stc session --profile=", ["a:b", "a:c", "awsops", "cfgrole", "credonly", "default"]],
+    ["stc assume --profile=awsops d", ["dev-admin"]],
+    ["stc session -p a:", ["b", "c"]],
+    ["stc session -p a:b", ["b"]],
+    ["stc assume acct:", ["dev", "ops"]],
+    ["stc assume acct:o", ["ops"]],
+    ["assume-role acct:d", ["dev"]],
+    ["stc session --profile=a:", ["b", "c"]],
+    ["stc console dev-admin ec", ["ec2", "ecr", "ecs"]],
+    ["stc help ro", ["roles", "rotate"]],
+    ["stc init f", ["fish"]],
+    ["stc import ", ["keys.csv", "sub"]],
+    ["get_session -i ", ["keys.csv", "sub"]],
+    ["get_session -", ["-h", "-c", "-d", "-l", "-p", "-r", "-s", "-u", "-v", "-i", "-b", "-e"]],
+    ["assume_role d", ["dev-admin"]],
+    ["get_console_url -o p", ["prod-ro"]],
+    ["aws-assume-role aw", ["awsops"]],
+    ["assume-role s", ["sandbox"]],
+    ["get_session 123", []],
   ];
-  const calls = cases.map(([words]) => {
+  const calls = cases.map(([line]) => {
+    const words = bashCompletionWords(line);
     const array = words.map((w) => `'${w}'`).join(" ");
-    return `COMP_WORDS=(${array}); COMP_CWORD=${
-      words.length - 1
-    }; _stc_complete_bash; printf '%s\\n' "\${COMPREPLY[@]}" | sort; echo ===`;
+    return `COMP_LINE='${line}'; COMP_POINT=${line.length}; COMP_WORDS=(${array}); ` +
+      `COMP_CWORD=${
+        words.length - 1
+      }; _stc_complete_bash; printf '%s\\n' "\${COMPREPLY[@]}" | sort; echo ===`;
   }).join("\n");
   const result = await runShell("bash", `${load}\ncd '${home.home}/work'\n${calls}`, home.env);
   assert.equal(result.code, 0, result.stderr);
   const answers = result.stdout.split("===\n");
-  for (const [i, [words, expected]] of cases.entries()) {
-    assert.deepEqual(
-      answers[i].split("\n").filter(Boolean),
-      [...expected].sort(),
-      words.join(" "),
-    );
+  for (const [i, [line, expected]] of cases.entries()) {
+    assert.deepEqual(answers[i].split("\n").filter(Boolean), [...expected].sort(), line);
   }
 });
+
+/**
+ * The words bash gives a completion function for `line` (cursor at the end): split at blanks, then at the : and
+ * = of COMP_WORDBREAKS, which become words of their own; a blank at the end starts an empty word.
+ */
+function bashCompletionWords(line: string): string[] {
+  const words = line.split(/\s+/).flatMap((w) => w === "" ? [""] : w.match(/[:=]+|[^:=]+/g)!);
+  return words[0] === "" ? words.slice(1) : words;
+}
 
 Deno.test("fish completion: complete -C offers the same", async () => {
   if (!(await hasShell("fish"))) return;
@@ -603,6 +680,23 @@ Deno.test("fish completion: complete -C offers the same", async () => {
   for (const [i, [line, expected]] of cases.entries()) {
     assert.deepEqual(answers[i].split("\n").filter(Boolean).sort(), [...expected].sort(), line);
   }
+});
+
+Deno.test("fish completion compares the word as fish reads it: an escaped %self completes", async () => {
+  if (!(await hasShell("fish"))) return;
+  await using home = await makeHome();
+  await home.write(
+    ".aws/config",
+    "[profile %self]\nregion = x\n\n[profile %selfish]\nregion = x\n",
+  );
+  const load = await loadStatement(home, "fish", await initFor("fish", stcCommandLine()));
+  const result = await runShell(
+    "fish",
+    `${load}\ncomplete -C 'stc session -p \\%selfi'; echo ===; complete -C 'stc session -p '`,
+    home.env,
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "%selfish\n===\n%self\n%selfish\n");
 });
 
 Deno.test("stc complete KIND lists names; words come from stdin", async () => {

@@ -294,6 +294,23 @@ Deno.test("rotate refuses a profile without a long-term key", async () => {
   });
 });
 
+Deno.test("rotate refuses a roles bucket that is not an S3 bucket name before anything changes", async () => {
+  await withWorld(ALICE, async (world) => {
+    await world.home.write(
+      ".aws/config",
+      `[default]\nsession_tool_default_profile = ${PROFILE}\n\n[profile ${PROFILE}]\n` +
+        "session-tool_bucketname = x\\';touch PWNED;#\n",
+    );
+    const before = await world.home.read(".aws/credentials");
+    const result = await rotate(world, ["-n"]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^stc: error: session-tool_bucketname of profile 'awsops': /);
+    assert.deepEqual(iamKeys(world.emu, "alice"), [ALICE.accessKeyId]);
+    assert.equal(await world.home.read(".aws/credentials"), before);
+  });
+});
+
 Deno.test("rotate stops when the user has two keys and names the unused one", async () => {
   await withWorld(BOB, async (world) => {
     const result = await rotate(world, ["-n"]);

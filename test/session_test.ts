@@ -177,6 +177,27 @@ Deno.test("stc session -v: 0 valid, 3 expired or no session, 4 rejected credenti
   assertFailure(await runStc(["session", "-v"], { env: noLocalExpiry }), 3);
 });
 
+Deno.test("stc session --shell fish | source leaves status 0 on success (fish)", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const env = { ...home.env, ...emulator.env() };
+  const result = await runStc(["session", "--shell", "fish", freshCode(emulator)], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const code = await home.write("session.fish", result.stdout);
+  // The output unsets role variables this shell never had: erasing a missing variable returns 4 in fish.
+  const out = await new Deno.Command("fish", {
+    args: [
+      "--no-config",
+      "-c",
+      `cat '${code}' | source; echo "status=$status profile=$AWS_PROFILE"`,
+    ],
+    env: home.env,
+    clearEnv: true,
+    stdout: "piped",
+  }).output();
+  assert.equal(new TextDecoder().decode(out.stdout), "status=0 profile=awsops\n");
+});
+
 Deno.test("stc session: --duration, -p remembers the profile, -c clears", async () => {
   await using emulator = await emulated();
   await using home = await aliceHome("[profile awsops]\nregion = eu-west-1\n");

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { inCi, testWith, type Tool } from "./tools.ts";
-import { renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
+import { quoteWord, renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
 
 const SEED = Number(Deno.env.get("STC_FUZZ_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 /** Exported values per shell start; every shell runs at least 3 variants (>= 1000 values). */
@@ -15,6 +15,8 @@ const VALUES_PER_RUN = 360;
 const SETS_PER_RUN = 12;
 const UNSETS_PER_RUN = 12;
 const PRINTS_PER_RUN = 24;
+/** Command words (as in the import lines of `stc export`) per run, half of them made of plain characters. */
+const WORDS_PER_RUN = 240;
 /** Stays below Linux's 128 KiB limit for one environment string, so `env` can still run. */
 const LONG_BYTES = 100_000;
 
@@ -78,6 +80,8 @@ const HOSTILE: readonly string[] = [
   "!-1",
   "!$",
   "^a^b",
+  // bash history expansion reads a typed line starting with ^ as a quick substitution.
+  "a\n^a^b",
   "*",
   "?",
   "[a]",
@@ -105,7 +109,30 @@ const HOSTILE: readonly string[] = [
   "a=b",
   " ",
   "  ",
+  // Expanded at the start of a word, or after = and : (zsh MAGIC_EQUAL_SUBST), in some shell.
+  "%self",
+  "%",
+  "%1",
+  "=deno",
+  "a==ls",
+  "a=b:=ls",
+  "a:~",
+  "x=~",
+  "~/x",
+  "-",
 ];
+
+/** Characters plain words are made of, and some that only some shells expand in some places. */
+const WORD_CHARS = "abcXYZ019_.,/+:@-%=~!^#*?[]{}";
+
+function randomWord(rand: Rand): string {
+  if (rand() < 0.5) return randomValue(rand);
+  let word = "";
+  for (let n = int(rand, 12); n >= 0; n--) {
+    word += rand() < 0.2 ? pick(rand, HOSTILE) : WORD_CHARS[int(rand, WORD_CHARS.length)];
+  }
+  return word;
+}
 
 const UNICODE: readonly string[] = [
   "é",
@@ -253,7 +280,7 @@ const SPECS: readonly ShellSpec[] = [
         locale: C,
         prelude: "setopt NO_UNSET ERR_EXIT PIPE_FAIL RC_QUOTES CSH_JUNKIE_QUOTES SH_WORD_SPLIT " +
           "POSIX_BUILTINS KSH_ARRAYS ALL_EXPORT NO_MULTIBYTE WARN_CREATE_GLOBAL WARN_NESTED_VAR " +
-          "GLOB_SUBST EXTENDED_GLOB NOMATCH BANG_HIST; " + ATTRIBUTES.zsh,
+          "GLOB_SUBST EXTENDED_GLOB NOMATCH BANG_HIST MAGIC_EQUAL_SUBST EQUALS; " + ATTRIBUTES.zsh,
         inFunction: true,
       },
       {
@@ -317,6 +344,8 @@ interface Plan {
   actions: ShellAction[];
   exported: string[];
   setValues: string[];
+  /** Words printed by a command line built with quoteWord. */
+  words: string[];
   stdout: string;
   stderr: string;
   /** Exported by the parent process, so the shell starts with them in its environment. */
@@ -363,7 +392,8 @@ function makePlan(rand: Rand): Plan {
     if (j % 3 === 1) actions.push({ kind: "export", name: `U_${j}`, value: "exported earlier" });
     actions.push({ kind: "unset", name: `U_${j}` });
   }
-  return { actions, exported, setValues, stdout, stderr, parentEnv };
+  const words = [...HOSTILE, ...[...Array(WORDS_PER_RUN)].map(() => randomWord(rand))];
+  return { actions, exported, setValues, words, stdout, stderr, parentEnv };
 }
 
 /** Driver script: eval the rendered file, then write every variable to out/. */
@@ -372,6 +402,7 @@ function driver(
   variant: Variant,
   scriptFile: string,
   envDump: string | undefined,
+  words: readonly string[],
 ): string {
   const lines: string[] = [];
   const fish = shell === "fish";
@@ -389,6 +420,11 @@ function driver(
     );
   } else {
     lines.push(load);
+  }
+  // The status of the code is the status of the command that ran it: 0 when it succeeded.
+  lines.push(`printf '%s' ${fish ? "$status" : "$?"} > out/status`);
+  for (const [k, word] of words.entries()) {
+    lines.push(`printf '%s' ${quoteWord(shell, word)} > out/w${k}`);
   }
   for (let i = 0; i < VALUES_PER_RUN; i++) lines.push(`printf '%s' "$V_${i}" > out/v${i}`);
   for (let j = 0; j < SETS_PER_RUN; j++) lines.push(`printf '%s' "$S_${j}" > out/s${j}`);
@@ -481,7 +517,10 @@ async function runVariant(spec: ShellSpec, variant: Variant, seed: number): Prom
     await Deno.writeTextFile(`${work}/CANARY`, "");
     await Deno.writeTextFile(`${work}/script`, renderShell(spec.shell, plan.actions));
     const envDump = await childEnvCommand();
-    await Deno.writeTextFile(`${work}/driver`, driver(spec.shell, variant, "script", envDump));
+    await Deno.writeTextFile(
+      `${work}/driver`,
+      driver(spec.shell, variant, "script", envDump, plan.words),
+    );
     const { code, stdout, stderr } = await new Deno.Command(spec.exe, {
       args: [...variant.args, "driver"],
       cwd: work,
@@ -516,6 +555,18 @@ async function runVariant(spec: ShellSpec, variant: Variant, seed: number): Prom
       `${where}: something ran`,
     );
 
+    assert.equal(
+      await Deno.readTextFile(`${work}/out/status`),
+      "0",
+      `${where}: status of the code`,
+    );
+    for (const [k, word] of plan.words.entries()) {
+      const got = await Deno.readFile(`${work}/out/w${k}`);
+      assert.ok(
+        bytesEqual(got, encoder.encode(word)),
+        `${where}: word ${show(word)} read ${show(got)}`,
+      );
+    }
     if (spec.shell !== "fish") {
       const target = await Deno.readTextFile(`${work}/out/nameref`);
       assert.equal(target, "", `${where}: an assignment went through a nameref`);
@@ -558,6 +609,125 @@ for (const [s, spec] of SPECS.entries()) {
     async () => {
       for (const [v, variant] of spec.variants.entries()) {
         await runVariant(spec, variant, (SEED + s * 1000 + v) >>> 0);
+      }
+    },
+  );
+}
+
+/** Prompt values per shell: profiles and role aliases, hostile like the values above. */
+const PROMPTS_PER_SHELL = 1000;
+
+// What stc_prompt shows escaped, as stc's messages do (lib/core/text.ts): C0 and C1 controls, DEL, bidi
+// controls, invisible formatting characters, tags.
+const PROMPT_UNSAFE =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|[\u{e0000}-\u{e0fff}]/gu;
+
+function promptVisible(value: string): string {
+  return value.replace(PROMPT_UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+const ESC = String.fromCharCode(27);
+/** The colour codes of the prompt in each shell's form; values cannot hold them, their ESC is escaped. */
+const PROMPT_COLOURS = new RegExp(`[\\u0001\\u0002]|${ESC}\\[[0-9;]*m|${ESC}\\(B`, "g");
+
+/** The driver: for each value pair in in/, the prompt as the shell shows it, in out/. */
+function promptDriver(shell: "bash" | "zsh" | "fish", count: number): string {
+  const lines: string[] = [];
+  if (shell === "bash") {
+    lines.push(`source ./init; PS1='$(stc_prompt)>'`);
+    lines.push(`for ((i = 0; i < ${count}; i++)); do
+  IFS= read -r -d '' AWS_PROFILE < in/p$i; IFS= read -r -d '' AWS_ROLE_ALIAS < in/r$i
+  if [ -e in/c$i ]; then unset NO_COLOR; AWS_EXPIRATION_S=$(( $(date +%s) + 3600 )); else NO_COLOR=1; fi
+  export AWS_PROFILE AWS_ROLE_ALIAS AWS_EXPIRATION_S
+  printf '%s' "\${PS1@P}" > out/$i
+done`);
+  } else if (shell === "zsh") {
+    lines.push(
+      `source ./init; setopt PROMPT_SUBST KSH_ARRAYS SH_WORD_SPLIT NO_UNSET; PROMPT='$(stc_prompt)>'`,
+    );
+    lines.push(`for (( i = 0; i < ${count}; i++ )); do
+  IFS= read -r -d '' AWS_PROFILE < in/p$i; IFS= read -r -d '' AWS_ROLE_ALIAS < in/r$i
+  if [[ -e in/c$i ]]; then unset NO_COLOR; AWS_EXPIRATION_S=$(( $(date +%s) + 3600 )); else NO_COLOR=1; fi
+  if [[ -e in/b$i ]]; then setopt PROMPT_BANG; else setopt NO_PROMPT_BANG; fi
+  export AWS_PROFILE AWS_ROLE_ALIAS AWS_EXPIRATION_S
+  print -rnP -- "$PROMPT" > out/$i
+done`);
+  } else {
+    lines.push(`source ./init`);
+    lines.push(`for i in (seq 0 ${count - 1})
+  read -gxz AWS_PROFILE < in/p$i; read -gxz AWS_ROLE_ALIAS < in/r$i
+  if test -e in/c$i; set -e NO_COLOR; set -gx AWS_EXPIRATION_S (math (date +%s) + 3600); else; set -gx NO_COLOR 1; end
+  begin; stc_prompt; printf '>'; end > out/$i
+end`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+for (const shell of ["bash", "zsh", "fish"] as const) {
+  await testWith(
+    [shell],
+    `stc_prompt shows hostile profiles and roles exactly, escaped, in real ${shell}`,
+    async () => {
+      const { initScript } = await import("../lib/shell/init_script.ts");
+      const seed = (SEED + 7000 + ["bash", "zsh", "fish"].indexOf(shell)) >>> 0;
+      const rand = prng(seed);
+      const tmp = await Deno.makeTempDir({ prefix: "stc_prompt_fuzz_" });
+      try {
+        await Deno.mkdir(`${tmp}/in`);
+        await Deno.mkdir(`${tmp}/out`);
+        await Deno.mkdir(`${tmp}/home`);
+        await Deno.writeTextFile(`${tmp}/init`, await initScript(shell, ["false"]));
+        const expected: string[] = [];
+        for (let i = 0; i < PROMPTS_PER_SHELL; i++) {
+          const profile = i < HOSTILE.length ? HOSTILE[i] || "x" : randomValue(rand) || "p";
+          const alias = rand() < 0.5 ? "" : randomValue(rand);
+          await Deno.writeTextFile(`${tmp}/in/p${i}`, profile);
+          await Deno.writeTextFile(`${tmp}/in/r${i}`, alias);
+          if (rand() < 0.5) await Deno.writeTextFile(`${tmp}/in/c${i}`, "");
+          if (rand() < 0.5) await Deno.writeTextFile(`${tmp}/in/b${i}`, "");
+          const role = alias === "" ? "" : `[${promptVisible(alias)}]`;
+          expected.push(`(${promptVisible(profile)}${role})>`);
+        }
+        await Deno.writeTextFile(`${tmp}/driver`, promptDriver(shell, PROMPTS_PER_SHELL));
+        const args = shell === "fish"
+          ? ["--no-config", "driver"]
+          : shell === "zsh"
+          ? ["-f", "driver"]
+          : ["--norc", "--noprofile", "driver"];
+        const out = await new Deno.Command(shell, {
+          args,
+          cwd: tmp,
+          clearEnv: true,
+          env: {
+            PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+            HOME: `${tmp}/home`,
+            TERM: "xterm",
+            ...UTF8,
+          },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const where = `seed=${SEED} (prompt seed ${seed}), ${shell}`;
+        assert.equal(out.code, 0, `${where}: ${new TextDecoder().decode(out.stderr)}`);
+        assert.equal(new TextDecoder().decode(out.stderr), "", where);
+        for (const [i, want] of expected.entries()) {
+          const shown = (await Deno.readTextFile(`${tmp}/out/${i}`)).replace(PROMPT_COLOURS, "");
+          assert.equal(shown, want, `${where}: value ${i}`);
+        }
+        const entries = [];
+        for await (const entry of Deno.readDir(tmp)) entries.push(entry.name);
+        assert.deepEqual(
+          entries.sort(),
+          ["driver", "home", "in", "init", "out"],
+          `${where}: something ran`,
+        );
+      } finally {
+        await Deno.remove(tmp, { recursive: true });
       }
     },
   );

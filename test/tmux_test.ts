@@ -168,12 +168,18 @@ async function scenario(shell: InitShell): Promise<void> {
   try {
     await tmux.start("one", shellCommand(shell, home));
     await sh(tmux, "one", shell, "true");
+    // Output that is not shell code is shown, not evaluated.
+    await sh(tmux, "one", shell, "stc --version");
+    await tmux.waitFor("one", /\nstc \d+\.\d+\.\d+\n/);
 
     // Completion of profiles (credentials and config file, default too) and of .csv files only.
     await completes(tmux, "one", "get_session -p aw", "get_session -p awsops");
     await completes(tmux, "one", "stc session --profile=de", "stc session --profile=default");
     await completes(tmux, "one", "get_session -i k", "get_session -i keys.csv");
     await completes(tmux, "one", "stc import k", "stc import keys.csv");
+    await completes(tmux, "one", "get_session -i ./k", "get_session -i ./keys.csv");
+    // No error from the completion system on the way (zsh: `no matches found: *.csv:globbed-files`).
+    assert.doesNotMatch(await tmux.screen("one"), /no matches found|bad pattern|\(eval\)|error/i);
 
     // A key pair typed on the command line goes to stc on stdin and leaves the history (bash, fish).
     if (shell !== "zsh") {

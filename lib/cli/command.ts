@@ -27,8 +27,14 @@ export interface Context {
   readonly env: Env;
   /** The shell syntax to render environment changes in. */
   readonly shell: ShellName;
-  /** True when run by the shell function from `stc init`, which evaluates all of stdout. */
+  /** True when run by the shell function from `stc init`, which captures stdout. */
   readonly viaShellFunction: boolean;
+  /**
+   * The line the shell function (from `stc init`) expects first when stdout is shell code to evaluate; stdout
+   * without it is passed through untouched. Undefined when run otherwise, or by the function of an older stc,
+   * which evaluates all of stdout.
+   */
+  readonly shellCodeMark?: string;
   /** True when stdout is a terminal (and not captured by the shell function). */
   readonly stdoutIsTerminal: boolean;
   /** How to run this stc again: the executable and the arguments before a subcommand. */

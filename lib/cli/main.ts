@@ -84,6 +84,15 @@ function stdoutIsTerminal(): boolean {
   }
 }
 
+/**
+ * The variable in which the shell function hands stc a fresh random word per call; stc writes it as the first
+ * line of stdout when, and only when, stdout is shell code. Data (a version, a URL, JSON, a list) never starts
+ * with it, so the function passes it through instead of evaluating it, whatever it holds.
+ */
+export const SHELL_CODE_MARK_VARIABLE = "STC_EVAL_MARK";
+/** What a mark looks like; anything else is ignored (and stdout is then all shell code, as for older functions). */
+const SHELL_CODE_MARK = /^[A-Za-z0-9_-]{8,100}$/;
+
 /** Builds the context of one invocation from the process state. */
 export function createContext(env: Env, term: Term, shellOption: unknown): Context {
   // The secrets among the variables; the base session's JSON also holds names and ARNs, which are no secret.
@@ -94,10 +103,14 @@ export function createContext(env: Env, term: Term, shellOption: unknown): Conte
   registerSecret(base?.secretAccessKey);
   registerSecret(base?.sessionToken);
   const viaShellFunction = env.STC_EVAL_SHELL !== undefined && env.STC_EVAL_SHELL !== "";
+  const mark = env[SHELL_CODE_MARK_VARIABLE];
   return {
     env,
     shell: resolveShell(shellOption, env),
     viaShellFunction,
+    ...(viaShellFunction && mark !== undefined && SHELL_CODE_MARK.test(mark)
+      ? { shellCodeMark: mark }
+      : {}),
     stdoutIsTerminal: !viaShellFunction && stdoutIsTerminal(),
     self: selfCommand(),
     now: () => new Date(),

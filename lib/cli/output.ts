@@ -51,15 +51,21 @@ export function guardShellChange(context: Context, what: string): void {
 }
 
 /**
- * Writes the actions to stdout. Under the shell function everything is shell code (text becomes `printf`). Run
- * directly, environment changes are rendered as shell code for `eval` and text is written as it is.
+ * Writes the actions to stdout. Actions that change the environment are rendered as shell code for `eval` (text
+ * among them becomes `printf`); under the shell function, that code follows the function's mark line
+ * ({@linkcode Context.shellCodeMark}), which tells it to evaluate stdout. Text alone is data, written as it is,
+ * which the function passes through and never evaluates. (The function of an older stc gives no mark and
+ * evaluates all of stdout: for it, everything is shell code.)
  */
 export function emit(context: Context, actions: readonly ShellAction[]): void {
   if (actions.length === 0) return;
   const changesEnvironment = actions.some((a) => a.kind !== "print");
-  if (context.viaShellFunction || changesEnvironment) {
+  const evaluatesAll = context.viaShellFunction && context.shellCodeMark === undefined;
+  if (changesEnvironment || evaluatesAll) {
     if (actions.some(holdsSecret)) guardSecretOutput(context);
-    writeStdout(renderShell(context.shell, actions));
+    const code = renderShell(context.shell, actions);
+    const mark = context.shellCodeMark;
+    writeStdout(mark === undefined ? code : `${mark}\n${code}`);
     return;
   }
   for (const action of actions) {

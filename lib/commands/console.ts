@@ -234,7 +234,8 @@ export function browserEnvironment(
     if (value === undefined || SECRET_VARIABLES.has(name) || name === BASE_SESSION_VARIABLE) {
       continue;
     }
-    if (name === "AWS_ACCESS_KEY_ID" || name === "STC_EVAL_SHELL") continue;
+    // What the stc shell function hands to stc alone.
+    if (name === "AWS_ACCESS_KEY_ID" || name.startsWith("STC_EVAL_")) continue;
     out[name] = value;
   }
   return out;

@@ -21,14 +21,17 @@ export const exportCommand: Command = defineCommand(
     const { name } = selectProfile(requested, context.env, files);
     const profile = requireProfile(files, name);
     const key = longTermKey(profile, name);
+    const bucket = rolesBucket(profile, name);
     if (context.stdoutIsTerminal) {
       context.term.info("the line below holds the secret key; keep it private");
     }
+    // Quoted for the shell stc's output is meant for (the function's, --shell, STC_SHELL); for names and keys
+    // as AWS allows them, the line is the same in every shell.
     return [printLine(formatImportCommand({
       profile: name,
       accessKeyId: key.accessKeyId,
       secretAccessKey: key.secretAccessKey,
-      bucket: rolesBucket(profile),
-    }))];
+      bucket,
+    }, context.shell))];
   },
 );

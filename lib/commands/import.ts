@@ -20,6 +20,7 @@ import type { Term } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
+import { checkBucketName } from "../config/bucket.ts";
 import { SPECS } from "./specs.ts";
 import { counted } from "../core/plural.ts";
 
@@ -143,10 +144,15 @@ export const importCommand: Command = defineCommand(
   SPECS.import,
   async (context, input) => {
     const { options } = input;
+    // Checked before the key is read: a bad -b is a usage error before anything happens.
+    if (options.bucket !== undefined) checkBucketName(options.bucket, "option '--bucket'");
     const source = await readSource(context.term, input.args.source, context.env);
     const key = chooseKey(source.keys, options["key-id"]);
     const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
-    const bucket = options.bucket ?? source.bucket;
+    const bucket = options.bucket ??
+      (source.bucket === undefined
+        ? undefined
+        : checkBucketName(source.bucket, "the -b of the import line"));
     const download = options.download || source.download === true;
     await store(context, profile, key, bucket, options.default);
     if (download) {

@@ -418,6 +418,8 @@ async function rotateProfile(
   const selected = selectProfile(requested, context.env, files);
   const profile = requireProfile(files, selected.name);
   const old = longTermKey(profile, selected.name);
+  // Read (and checked) before anything changes: it goes into the import lines printed at the end.
+  const bucket = rolesBucket(profile, selected.name);
   const region = profileRegion(context.env, profile);
   const base = { context, profile: selected.name, region, old };
   const pendingName = pendingProfileName(selected.name);
@@ -486,7 +488,6 @@ async function rotateProfile(
   await promote(rotation, fresh);
   await deleteOldKey(rotation, fresh);
 
-  const bucket = rolesBucket(profile);
   let exported = fresh;
   if (twoKeys) {
     try {
@@ -519,7 +520,11 @@ async function rotateProfile(
       twoKeys ? "import the second key on the other host" : "to use the new key on another host too"
     }, run there the first line below (stc), or the second where session-tool.sh's get_session is in use:`,
   );
-  return [printLine(formatStcImportCommand(transfer)), printLine(formatImportCommand(transfer))];
+  const shell = rotation.context.shell;
+  return [
+    printLine(formatStcImportCommand(transfer, shell)),
+    printLine(formatImportCommand(transfer, shell)),
+  ];
 }
 
 /** `stc rotate`. */

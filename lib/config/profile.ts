@@ -8,6 +8,7 @@
 
 import { StcError, usageError } from "../core/errors.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "./keys.ts";
+import { checkBucketName } from "./bucket.ts";
 import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
 import { didYouMean } from "../core/suggest.ts";
 import type { Credentials } from "../core/credentials.ts";
@@ -75,9 +76,19 @@ export function longTermKey(profile: Profile, name: string): Credentials {
   return { accessKeyId, secretAccessKey };
 }
 
-/** The S3 bucket holding the profile's organisation roles file (`session-tool_bucketname`), when set. */
-export function rolesBucket(profile: Profile): string | undefined {
-  return profile[BUCKET_KEY] || undefined;
+/**
+ * The S3 bucket holding the organisation roles file of profile `name` (`session-tool_bucketname`), when set.
+ *
+ * @throws {StcError} a usage error when the value is not an S3 bucket name.
+ */
+export function rolesBucket(profile: Profile, name: string): string | undefined {
+  const bucket = profile[BUCKET_KEY];
+  if (!bucket) return undefined;
+  return checkBucketName(
+    bucket,
+    `${BUCKET_KEY} of profile '${name}'`,
+    `correct it in ~/.aws/config, or set it again: stc import -p ${name} -b BUCKET`,
+  );
 }
 
 /** The region for calls made with a profile: environment, the profile's `region`, else us-east-1. */

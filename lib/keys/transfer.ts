@@ -7,7 +7,7 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import { quoteShell } from "../shell/emitter.ts";
+import { quoteWord, type ShellName } from "../shell/emitter.ts";
 import { splitShellWords } from "../shell/words.ts";
 
 /** An access key to move to another host. */
@@ -36,19 +36,14 @@ export interface ParsedImportCommand {
   download: boolean;
 }
 
-// Characters that need no quoting in any POSIX shell: the line stays readable (and identical to what
-// session-tool.sh prints) for ordinary names and keys.
-const PLAIN_WORD = /^[A-Za-z0-9_.,/+=:@%-]+$/;
-
-function word(value: string): string {
-  return PLAIN_WORD.test(value) ? value : quoteShell("sh", value);
-}
-
 /**
  * The command that imports `key` on another host: `get_session -p PROFILE -i KEYID,SECRET -b BUCKET -d`, with
- * `-b BUCKET -d` only when a bucket is known. Values are shell-quoted where needed.
+ * `-b BUCKET -d` only when a bucket is known. Values are quoted for `shell` where needed
+ * ({@linkcode quoteWord}); names and keys as stc accepts them need no quoting, so the line is the same for every
+ * shell, and the same as session-tool.sh's.
  */
-export function formatImportCommand(key: KeyTransfer): string {
+export function formatImportCommand(key: KeyTransfer, shell: ShellName): string {
+  const word = (value: string) => quoteWord(shell, value);
   const parts = [
     "get_session",
     "-p",
@@ -63,11 +58,14 @@ export function formatImportCommand(key: KeyTransfer): string {
 /**
  * The stc form of the import command: `printf '%s\n' KEYID,SECRET | stc import -p PROFILE [-b BUCKET -d] -`. The
  * pair reaches stc on stdin (printf is a shell builtin), so it never shows in `ps` on the other host; the line
- * works in bash, zsh, fish and sh, with the shell functions or the bare binary.
+ * works in bash, zsh, fish and sh, with the shell functions or the bare binary. Quoted for `shell` like
+ * {@linkcode formatImportCommand}.
  */
-export function formatStcImportCommand(key: KeyTransfer): string {
+export function formatStcImportCommand(key: KeyTransfer, shell: ShellName): string {
+  const word = (value: string) => quoteWord(shell, value);
   const parts = [
     "printf",
+    // Means %s\n in every shell: fish's single quotes too keep a backslash that is not before \ or '.
     "'%s\\n'",
     word(`${key.accessKeyId},${key.secretAccessKey}`),
     "|",

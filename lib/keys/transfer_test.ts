@@ -17,18 +17,18 @@ Deno.test("formatImportCommand matches session-tool.sh's export line", () => {
       accessKeyId: ID,
       secretAccessKey: SECRET,
       bucket: "b1",
-    }),
+    }, "sh"),
     `get_session -p awsops -i ${ID},${SECRET} -b b1 -d`,
   );
   assert.equal(
-    formatImportCommand({ profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET }),
+    formatImportCommand({ profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET }, "fish"),
     `get_session -p awsops -i ${ID},${SECRET}`,
   );
 });
 
 Deno.test("formatImportCommand quotes unusual values and parseImportCommand reverses it", () => {
   const key = { profile: "my prof'x", accessKeyId: ID, secretAccessKey: SECRET, bucket: "a b$c" };
-  const line = formatImportCommand(key);
+  const line = formatImportCommand(key, "sh");
   assert.match(line, /-p 'my prof'\\''x'/);
   assert.deepEqual(parseImportCommand(line), {
     profile: key.profile,
@@ -72,11 +72,14 @@ Deno.test("splitShellWords handles quotes and backslashes", () => {
 
 Deno.test("formatStcImportCommand pipes the pair to 'stc import -' and parseImportCommand reads it back", () => {
   const key = { profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET, bucket: "b1" };
-  const line = formatStcImportCommand(key);
+  const line = formatStcImportCommand(key, "zsh");
   assert.equal(line, `printf '%s\\n' ${ID},${SECRET} | stc import -p awsops -b b1 -d -`);
   assert.equal(isImportCommand(line), true);
   assert.deepEqual(parseImportCommand(line), { ...key, download: true });
-  const bare = formatStcImportCommand({ profile: "a b", accessKeyId: ID, secretAccessKey: SECRET });
+  const bare = formatStcImportCommand(
+    { profile: "a b", accessKeyId: ID, secretAccessKey: SECRET },
+    "bash",
+  );
   assert.equal(bare, `printf '%s\\n' ${ID},${SECRET} | stc import -p 'a b' -`);
   assert.deepEqual(parseImportCommand(bare), {
     profile: "a b",
@@ -84,4 +87,16 @@ Deno.test("formatStcImportCommand pipes the pair to 'stc import -' and parseImpo
     secretAccessKey: SECRET,
     download: false,
   });
+});
+
+Deno.test("import lines quote for the target shell: fish reads its own quoting, sh its own", () => {
+  const key = { profile: "%self", accessKeyId: ID, secretAccessKey: SECRET, bucket: "x\\';touch" };
+  assert.equal(
+    formatImportCommand(key, "fish"),
+    `get_session -p '%self' -i ${ID},${SECRET} -b 'x\\\\\\';touch' -d`,
+  );
+  assert.equal(
+    formatStcImportCommand(key, "sh"),
+    `printf '%s\\n' ${ID},${SECRET} | stc import -p '%self' -b 'x\\'\\'';touch' -d -`,
+  );
 });

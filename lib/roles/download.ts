@@ -9,7 +9,7 @@ import { type AwsTarget, getObject, putObject } from "../aws/client.ts";
 import { StcError } from "../core/errors.ts";
 import { replaceAwsDirFile } from "../config/aws_files.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
-import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
+import { longTermKey, profileRegion, requireProfile, rolesBucket } from "../config/profile.ts";
 import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
 import { rolePaths } from "./load.ts";
 import type { Credentials } from "../core/credentials.ts";
@@ -25,9 +25,13 @@ export interface RolesLocation {
   key: string;
 }
 
-/** The S3 location configured in a profile, or undefined when it has no `session-tool_bucketname`. */
-export function rolesLocation(profile: Profile): RolesLocation | undefined {
-  const bucket = profile[BUCKET_KEY];
+/**
+ * The S3 location configured in profile `name`, or undefined when it has no `session-tool_bucketname`.
+ *
+ * @throws {StcError} a usage error when the bucket is not an S3 bucket name.
+ */
+export function rolesLocation(profile: Profile, name: string): RolesLocation | undefined {
+  const bucket = rolesBucket(profile, name);
   if (!bucket) return undefined;
   return { bucket, key: profile[ROLES_FILE_KEY] || DEFAULT_ROLES_FILE };
 }
@@ -86,7 +90,7 @@ export function validateRolesList(bytes: Uint8Array, name: string): ValidatedRol
 }
 
 function locationOf(profile: Profile, name: string): RolesLocation {
-  const location = rolesLocation(profile);
+  const location = rolesLocation(profile, name);
   if (!location) {
     throw new StcError(
       `profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`,

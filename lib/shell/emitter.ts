@@ -88,8 +88,9 @@ export function parseShellName(text: string): ShellName | undefined {
  * byte, control characters included, is literal, and `'` (0x27) never occurs inside a
  * multibyte UTF-8 sequence, so the result is read the same in C and UTF-8 locales. The
  * output never has a `''` inside a quoted string, so zsh's `RC_QUOTES` cannot change it.
- * zsh only: a newline is written as `$'\n'` between quoted parts, because zsh's
- * `CSH_JUNKIE_QUOTES` option rejects a raw newline inside quotes.
+ * bash and zsh: a newline is written as `$'\n'` between quoted parts, because zsh's
+ * `CSH_JUNKIE_QUOTES` option rejects a raw newline inside quotes and bash's history expansion
+ * would read a typed line starting with `^` as a substitution.
  *
  * fish: single quotes, in which only `\\` and `\'` are escapes.
  *
@@ -99,6 +100,38 @@ export function quoteShell(shell: ShellName, value: string): string {
   checkShell(shell);
   checkValue(value, "shell word");
   return quote(shell, value);
+}
+
+/**
+ * Characters that no supported shell expands, splits or treats specially anywhere in a word, whatever its
+ * options. Left out although harmless in some positions: `%` (fish expands a leading `%self` to its PID), `=`
+ * (zsh's EQUALS expands a leading `=cmd` to a path, and with MAGIC_EQUAL_SUBST also `=` after `=` or `:`), `~`
+ * (tilde expansion at the start, and after `=` or `:` in words that look like assignments), `!` (history),
+ * `^` and `#` (zsh EXTENDED_GLOB), braces, brackets and every quote, space or control character.
+ */
+const PLAIN_WORD = /^[A-Za-z0-9_.,/+:@-]+$/;
+
+/**
+ * `value` as one word of a command line meant to be read by people and pasted into `shell`: as it is when
+ * it is made only of characters no supported shell expands (so ordinary names and keys stay readable and
+ * the same line works in every shell), else quoted as {@linkcode quoteShell} does.
+ *
+ * @example
+ * ```ts
+ * import { quoteWord } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(quoteWord("sh", "awsops"), "awsops");
+ * assert.equal(quoteWord("fish", "%self"), "'%self'");
+ * assert.equal(quoteWord("zsh", "=deno"), "'=deno'");
+ * ```
+ *
+ * @throws {Error} if `value` contains NUL or a lone surrogate (the message omits the value).
+ */
+export function quoteWord(shell: ShellName, value: string): string {
+  checkShell(shell);
+  checkValue(value, "shell word");
+  return PLAIN_WORD.test(value) ? value : quote(shell, value);
 }
 
 /**
@@ -156,8 +189,9 @@ function renderAction(shell: ShellName, action: ShellAction): string {
     case "unset": {
       const name = checkName(action.name);
       // Global scope, like export/set; a universal variable (set -U) is left alone
-      // because erasing it would change every other fish session too.
-      if (shell === "fish") return `set -e -g ${name};`;
+      // because erasing it would change every other fish session too. Only when it is set:
+      // `set -e` of a missing variable returns 4, which would become the status of the code.
+      if (shell === "fish") return `if set -q -g ${name}; set -e -g ${name}; end;`;
       return unsetStatement(shell, name);
     }
     case "print": {
@@ -185,10 +219,11 @@ function unsetStatement(shell: ShellName, name: string): string {
 function quote(shell: ShellName, value: string): string {
   if (shell === "fish") return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
   const quoted = `'${value.replaceAll("'", `'\\''`)}'`;
-  // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error; $'\n' is
-  // read the same under every option.
+  // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error, and bash's
+  // history expansion reads a line starting with ^ as a quick substitution (`^a^b`), even
+  // inside quotes, when the code is typed or pasted; $'\n' is read the same under every option.
   // A function, because `$'` in a replacement string means "the text after the match".
-  return shell === "zsh" ? quoted.replaceAll("\n", () => `'$'\\n''`) : quoted;
+  return shell === "zsh" || shell === "bash" ? quoted.replaceAll("\n", () => `'$'\\n''`) : quoted;
 }
 
 function checkShell(shell: ShellName): void {

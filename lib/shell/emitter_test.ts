@@ -3,6 +3,7 @@ import {
   isValidVariableName,
   parseShellName,
   quoteShell,
+  quoteWord,
   renderShell,
   type ShellAction,
   type ShellName,
@@ -17,7 +18,8 @@ Deno.test("quoteShell: single quotes per shell", () => {
   assert.equal(quoteShell("sh", "$(x) `y` \\z"), "'$(x) `y` \\z'");
   assert.equal(quoteShell("zsh", "it's"), `'it'\\''s'`);
   assert.equal(quoteShell("zsh", "a\nb"), `'a'$'\\n''b'`);
-  assert.equal(quoteShell("bash", "a\nb\r\t"), "'a\nb\r\t'");
+  assert.equal(quoteShell("bash", "a\nb\r\t"), `'a'$'\\n''b\r\t'`);
+  assert.equal(quoteShell("sh", "a\nb"), "'a\nb'");
   assert.equal(quoteShell("fish", "it's"), `'it\\'s'`);
   assert.equal(quoteShell("fish", "a\\b\\'"), `'a\\\\b\\\\\\''`);
   assert.equal(quoteShell("fish", "$x (y) a\nb"), "'$x (y) a\nb'");
@@ -27,6 +29,24 @@ Deno.test("quoteShell: a value made only of quotes never puts '' inside a quoted
   // zsh RC_QUOTES reads '' inside single quotes as a quote.
   const quoted = quoteShell("zsh", "''");
   assert.equal(quoted, `''\\'''\\'''`);
+});
+
+Deno.test("quoteWord: plain words as they are, anything a shell could expand quoted for that shell", () => {
+  const ID = "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  for (const shell of SHELLS) {
+    for (const plain of ["awsops", "my-org.roles", ID, "a:b@c+d", "-p", "x_1"]) {
+      assert.equal(quoteWord(shell, plain), plain, `${shell}: ${plain}`);
+    }
+    // fish %self, zsh =cmd (and a==cmd with MAGIC_EQUAL_SUBST), tildes, globs, history, the empty word.
+    for (
+      const special of ["%self", "a%b", "=deno", "a==ls", "~", "a:~", "*", "!!", "^x", "#", ""]
+    ) {
+      assert.equal(quoteWord(shell, special), quoteShell(shell, special), `${shell}: ${special}`);
+    }
+  }
+  assert.equal(quoteWord("fish", "x\\';touch PWNED;#"), `'x\\\\\\';touch PWNED;#'`);
+  assert.equal(quoteWord("sh", "x\\';touch PWNED;#"), `'x\\'\\'';touch PWNED;#'`);
+  assert.throws(() => quoteWord("bash", "a\0b"), /NUL/);
 });
 
 Deno.test("renderShell: export per shell", () => {
@@ -73,7 +93,7 @@ Deno.test("renderShell: unset and print per shell", () => {
   assert.equal(
     renderShell("bash", actions),
     "unset -n AWS_SESSION_TOKEN; unset -v AWS_SESSION_TOKEN;\n" +
-      "printf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
+      "printf '%s' '50% done'$'\\n''';\nprintf '%s' 'warn' >&2;\n",
   );
   assert.equal(
     renderShell("zsh", actions),
@@ -81,7 +101,8 @@ Deno.test("renderShell: unset and print per shell", () => {
   );
   assert.equal(
     renderShell("fish", actions),
-    "set -e -g AWS_SESSION_TOKEN;\nprintf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
+    "if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end;\n" +
+      "printf '%s' '50% done\n';\nprintf '%s' 'warn' >&2;\n",
   );
 });
 
