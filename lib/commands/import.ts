@@ -6,12 +6,10 @@
  */
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
-import {
-  loadProfiles,
-  mergeProfileUpdates,
-  updateProfile,
-  updateProfiles,
-} from "../config/aws_files.ts";
+import { loadProfiles, mergeProfileUpdates, updateKeyAndConfig } from "../config/aws_files.ts";
+import { validateBucketName } from "../core/bucket.ts";
+import { shownName } from "../core/profile_name.ts";
+import { checkProfileName } from "../config/profile.ts";
 import { StcError, usageError, withContext } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
@@ -71,7 +69,20 @@ async function readSource(term: Term, source: string): Promise<KeyInput> {
   return await parseKeyInput(source);
 }
 
-/** Writes the key (and bucket, and default profile) to the AWS files. */
+/** `bucket` from the import line when it is a valid S3 bucket name (`-b` is checked when parsed). */
+function checkBucket(bucket: string): string {
+  const problem = validateBucketName(bucket);
+  if (!problem) return bucket;
+  throw usageError(
+    `invalid bucket name ${shownName(bucket)} in the import line: ${problem}`,
+    "give the name of the S3 bucket that holds the organisation's roles file",
+  );
+}
+
+/**
+ * Writes the key (and bucket, and default profile) to the AWS files: every value is checked before the first
+ * write, and the two files land together (see {@linkcode updateKeyAndConfig}).
+ */
 async function store(
   context: Context,
   profile: string,
@@ -80,25 +91,24 @@ async function store(
   makeDefault: boolean,
 ): Promise<void> {
   const { files } = await loadProfiles(context.env);
-  await updateProfile("credentials", profile, {
-    aws_access_key_id: key.accessKeyId,
-    aws_secret_access_key: key.secretAccessKey,
-    // Left-over temporary credentials would pair a session token with the new long-term key.
-    aws_session_token: null,
-    aws_security_token: null,
-  }, context.env);
-  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   const currentDefault = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
   const setDefault = (makeDefault || !currentDefault) && currentDefault !== profile;
-  // The bucket and the default profile land in one write of the config file.
-  await updateProfiles(
-    "config",
-    mergeProfileUpdates(
+  await updateKeyAndConfig({
+    profile,
+    credentials: {
+      aws_access_key_id: key.accessKeyId,
+      aws_secret_access_key: key.secretAccessKey,
+      // Left-over temporary credentials would pair a session token with the new long-term key.
+      aws_session_token: null,
+      aws_security_token: null,
+    },
+    // The bucket and the default profile land in one write of the config file.
+    config: mergeProfileUpdates(
       bucket ? { [profile]: { [BUCKET_KEY]: bucket } } : {},
       setDefault ? { default: { [DEFAULT_PROFILE_KEY]: profile } } : {},
     ),
-    context.env,
-  );
+  }, context.env);
+  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   if (bucket) context.term.info(`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
     context.term.info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
@@ -114,8 +124,12 @@ export const importCommand: Command = defineCommand(
     const { options } = input;
     const source = await readSource(context.term, input.args.source);
     const key = chooseKey(source.keys, options["key-id"]);
-    const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
-    const bucket = options.bucket ?? source.bucket;
+    const profile = options.profile ??
+      (source.profile === undefined
+        ? IMPORT_PROFILE
+        : checkProfileName(source.profile, "the import line"));
+    const bucket = options.bucket ??
+      (source.bucket === undefined ? undefined : checkBucket(source.bucket));
     const download = options.download || source.download === true;
     await store(context, profile, key, bucket, options.default);
     if (download) {

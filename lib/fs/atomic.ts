@@ -149,6 +149,51 @@ export async function withLock<T>(
   }
 }
 
+/**
+ * Fails, with the file system's error, when {@linkcode writeFileAtomic} could not write `path` now: its directory
+ * (or, when that does not exist yet, the nearest existing ancestor, where it would be created) must take a new
+ * file with a byte in it (not on a read-only file system, not full, writable by this user), and an existing
+ * `path` must be a regular file. Leaves nothing behind. For checking before a prompt or a network call, so that
+ * a failure comes before the user's effort.
+ */
+export async function probeWritable(path: string): Promise<void> {
+  const target = await resolveTarget(path);
+  try {
+    const info = await Deno.stat(target);
+    if (!info.isFile) throw new Error("not a regular file");
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  let dir = dirname(target);
+  while (true) {
+    try {
+      const info = await Deno.stat(dir);
+      if (!info.isDirectory) throw new Deno.errors.NotADirectory(`not a directory: ${dir}`);
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound) || dir === "/" || dir === ".") throw e;
+      dir = dirname(dir);
+    }
+  }
+  const probe = join(dir, `.${basename(target)}${TEMP_INFIX}probe-${Deno.pid}-${randomSuffix()}`);
+  const file = await Deno.open(probe, { write: true, createNew: true, mode: 0o600 });
+  try {
+    await writeAll(file, new Uint8Array(1));
+  } finally {
+    file.close();
+    await Deno.remove(probe).catch(() => {});
+  }
+}
+
+/** Removes the file `path`; one that is already gone is no error. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
 /** Creates `dir` (and its parents) when missing; a directory created here is private (0700). */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   try {

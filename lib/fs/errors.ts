@@ -4,6 +4,9 @@
  * @module
  */
 
+import { StcError } from "../core/errors.ts";
+import { dirname } from "./path.ts";
+
 /** What went wrong, in a few words: `read-only file system`, `no space left on the device`, … */
 export function describeFsError(error: unknown): string {
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
@@ -30,4 +33,20 @@ export function describeFsError(error: unknown): string {
   // Deno's messages end with "(os error N)"; the words before it are the OS's description.
   return message.replace(/\s*\(os error \d+\)\s*$/, "").split("\n")[0].slice(0, 120) ||
     "unknown error";
+}
+
+/**
+ * The one-line error for a file stc could not write: `cannot write PATH: read-only file system`, with a hint when
+ * there is one that is true for the cause. An {@linkcode StcError} passes through unchanged.
+ */
+export function fileWriteError(path: string, error: unknown): StcError {
+  if (error instanceof StcError) return error;
+  const why = describeFsError(error);
+  const code = (error as { code?: string }).code;
+  let hint: string | undefined;
+  if (code === "ENOSPC" || code === "EDQUOT") hint = "free some space, then run the command again";
+  else if (error instanceof Deno.errors.PermissionDenied || code === "EACCES") {
+    hint = `check the owner and permissions of ${dirname(path)}`;
+  }
+  return new StcError(`cannot write ${path}: ${why}`, { hint, cause: error });
 }

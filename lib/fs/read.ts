@@ -6,6 +6,7 @@
  * @module
  */
 
+import { formatBytes } from "../core/bytes.ts";
 import { StcError } from "../core/errors.ts";
 import { describeFsError } from "./errors.ts";
 
@@ -18,7 +19,10 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
-/** A file's bytes; undefined when it does not exist (or `path` is empty). Errors name the path. */
+/**
+ * A file's bytes; undefined when it does not exist (or `path` is empty, or goes through a file). Errors name the
+ * path.
+ */
 export async function readOptionalFile(
   path: string,
   options: ReadOptions = {},
@@ -29,7 +33,10 @@ export async function readOptionalFile(
   try {
     file = await Deno.open(path, { read: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    // A path through a regular file cannot exist either (as the SDKs see it).
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
     throw new StcError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
   }
   try {
@@ -42,7 +49,7 @@ export async function readOptionalFile(
     }
     if (info.size > maxBytes) {
       throw new StcError(
-        `cannot read ${path}: it is larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB`,
+        `cannot read ${path}: it is larger than ${formatBytes(maxBytes)}`,
         { hint: "the file is not what stc expects there; check its contents" },
       );
     }
