@@ -94,6 +94,8 @@ export interface RunOptions {
   stdin?: string;
   /** Working directory. */
   cwd?: string;
+  /** A command line that runs stc's command line given after it (e.g. `unshare -rm sh -c '…; exec "$@"' sh`). */
+  wrapper?: readonly string[];
 }
 
 /**
@@ -113,7 +115,7 @@ export function testingBinary(): boolean {
 
 /** Runs the real stc CLI (see {@linkcode stcCommandLine}) in a subprocess. */
 export async function runStc(args: string[], options: RunOptions): Promise<RunResult> {
-  const [command, ...prefix] = stcCommandLine();
+  const [command, ...prefix] = [...(options.wrapper ?? []), ...stcCommandLine()];
   const child = new Deno.Command(command, {
     args: [...prefix, ...args],
     env: options.env,

@@ -275,29 +275,35 @@ export async function updateKeyAndConfig(update: KeyUpdate, env: Env): Promise<v
 /**
  * Completes a {@linkcode updateKeyAndConfig} that was interrupted between its two files: when the credentials
  * file holds the recorded key, the recorded config changes are applied; either way the record is removed. Does
- * nothing (one failed open) when there is no record.
+ * nothing (one failed open) when there is no record. Returns whether the config file changed.
  */
-export async function completePendingUpdate(env: Env): Promise<void> {
+export async function completePendingUpdate(env: Env): Promise<boolean> {
   const pending = pendingPath(env);
-  if (await readOptionalFile(pending) === undefined) return;
-  await writingFile(pending, () =>
+  if (await readOptionalFile(pending) === undefined) return false;
+  return await writingFile(pending, () =>
     withLock(pending, async () => {
       const data = await readOptionalText(pending);
-      if (data === "") return;
+      if (data === "") return false;
       let record: PendingConfig | undefined;
       try {
         record = JSON.parse(data) as PendingConfig;
       } catch {
         record = undefined;
       }
+      let changed = false;
       if (record && typeof record.profile === "string" && typeof record.config === "object") {
         const credentials = await readAwsFile("credentials", env);
         const files = parseProfileFiles({ config: "", credentials });
         if (getProfile(files, record.profile)?.aws_access_key_id === record.accessKeyId) {
-          await editAwsFile("config", (text) => editProfiles("config", text, record.config), env);
+          changed = await editAwsFile(
+            "config",
+            (text) => editProfiles("config", text, record.config),
+            env,
+          );
         }
       }
       await writingFile(pending, () => removeFile(pending));
+      return changed;
     }));
 }
 
@@ -312,11 +318,11 @@ export interface LoadedProfiles {
 /** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
 export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   const paths = awsPaths(env);
-  await completePendingUpdate(env);
-  const [config, credentials] = await Promise.all([
+  let [config, credentials] = await Promise.all([
     readAwsFile("config", env),
     readAwsFile("credentials", env),
   ]);
+  if (await completePendingUpdate(env)) config = await readAwsFile("config", env);
   try {
     const files = parseProfileFiles({ config, credentials });
     const configLines = new Map<string, number>();

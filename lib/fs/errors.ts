@@ -10,6 +10,8 @@ import { dirname } from "./path.ts";
 /** What went wrong, in a few words: `read-only file system`, `no space left on the device`, … */
 export function describeFsError(error: unknown): string {
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  // Deno refuses some device files (/dev/full, …) to any program without all permissions.
+  if (error instanceof Deno.errors.NotCapable) return "not a regular file";
   if (error instanceof Deno.errors.NotFound) return "no such file or directory";
   if (error instanceof Deno.errors.AlreadyExists) return "it already exists";
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";

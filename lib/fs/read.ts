@@ -19,6 +19,12 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
+function notRegular(path: string): StcError {
+  return new StcError(`cannot read ${path}: not a regular file`, {
+    hint: "point the setting at a regular file",
+  });
+}
+
 /**
  * A file's bytes; undefined when it does not exist (or `path` is empty, or goes through a file). Errors name the
  * path.
@@ -31,22 +37,22 @@ export async function readOptionalFile(
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   let file: Deno.FsFile;
   try {
+    // A device is refused before it is opened (Deno does not open some, such as /dev/full, with read access
+    // alone); the open file is checked again below, as the path may change in between.
+    if (!(await Deno.stat(path)).isFile) throw notRegular(path);
     file = await Deno.open(path, { read: true });
   } catch (error) {
     // A path through a regular file cannot exist either (as the SDKs see it).
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return undefined;
     }
+    if (error instanceof StcError) throw error;
     throw new StcError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
   }
   try {
     // Checked on the open file, not the path: nothing can swap the file in between.
     const info = await file.stat();
-    if (!info.isFile) {
-      throw new StcError(`cannot read ${path}: not a regular file`, {
-        hint: "point the setting at a regular file",
-      });
-    }
+    if (!info.isFile) throw notRegular(path);
     if (info.size > maxBytes) {
       throw new StcError(
         `cannot read ${path}: it is larger than ${formatBytes(maxBytes)}`,
