@@ -117,7 +117,7 @@ Deno.test("config and credentials that are not regular files are refused at once
   assert.match(full.stderr, /^stc: error: cannot read \/dev\/full: not a regular file\n/);
 });
 
-/** Runs `stc import -p t -b acme-roles -` in the background until `ready` holds, then kills it. */
+/** Runs `stc import -p t -b acme-roles -` in the background until `ready` holds (watching ~/.aws), then kills it. */
 async function killImportWhen(home: TempHome, ready: () => Promise<boolean>): Promise<void> {
   const [command, ...prefix] = stcCommandLine();
   const child = new Deno.Command(command, {
@@ -131,12 +131,19 @@ async function killImportWhen(home: TempHome, ready: () => Promise<boolean>): Pr
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(KEY_LINE));
   await writer.close();
-  using watcher = Deno.watchFs(home.aws);
-  if (!(await ready())) {
-    for await (const _ of watcher) if (await ready()) break;
-  }
-  child.kill("SIGKILL");
+  const watcher = Deno.watchFs(home.aws);
+  const reached = (async () => {
+    if (await ready()) return true;
+    for await (const _ of watcher) if (await ready()) return true;
+    return false;
+  })();
+  // An stc that ends by itself (fails, or never reaches the point) fails the test instead of hanging it.
+  const ended = child.status.then(() => false);
+  const killable = await Promise.race([reached, ended]);
+  watcher.close();
+  if (killable) child.kill("SIGKILL");
   await child.status;
+  assert.ok(killable, "stc ended before reaching the point where it is killed");
 }
 
 Deno.test("an import killed between credentials and config is completed by the next stc", async () => {
