@@ -293,3 +293,72 @@ await testWith(
     assert.equal(await home.read("after/credentials"), undefined, "no credentials written");
   },
 );
+
+Deno.test("20 MB on stdin is refused after 64 KiB, at once (reading is linear and bounded)", async () => {
+  await using home = await makeHome();
+  const start = performance.now();
+  const result = await runStc(["import", "-p", "t", "-"], {
+    env: home.env,
+    stdin: "a".repeat(20 * 1024 * 1024),
+  });
+  const seconds = (performance.now() - start) / 1000;
+  assertFailure(result, 1);
+  assert.match(result.stderr, /^stc: error: the key on stdin is larger than 64 KiB\n/);
+  // The quadratic reader took over 150 s for this; stc's start-up is well under a second.
+  assert.ok(seconds < 30, `${seconds} s`);
+  assert.equal(await entries(home.aws), undefined);
+});
+
+/** A roles list of `count` valid lines. */
+function rolesList(count: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) lines.push(`r${i} arn:aws:iam::222222222222:role/R${i}`);
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("roles lists: one 2 MiB limit for a file and a download, a normal error naming it; no crash below it", async () => {
+  await using w = await world();
+  const huge = rolesList(130_000);
+  const local = await w.home.write(".aws/awsops_roles.cfg", huge);
+  for (const args of [["roles"], ["roles", "--names"], ["assume", "r1"]]) {
+    const result = await runStc(args, { env: w.env });
+    assertFailure(result, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(`^stc: error: cannot read ${local}: it is larger than 2 MiB\n`),
+    );
+  }
+  await Deno.remove(local);
+
+  const organisation = `${w.home.aws}/awsops_session-tool_roles.cfg`;
+  w.emulator.putObject("stc-roles", "session-tool_roles.cfg", new TextEncoder().encode(huge));
+  const refused = await runStc(["roles", "--download"], { env: w.env });
+  assertFailure(refused, 1);
+  assert.match(
+    refused.stderr,
+    /^stc: error: s3:\/\/stc-roles\/session-tool_roles\.cfg is larger than 2 MiB\n/,
+  );
+  assert.equal(await Deno.readTextFile(organisation), ORG_ROLES, "the list as it was");
+
+  // Just below the limit: downloaded, listed and completed without a crash.
+  const count = 40_000;
+  const large = rolesList(count);
+  assert.ok(large.length < 2 * 1024 * 1024);
+  w.emulator.putObject("stc-roles", "session-tool_roles.cfg", new TextEncoder().encode(large));
+  const downloaded = await runStc(["roles", "--download"], { env: w.env });
+  assert.equal(downloaded.code, 0, downloaded.stderr);
+  const listed = await runStc(["roles"], { env: w.env });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(listed.stdout.trim().split("\n").length, count + 1, "a header and every role");
+  const names = await runStc(["roles", "--names"], { env: w.env });
+  assert.equal(names.stdout.trim().split("\n").length, count);
+});
+
+Deno.test("a deeply nested ~/.aws/accounts is a warning, not a crash (regression guard)", async () => {
+  await using w = await world();
+  await w.home.write(".aws/accounts", "[".repeat(200_000) + "]".repeat(200_000));
+  const nested = await runStc(["roles"], { env: w.env });
+  assert.equal(nested.code, 0, nested.stderr);
+  assert.match(nested.stderr, /^stc: warning: .*\/accounts:1: not valid JSON/);
+  assert.equal(nested.stdout.trim().split("\n").length, 6, "a header and the 5 roles");
+});
