@@ -362,3 +362,21 @@ Deno.test("a deeply nested ~/.aws/accounts is a warning, not a crash (regression
   assert.match(nested.stderr, /^stc: warning: .*\/accounts:1: not valid JSON/);
   assert.equal(nested.stdout.trim().split("\n").length, 6, "a header and the 5 roles");
 });
+
+Deno.test("roles --download refuses a bucket in the config that breaks S3's naming rules, before any request", async () => {
+  await using w = await world();
+  const config = (await w.home.read(".aws/config"))!;
+  await w.home.write(
+    ".aws/config",
+    config.replace("bucketname = stc-roles", "bucketname = x';touch PWNED;#x"),
+  );
+  const calls = w.emulator.requests().length;
+  const result = await runStc(["roles", "--download"], { env: w.env, cwd: w.home.home });
+  assertFailure(result, 1);
+  assert.match(
+    result.stderr,
+    /^stc: error: invalid session-tool_bucketname 'x\\u\{27\};touch PWNED;#x' in profile 'awsops': a bucket name/,
+  );
+  assert.equal(w.emulator.requests().length, calls);
+  assert.equal(await w.home.read(".aws/awsops_session-tool_roles.cfg"), ORG_ROLES);
+});

@@ -7,6 +7,8 @@
 
 import { type AwsTarget, getObject, putObject } from "../aws/client.ts";
 import { StcError } from "../core/errors.ts";
+import { validateBucketName } from "../core/bucket.ts";
+import { shownName } from "../core/profile_name.ts";
 import { checkWritable, replaceAwsDirFile } from "../config/aws_files.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
@@ -93,6 +95,13 @@ export function validateRolesList(bytes: Uint8Array, name: string): ValidatedRol
 
 function locationOf(profile: Profile, name: string): RolesLocation {
   const location = rolesLocation(profile);
+  const problem = location && validateBucketName(location.bucket);
+  if (problem) {
+    throw new StcError(
+      `invalid ${BUCKET_KEY} ${shownName(location.bucket)} in profile '${name}': ${problem}`,
+      { hint: `set ${BUCKET_KEY} in profile '${name}' of ~/.aws/config to the bucket's name` },
+    );
+  }
   if (!location) {
     throw new StcError(
       `profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`,
