@@ -52,3 +52,34 @@ export function fileWriteError(path: string, error: unknown): StcError {
   }
   return new StcError(`cannot write ${path}: ${why}`, { hint, cause: error });
 }
+
+/** Deno's operation names, by what they do to a file. */
+const WRITING_OPS = new Set([
+  "writefile",
+  "rename",
+  "mkdir",
+  "remove",
+  "chmod",
+  "chown",
+  "copyfile",
+  "symlink",
+  "link",
+  "truncate",
+  "utime",
+]);
+
+/**
+ * The one-line error for a file-system error that reached the top without being handled where it happened:
+ * `cannot write PATH: read-only file system`, from Deno's `… (os error N): OP 'PATH'` message; undefined when
+ * `error` is not a file-system error that names its path.
+ */
+export function unhandledFsError(error: unknown): StcError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return undefined;
+  const match = /\(os error \d+\): (\w+) '([^']*)'/.exec(error.message);
+  if (!match) return undefined;
+  const [, op, path] = match;
+  const verb = WRITING_OPS.has(op) ? "write" : op === "open" ? "open" : "read";
+  return new StcError(`cannot ${verb} ${path}: ${describeFsError(error)}`, { cause: error });
+}
