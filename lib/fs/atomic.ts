@@ -68,11 +68,19 @@ async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
   for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
 }
 
+async function assertRegularOrMissing(path: string): Promise<void> {
+  try {
+    if (!(await Deno.lstat(path)).isFile) throw new Error("not a regular file");
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
 /**
  * Replaces `path` with `data` atomically: a temp file in the same directory, created exclusively
  * with the final mode, written, fsynced and renamed over `path` (over a symlink's target, keeping
  * the link); then the directory is fsynced so the rename survives a crash. On error the temp file
- * is removed and `path` is untouched.
+ * is removed and `path` is untouched. Refuses to replace anything but a regular file.
  */
 export async function writeFileAtomic(
   path: string,
@@ -81,6 +89,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
   const target = await resolveTarget(path);
+  // A rename would replace a device or FIFO (as root, even /dev/null) with a regular file.
+  await assertRegularOrMissing(target);
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}${TEMP_INFIX}${Deno.pid}-${randomSuffix()}`);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
@@ -158,12 +168,7 @@ export async function withLock<T>(
  */
 export async function probeWritable(path: string): Promise<void> {
   const target = await resolveTarget(path);
-  try {
-    const info = await Deno.stat(target);
-    if (!info.isFile) throw new Error("not a regular file");
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
+  await assertRegularOrMissing(target);
   let dir = dirname(target);
   while (true) {
     try {
