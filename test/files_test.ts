@@ -239,6 +239,33 @@ await testWith(
     assert.ok(!imported.stderr.includes("unexpected failure"));
     assert.deepEqual(await snapshot(w.home), before);
 
+    // import -d with writable config and credentials but a read-only roles list: nothing imported.
+    const credentialsElsewhere = `${w.home.home}/credentials`;
+    const configElsewhere = await w.home.write("config", (await w.home.read(".aws/config"))!);
+    const withDownload = await inNamespace(w.home, "read-only", [
+      "import",
+      "-p",
+      "awsops",
+      "-d",
+      "-",
+    ], {
+      env: {
+        ...w.env,
+        AWS_SHARED_CREDENTIALS_FILE: credentialsElsewhere,
+        AWS_CONFIG_FILE: configElsewhere,
+      },
+      stdin: KEY_LINE,
+    });
+    assertFailure(withDownload, 1);
+    assert.match(
+      withDownload.stderr,
+      new RegExp(
+        `^stc: error: cannot write ${w.home.aws}/awsops_session-tool_roles\\.cfg: read-only file system\n`,
+      ),
+    );
+    assert.equal(await w.home.read("credentials"), undefined, "no key written");
+    assert.equal(await w.home.read("config"), await w.home.read(".aws/config"), "config unchanged");
+
     // session -s with a session in the shell: refused before the passphrase is asked for.
     const base = await baseSession(w);
     const stored = await inNamespace(w.home, "read-only", ["session", "-s"], {

@@ -6,7 +6,12 @@
  */
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
-import { loadProfiles, mergeProfileUpdates, updateKeyAndConfig } from "../config/aws_files.ts";
+import {
+  checkWritable,
+  loadProfiles,
+  mergeProfileUpdates,
+  updateKeyAndConfig,
+} from "../config/aws_files.ts";
 import { validateBucketName } from "../core/bucket.ts";
 import { shownName } from "../core/profile_name.ts";
 import { checkProfileName } from "../config/profile.ts";
@@ -14,6 +19,7 @@ import { StcError, usageError, withContext } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
+import { rolePaths } from "../roles/load.ts";
 import type { Term } from "../term/term.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
@@ -131,6 +137,9 @@ export const importCommand: Command = defineCommand(
     const bucket = options.bucket ??
       (source.bucket === undefined ? undefined : checkBucket(source.bucket));
     const download = options.download || source.download === true;
+    // The roles list of -d must be writable too, or the import would stop half done.
+    const rolesList = rolePaths(context.env, profile).organisation;
+    if (download && rolesList !== "") await checkWritable([rolesList]);
     await store(context, profile, key, bucket, options.default);
     if (download) {
       try {
