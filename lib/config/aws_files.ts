@@ -282,29 +282,55 @@ export async function completePendingUpdate(env: Env): Promise<boolean> {
   if (await readOptionalFile(pending) === undefined) return false;
   return await writingFile(pending, () =>
     withLock(pending, async () => {
-      const data = await readOptionalText(pending);
-      if (data === "") return false;
-      let record: PendingConfig | undefined;
-      try {
-        record = JSON.parse(data) as PendingConfig;
-      } catch {
-        record = undefined;
-      }
+      const record = parsePendingConfig(await readOptionalText(pending));
       let changed = false;
-      if (record && typeof record.profile === "string" && typeof record.config === "object") {
+      if (record) {
         const credentials = await readAwsFile("credentials", env);
         const files = parseProfileFiles({ config: "", credentials });
-        if (getProfile(files, record.profile)?.aws_access_key_id === record.accessKeyId) {
-          changed = await editAwsFile(
-            "config",
-            (text) => editProfiles("config", text, record.config),
-            env,
-          );
+        const edit = (text: string) => editProfiles("config", text, record.config);
+        // A record whose changes the config cannot take (not one stc wrote) is dropped, not retried for ever.
+        let applicable = true;
+        try {
+          applyEdit(awsPaths(env).config, "config", await readAwsFile("config", env), edit);
+        } catch (error) {
+          if (!(error instanceof StcError)) throw error;
+          applicable = false;
+        }
+        if (
+          applicable &&
+          getProfile(files, record.profile)?.aws_access_key_id === record.accessKeyId
+        ) {
+          changed = await editAwsFile("config", edit, env);
         }
       }
       await writingFile(pending, () => removeFile(pending));
       return changed;
     }));
+}
+
+/** The record in `text`, or undefined when it is not one (empty, not JSON, another shape). */
+function parsePendingConfig(text: string): PendingConfig | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const record = value as Partial<PendingConfig> | null;
+  if (
+    typeof record !== "object" || record === null || typeof record.profile !== "string" ||
+    typeof record.accessKeyId !== "string" || typeof record.config !== "object" ||
+    record.config === null
+  ) {
+    return undefined;
+  }
+  for (const changes of Object.values(record.config)) {
+    if (typeof changes !== "object" || changes === null) return undefined;
+    for (const v of Object.values(changes)) {
+      if (v !== null && typeof v !== "string") return undefined;
+    }
+  }
+  return record as PendingConfig;
 }
 
 /** The AWS files as parsed profiles, plus the config text (for line numbers). */
