@@ -12,7 +12,6 @@ import { awsDir, isFileSafeProfile } from "../fs/paths.ts";
 import { join } from "../fs/path.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { checkWritable, writeAwsDirFiles } from "../config/aws_files.ts";
-import { readOptionalFile } from "../fs/read.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
 import type { Env } from "../core/env.ts";
