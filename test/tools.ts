@@ -20,7 +20,8 @@ export type Tool =
   | "openssl"
   | "jq"
   | "aws-cli-v2"
-  | "env-0";
+  | "env-0"
+  | "mount-namespace";
 
 async function runs(command: string, args: string[], expect?: (out: string) => boolean) {
   try {
@@ -72,6 +73,15 @@ const CHECKS: Readonly<Record<Tool, () => Promise<boolean>>> = {
   "aws-cli-v2": async () => (await awsCliV2()) !== undefined,
   // GNU env's -0 prints the environment NUL-separated, for exact child-environment checks.
   "env-0": () => runs("env", ["-0"]),
+  // util-linux `unshare`: a private mount namespace (as root, or in a user namespace) where a test mounts a
+  // read-only or a full file system under a temporary HOME.
+  "mount-namespace": () =>
+    runs("unshare", [
+      "-rm",
+      "sh",
+      "-c",
+      "mount -t tmpfs -o size=16k tmpfs /tmp && mount -o remount,ro /tmp",
+    ]),
 };
 
 const known = new Map<Tool, Promise<boolean>>();

@@ -10,6 +10,7 @@
  */
 
 import { ExitCode, StcError } from "../core/errors.ts";
+import { formatBytes } from "../core/bytes.ts";
 import type { Notices } from "../term/term.ts";
 import { isRetryable } from "./retry.ts";
 import {
@@ -706,12 +707,25 @@ export function getAccountPasswordPolicy(target: AwsTarget): Promise<PasswordPol
 }
 
 /** S3 GetObject: the object's body as bytes. */
-export function getObject(target: AwsTarget, bucket: string, key: string): Promise<Uint8Array> {
+export function getObject(
+  target: AwsTarget,
+  bucket: string,
+  key: string,
+  maxBytes = Infinity,
+): Promise<Uint8Array> {
   const step = `GetObject s3://${bucket}/${key}`;
+  const tooLarge = () =>
+    new StcError(`s3://${bucket}/${key} is larger than ${formatBytes(maxBytes)}`, {
+      hint: "the object is not what stc expects there; check it in the bucket",
+    });
   return withS3(target, step, async (sdk, client) => {
     const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) throw new StcError(`${step}: the object has no body`);
-    return await out.Body.transformToByteArray();
+    // Refused before its body is read, when S3 says how large it is.
+    if ((out.ContentLength ?? 0) > maxBytes) throw tooLarge();
+    const bytes = await out.Body.transformToByteArray();
+    if (bytes.length > maxBytes) throw tooLarge();
+    return bytes;
   });
 }
 

@@ -6,6 +6,7 @@
 
 import type { Env } from "../core/env.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
+import { unhandledFsError } from "../fs/errors.ts";
 import { registerSecret } from "../core/secrets.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { VERSION } from "../core/version.ts";
@@ -141,6 +142,8 @@ export function debugTrace(error: unknown): string {
 }
 
 function reportError(term: Term, error: unknown, debug: boolean): number {
+  // A file-system error no module turned into words still names its file, in one line.
+  error = unhandledFsError(error) ?? error;
   if (error instanceof StcError) {
     term.error(error.message, error.hint);
     if (debug) term.text(debugTrace(error));

@@ -31,6 +31,7 @@
 
 import { usageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
+import { shownName } from "../core/profile_name.ts";
 import {
   type ArgValues,
   type CommandInput,
@@ -82,6 +83,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     // No option means anything with an empty value; `--profile=` is a mistake, not a choice of profile "".
     if (value === "") {
       throw usageError(`option '--${option.name}' needs a non-empty value ${where}`, hint);
+    }
+    const problem = option.check?.(value);
+    if (problem) {
+      throw usageError(`invalid --${option.name} ${shownName(value)} ${where}: ${problem}`, hint);
     }
     values[option.name] = value;
   };

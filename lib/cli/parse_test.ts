@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { StcError } from "../core/errors.ts";
 import { checkArity, commandInput, parseArgs, parseCommandLine } from "./parse.ts";
+import { profileOption } from "./spec.ts";
 
 const SPEC = {
   name: "demo",
@@ -70,4 +71,19 @@ Deno.test("arity: too many arguments are refused without echoing them; a variadi
   assert.throws(() => checkArity(fixed, []), /missing argument <alias>/);
   const input = commandInput(SPEC, parseArgs(SPEC, ["a", "b", "c", "d"]));
   assert.deepEqual(input.args.rest, ["b", "c", "d"]);
+});
+
+Deno.test("an option's check makes a bad value a usage error: -p with a name no AWS file can hold", () => {
+  const spec = { ...SPEC, options: [profileOption("")] } as const;
+  for (const name of ["bad name]", "a\nb", "$(touch PWNED)", "[x"]) {
+    assert.throws(
+      () => parseArgs(spec, ["-p", name]),
+      (e) =>
+        e instanceof StcError && e.exitCode === 2 &&
+        /^invalid --profile '.*' for 'stc demo': a profile name has only letters/.test(e.message) &&
+        !e.message.includes("\n"),
+      JSON.stringify(name),
+    );
+  }
+  assert.equal(parseArgs(spec, ["--profile=me@acme/dev"]).values.profile, "me@acme/dev");
 });

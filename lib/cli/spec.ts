@@ -5,6 +5,8 @@
  * @module
  */
 
+import { validateProfileName } from "../core/profile_name.ts";
+
 /** What a completion offers for an option value or argument. */
 export type CompletionKind =
   | "profile"
@@ -30,6 +32,8 @@ export interface OptionSpec {
   readonly description: string;
   /** What to complete for the value. */
   readonly complete?: CompletionKind;
+  /** What is wrong with a value (a usage error when parsing), or undefined when it is acceptable. */
+  readonly check?: (value: string) => string | undefined;
 }
 
 /** A positional argument. */
@@ -89,6 +93,7 @@ export function profileOption(description: string): ProfileOptionSpec {
     valueName: "PROFILE",
     description,
     complete: "profile",
+    check: validateProfileName,
   };
 }
 

@@ -7,15 +7,17 @@
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import {
+  checkWritable,
   loadProfiles,
   mergeProfileUpdates,
-  updateProfile,
-  updateProfiles,
+  updateKeyAndConfig,
 } from "../config/aws_files.ts";
+import { checkProfileName } from "../config/profile.ts";
 import { StcError, usageError, withContext } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
+import { rolePaths } from "../roles/load.ts";
 import type { Term } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";
@@ -103,7 +105,10 @@ function warnTypedSecret(term: Term, inArguments: boolean): void {
   );
 }
 
-/** Writes the key (and bucket, and default profile) to the AWS files. */
+/**
+ * Writes the key (and bucket, and default profile) to the AWS files: every value is checked before the first
+ * write, and the two files land together (see {@linkcode updateKeyAndConfig}).
+ */
 async function store(
   context: Context,
   profile: string,
@@ -112,25 +117,24 @@ async function store(
   makeDefault: boolean,
 ): Promise<void> {
   const { files } = await loadProfiles(context.env);
-  await updateProfile("credentials", profile, {
-    aws_access_key_id: key.accessKeyId,
-    aws_secret_access_key: key.secretAccessKey,
-    // Left-over temporary credentials would pair a session token with the new long-term key.
-    aws_session_token: null,
-    aws_security_token: null,
-  }, context.env);
-  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   const currentDefault = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
   const setDefault = (makeDefault || !currentDefault) && currentDefault !== profile;
-  // The bucket and the default profile land in one write of the config file.
-  await updateProfiles(
-    "config",
-    mergeProfileUpdates(
+  await updateKeyAndConfig({
+    profile,
+    credentials: {
+      aws_access_key_id: key.accessKeyId,
+      aws_secret_access_key: key.secretAccessKey,
+      // Left-over temporary credentials would pair a session token with the new long-term key.
+      aws_session_token: null,
+      aws_security_token: null,
+    },
+    // The bucket and the default profile land in one write of the config file.
+    config: mergeProfileUpdates(
       bucket ? { [profile]: { [BUCKET_KEY]: bucket } } : {},
       setDefault ? { default: { [DEFAULT_PROFILE_KEY]: profile } } : {},
     ),
-    context.env,
-  );
+  }, context.env);
+  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   if (bucket) context.term.info(`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
     context.term.info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
@@ -144,16 +148,20 @@ export const importCommand: Command = defineCommand(
   SPECS.import,
   async (context, input) => {
     const { options } = input;
-    // Checked before the key is read: a bad -b is a usage error before anything happens.
-    if (options.bucket !== undefined) checkBucketName(options.bucket, "option '--bucket'");
     const source = await readSource(context.term, input.args.source, context.env);
     const key = chooseKey(source.keys, options["key-id"]);
-    const profile = options.profile ?? source.profile ?? IMPORT_PROFILE;
+    const profile = options.profile ??
+      (source.profile === undefined
+        ? IMPORT_PROFILE
+        : checkProfileName(source.profile, "the import line"));
     const bucket = options.bucket ??
       (source.bucket === undefined
         ? undefined
         : checkBucketName(source.bucket, "the -b of the import line"));
     const download = options.download || source.download === true;
+    // The roles list of -d must be writable too, or the import would stop half done.
+    const rolesList = rolePaths(context.env, profile).organisation;
+    if (download && rolesList !== "") await checkWritable([rolesList]);
     await store(context, profile, key, bucket, options.default);
     if (download) {
       try {

@@ -41,7 +41,10 @@ function profileFor(
   try {
     return selectProfile(requested, context.env, loaded.files).name;
   } catch (error) {
-    if (requested === undefined && error instanceof StcError) return undefined;
+    // No profile selected lists what needs none; an invalid AWS_PROFILE is still an error.
+    if (requested === undefined && error instanceof StcError && !context.env.AWS_PROFILE) {
+      return undefined;
+    }
     throw error;
   }
 }
@@ -93,7 +96,10 @@ export function catalogTable(catalog: RoleCatalog): string {
   }
   // The cells are validated when parsed; printable() keeps the table harmless to a terminal all the same.
   const cells = rows.map((row) => row.map((cell) => printable(cell)));
-  const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  // A loop, not Math.max(...): a spread of every row overflows the stack on a long list.
+  const widths = cells[0].map((_, column) =>
+    cells.reduce((width, row) => Math.max(width, row[column].length), 0)
+  );
   return cells.map((row) =>
     row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]))
       .join("  ")

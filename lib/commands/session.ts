@@ -9,7 +9,13 @@
 import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
 import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/client.ts";
-import { loadProfiles, mergeProfileUpdates, updateProfiles } from "../config/aws_files.ts";
+import {
+  awsPaths,
+  checkWritable,
+  loadProfiles,
+  mergeProfileUpdates,
+  updateProfiles,
+} from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
 import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
@@ -17,6 +23,7 @@ import { resourceName } from "../core/arn.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
 import {
+  checkSessionWritable,
   decryptSession,
   legacySessionPath,
   listStoredSessions,
@@ -179,6 +186,7 @@ async function storeCurrent(context: Context): Promise<ShellAction[]> {
   const base = readBaseSession(context.env)!;
   const now = context.now();
   checkNotExpired(base, now, "the session in this shell");
+  await checkSessionWritable(sessionStoreDir(context.env), base.profile);
   const passphrase = await context.term.promptNewSecret(
     `New passphrase for the stored session of '${base.profile}':`,
   );
@@ -208,8 +216,12 @@ async function newSession(
     credentials: longTermKey(profile, selected.name),
     notices: context.term,
   };
-  // A profile name unusable as a file name fails before the MFA code is spent.
-  if (store) storedSessionPath(sessionStoreDir(context.env), selected.name);
+  // A profile name unusable as a file name, or files that cannot be written, fail before the MFA code is spent.
+  if (store) await checkSessionWritable(sessionStoreDir(context.env), selected.name);
+  const rememberProfile = requested !== undefined &&
+    getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested;
+  // The config is written after the call when the profile is remembered or its MFA device is discovered.
+  if (rememberProfile || !profile.mfa_serial) await checkWritable([awsPaths(context.env).config]);
   // The key is checked before the MFA code is spent: a deleted key fails here with its own message.
   const identity = await getCallerIdentity(target);
   const device = await resolveMfaDevice(
@@ -244,8 +256,6 @@ async function newSession(
     region: target.region,
   };
   // The discovered MFA device and the remembered profile land in one write of the config file.
-  const rememberProfile = requested !== undefined &&
-    getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested;
   await updateProfiles(
     "config",
     mergeProfileUpdates(

@@ -10,6 +10,7 @@ import { type CommandSpec, profileOption } from "../cli/spec.ts";
 import { BROWSER_KEY, IMPORT_PROFILE } from "../config/keys.ts";
 import { SERVICE_NAMES } from "../console/url.ts";
 import { wrapWords } from "../core/text.ts";
+import { validateBucketName } from "../core/bucket.ts";
 import {
   DEFAULT_PROPAGATION_TIMEOUT_S,
   PENDING_SUFFIX,
@@ -106,6 +107,7 @@ and -d apply unless given here. The first imported profile becomes the default p
         type: "string",
         valueName: "BUCKET",
         description: "S3 bucket with the organisation's roles file",
+        check: validateBucketName,
       },
       {
         name: "download",

@@ -14,16 +14,20 @@ import {
   ensurePrivateDir,
   fileMode,
   LockTimeoutError,
+  probeWritable,
+  removeFile,
   resolveTarget,
   sweepStaleTemps,
   withLock,
   writeFileAtomic,
 } from "../fs/atomic.ts";
+import { fileWriteError } from "../fs/errors.ts";
 import { dirname } from "../fs/path.ts";
 import { expandHome } from "../fs/paths.ts";
 import { readOptionalFile, readOptionalText } from "../fs/read.ts";
 import {
   type FileKind,
+  getProfile,
   parseProfileFile,
   parseProfileFiles,
   type ProfileFiles,
@@ -74,23 +78,60 @@ export async function editAwsFile(
   env: Env,
 ): Promise<boolean> {
   const path = awsPaths(env)[kind];
-  const target = await resolveTarget(path);
-  await ensurePrivateDir(dirname(target));
-  return await withLock(target, async () => {
-    let text = "";
-    let mode = 0o600;
-    const current = await readOptionalFile(target);
-    if (current !== undefined) {
-      text = new TextDecoder().decode(current);
-      if (kind === "config") mode = await fileMode(target) ?? mode;
-    }
-    const next = edit(text);
-    if (next === text) return false;
-    parseProfileFile(next, kind);
-    await sweepStaleTemps(target);
-    await writeFileAtomic(target, next, { mode });
-    return true;
+  return await writingFile(path, async () => {
+    const target = await resolveTarget(path);
+    await ensurePrivateDir(dirname(target));
+    return await withLock(target, async () => {
+      let text = "";
+      let mode = 0o600;
+      const current = await readOptionalFile(target);
+      if (current !== undefined) {
+        text = new TextDecoder().decode(current);
+        if (kind === "config") mode = await fileMode(target) ?? mode;
+      }
+      const next = applyEdit(path, kind, text, edit);
+      if (next === text) return false;
+      await sweepStaleTemps(target);
+      await writeFileAtomic(target, next, { mode });
+      return true;
+    });
   });
+}
+
+/** `edit` applied to `text`, checked to parse; a value the file cannot hold is a one-line error naming it. */
+function applyEdit(
+  path: string,
+  kind: FileKind,
+  text: string,
+  edit: (text: string) => string,
+): string {
+  let next: string;
+  try {
+    next = edit(text);
+  } catch (error) {
+    if (error instanceof StcError) throw error;
+    throw new StcError(`cannot update ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (next !== text) parseProfileFile(next, kind);
+  return next;
+}
+
+/** Runs `fn`, which writes `path`; a file-system error becomes the one-line error naming `path`. */
+async function writingFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw fileWriteError(path, error);
+  }
+}
+
+/**
+ * Fails with the one-line error naming the file (`cannot write PATH: read-only file system`) when one of `paths`
+ * could not be written now. Commands call it before they ask for anything (a passphrase, an MFA code) or call AWS,
+ * when what they get would be lost if it could not be saved. Writes nothing that stays.
+ */
+export async function checkWritable(paths: readonly string[]): Promise<void> {
+  for (const path of paths) await writingFile(path, () => probeWritable(path));
 }
 
 /** Changes to one profile: a string sets the key, `null` removes it. */
@@ -120,15 +161,18 @@ export function updateProfiles(
   env: Env,
 ): Promise<boolean> {
   if (Object.keys(updates).length === 0) return Promise.resolve(false);
-  return editAwsFile(kind, (text) => {
-    for (const [profile, changes] of Object.entries(updates)) {
-      const section = profileSection(kind, profile, text);
-      for (const [key, value] of Object.entries(changes)) {
-        text = value === null ? removeKey(text, section, key) : setKey(text, section, key, value);
-      }
+  return editAwsFile(kind, (text) => editProfiles(kind, text, updates), env);
+}
+
+/** `text` of a file of `kind` with `updates` applied. */
+function editProfiles(kind: FileKind, text: string, updates: ProfileUpdates): string {
+  for (const [profile, changes] of Object.entries(updates)) {
+    const section = profileSection(kind, profile, text);
+    for (const [key, value] of Object.entries(changes)) {
+      text = value === null ? removeKey(text, section, key) : setKey(text, section, key, value);
     }
-    return text;
-  }, env);
+  }
+  return text;
 }
 
 /**
@@ -161,6 +205,134 @@ export function removeProfile(
   }, env);
 }
 
+/**
+ * A new access key and the config changes that go with it (`stc import`: the roles bucket, the default profile),
+ * which must land together although they are two files.
+ */
+export interface KeyUpdate {
+  /** The profile the key is stored in. */
+  profile: string;
+  /** Changes to the profile in the credentials file; they set `aws_access_key_id`. */
+  credentials: ProfileChanges & { aws_access_key_id: string };
+  /** Changes to the config file. */
+  config: ProfileUpdates;
+}
+
+/** The record of a {@linkcode KeyUpdate} in progress: everything but the credentials, which hold secrets. */
+interface PendingConfig {
+  profile: string;
+  accessKeyId: string;
+  config: ProfileUpdates;
+}
+
+/** The file recording a key update in progress, next to the credentials file. */
+function pendingPath(env: Env): string {
+  return `${awsPaths(env).credentials}.stc-pending`;
+}
+
+/**
+ * Writes a new key to the credentials file, then the config changes that go with it, so that they land together
+ * even across a crash: every edit is tried on the current texts before anything is written (an invalid value
+ * writes nothing), both files and the record are checked writable, then a record of the config changes is
+ * written (no secrets in it), then credentials, then config, then the record is removed. A run interrupted in
+ * between is completed by the next stc that reads the AWS files ({@linkcode completePendingUpdate}).
+ */
+export async function updateKeyAndConfig(update: KeyUpdate, env: Env): Promise<void> {
+  const paths = awsPaths(env);
+  const credentialsEdit = (text: string) =>
+    editProfiles("credentials", text, {
+      [update.profile]: update.credentials,
+    });
+  const configEdit = (text: string) => editProfiles("config", text, update.config);
+  const [credentialsText, configText] = await Promise.all([
+    readAwsFile("credentials", env),
+    readAwsFile("config", env),
+  ]);
+  applyEdit(paths.credentials, "credentials", credentialsText, credentialsEdit);
+  const configChanges = applyEdit(paths.config, "config", configText, configEdit) !== configText;
+  if (!configChanges) {
+    await editAwsFile("credentials", credentialsEdit, env);
+    return;
+  }
+  const pending = pendingPath(env);
+  await checkWritable([paths.credentials, paths.config, pending]);
+  const record: PendingConfig = {
+    profile: update.profile,
+    accessKeyId: update.credentials.aws_access_key_id,
+    config: update.config,
+  };
+  await writingFile(pending, async () => {
+    await ensurePrivateDir(dirname(pending));
+    await withLock(pending, async () => {
+      await writingFile(pending, () => writeFileAtomic(pending, JSON.stringify(record) + "\n"));
+      await editAwsFile("credentials", credentialsEdit, env);
+      await editAwsFile("config", configEdit, env);
+      await writingFile(pending, () => removeFile(pending));
+    });
+  });
+}
+
+/**
+ * Completes a {@linkcode updateKeyAndConfig} that was interrupted between its two files: when the credentials
+ * file holds the recorded key, the recorded config changes are applied; either way the record is removed. Does
+ * nothing (one failed open) when there is no record. Returns whether the config file changed.
+ */
+export async function completePendingUpdate(env: Env): Promise<boolean> {
+  const pending = pendingPath(env);
+  if (await readOptionalFile(pending) === undefined) return false;
+  return await writingFile(pending, () =>
+    withLock(pending, async () => {
+      const record = parsePendingConfig(await readOptionalText(pending));
+      let changed = false;
+      if (record) {
+        const credentials = await readAwsFile("credentials", env);
+        const files = parseProfileFiles({ config: "", credentials });
+        const edit = (text: string) => editProfiles("config", text, record.config);
+        // A record whose changes the config cannot take (not one stc wrote) is dropped, not retried for ever.
+        let applicable = true;
+        try {
+          applyEdit(awsPaths(env).config, "config", await readAwsFile("config", env), edit);
+        } catch (error) {
+          if (!(error instanceof StcError)) throw error;
+          applicable = false;
+        }
+        if (
+          applicable &&
+          getProfile(files, record.profile)?.aws_access_key_id === record.accessKeyId
+        ) {
+          changed = await editAwsFile("config", edit, env);
+        }
+      }
+      await writingFile(pending, () => removeFile(pending));
+      return changed;
+    }));
+}
+
+/** The record in `text`, or undefined when it is not one (empty, not JSON, another shape). */
+function parsePendingConfig(text: string): PendingConfig | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const record = value as Partial<PendingConfig> | null;
+  if (
+    typeof record !== "object" || record === null || typeof record.profile !== "string" ||
+    typeof record.accessKeyId !== "string" || typeof record.config !== "object" ||
+    record.config === null
+  ) {
+    return undefined;
+  }
+  for (const changes of Object.values(record.config)) {
+    if (typeof changes !== "object" || changes === null) return undefined;
+    for (const v of Object.values(changes)) {
+      if (v !== null && typeof v !== "string") return undefined;
+    }
+  }
+  return record as PendingConfig;
+}
+
 /** The AWS files as parsed profiles, plus the config text (for line numbers). */
 export interface LoadedProfiles {
   /** Parsed profiles. */
@@ -172,10 +344,11 @@ export interface LoadedProfiles {
 /** Reads and parses the AWS config and credentials files; a syntax error becomes a user error. */
 export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   const paths = awsPaths(env);
-  const [config, credentials] = await Promise.all([
+  let [config, credentials] = await Promise.all([
     readAwsFile("config", env),
     readAwsFile("credentials", env),
   ]);
+  if (await completePendingUpdate(env)) config = await readAwsFile("config", env);
   try {
     const files = parseProfileFiles({ config, credentials });
     const configLines = new Map<string, number>();
@@ -211,24 +384,32 @@ export interface AwsDirFile {
  */
 export async function writeAwsDirFiles(files: readonly AwsDirFile[]): Promise<void> {
   if (files.length === 0) return;
-  for (const file of files) await ensurePrivateDir(dirname(file.path));
-  await withLock(files[0].path, async () => {
-    for (const file of files) {
-      await writeFileAtomic(file.path, file.data, { mode: file.mode ?? 0o600 });
-    }
-  });
+  for (const file of files) {
+    await writingFile(file.path, () => ensurePrivateDir(dirname(file.path)));
+  }
+  await writingFile(files[0].path, () =>
+    withLock(files[0].path, async () => {
+      for (const file of files) {
+        await writingFile(
+          file.path,
+          () => writeFileAtomic(file.path, file.data, { mode: file.mode ?? 0o600 }),
+        );
+      }
+    }));
 }
 
 /**
  * Replaces a text file of stc's own in `~/.aws` (the organisation's roles list) under its lock, unless it already
  * holds `text`; an existing file keeps its mode (0600 when new). Returns whether it changed.
  */
-export async function replaceAwsDirFile(path: string, text: string): Promise<boolean> {
-  await ensurePrivateDir(dirname(path));
-  return await withLock(path, async () => {
-    if (await readOptionalText(path) === text) return false;
-    await writeFileAtomic(path, text, { mode: await fileMode(path) ?? 0o600 });
-    return true;
+export function replaceAwsDirFile(path: string, text: string): Promise<boolean> {
+  return writingFile(path, async () => {
+    await ensurePrivateDir(dirname(path));
+    return await withLock(path, async () => {
+      if (await readOptionalText(path) === text) return false;
+      await writeFileAtomic(path, text, { mode: await fileMode(path) ?? 0o600 });
+      return true;
+    });
   });
 }
 
@@ -253,11 +434,16 @@ export async function withAwsLock<T>(
   timeoutMs: number,
 ): Promise<T> {
   const path = `${awsPaths(env).credentials}.stc-${name}`;
-  await ensurePrivateDir(dirname(path));
+  await writingFile(path, () => ensurePrivateDir(dirname(path)));
+  let entered = false;
   try {
-    return await withLock(path, fn, { timeoutMs });
+    return await withLock(path, () => {
+      entered = true;
+      return fn();
+    }, { timeoutMs });
   } catch (error) {
     if (error instanceof LockTimeoutError) throw new AwsLockBusyError(error);
-    throw error;
+    // Failing to take the lock is failing to write its file; what `fn` throws is its own.
+    throw entered ? error : fileWriteError(path, error);
   }
 }

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import {
   awsPaths,
+  completePendingUpdate,
   editAwsFile,
   mergeProfileUpdates,
   readAwsFile,
   removeProfile,
+  updateKeyAndConfig,
   updateProfile,
   updateProfiles,
 } from "./aws_files.ts";
+import { StcError } from "../core/errors.ts";
 import { TEMP_INFIX, withLock } from "../fs/atomic.ts";
 import type { Env } from "../core/env.ts";
 import { parseProfileFiles, type ProfileFiles } from "./ini.ts";
@@ -329,6 +332,85 @@ Deno.test("writers killed with SIGKILL never leave a torn file or a blocking loc
     assert.equal(await updateProfile("credentials", "default", { ["which"]: "c" }, env), true);
     assert.deepEqual(await temps(), []);
     assert.equal((await readProfileFiles(env)).profiles.default.which, "c");
+  } finally {
+    await t.dispose();
+  }
+});
+
+const KEY = "AKIAIOSFODNN7EXAMPLE";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+Deno.test("updateKeyAndConfig writes both files and leaves no record; an invalid value writes neither", async () => {
+  const t = await tempHome();
+  try {
+    const update = {
+      profile: "t",
+      credentials: { aws_access_key_id: KEY, aws_secret_access_key: SECRET },
+      config: { t: { "session-tool_bucketname": "acme-roles" } },
+    };
+    await updateKeyAndConfig(update, t.env);
+    const files = await readProfileFiles(t.env);
+    assert.equal(files.profiles.t.aws_access_key_id, KEY);
+    assert.equal(files.profiles.t["session-tool_bucketname"], "acme-roles");
+    const names = [...Deno.readDirSync(`${t.home}/.aws`)].map((e) => e.name);
+    assert.ok(!names.includes("credentials.stc-pending"), names.join(" "));
+
+    const before = [await readAwsFile("config", t.env), await readAwsFile("credentials", t.env)];
+    await assert.rejects(
+      () =>
+        updateKeyAndConfig({
+          ...update,
+          credentials: { ...update.credentials, aws_access_key_id: "AKIAOTHEREXAMPLEKEY1" },
+          config: { t: { "session-tool_bucketname": "my bucket #1" } },
+        }, t.env),
+      (e) => e instanceof StcError && /^cannot update .*\/config: /.test(e.message),
+    );
+    assert.deepEqual(
+      [await readAwsFile("config", t.env), await readAwsFile("credentials", t.env)],
+      before,
+    );
+  } finally {
+    await t.dispose();
+  }
+});
+
+Deno.test("completePendingUpdate applies a record whose key landed, and drops any other record", async () => {
+  const t = await tempHome();
+  try {
+    const pending = `${t.home}/.aws/credentials.stc-pending`;
+    await updateProfile("credentials", "t", { aws_access_key_id: KEY }, t.env);
+    const config = "[default]\nregion = eu-west-1\n";
+    await Deno.writeTextFile(`${t.home}/.aws/config`, config);
+    const record = (accessKeyId: string, changes: unknown) =>
+      JSON.stringify({ profile: "t", accessKeyId, config: changes });
+    const dropped = [
+      "",
+      "not json",
+      "null",
+      JSON.stringify({ profile: "t" }),
+      record(KEY, { t: "x" }),
+      record(KEY, { t: { k: 1 } }),
+      record(KEY, { "bad name]": { k: "v" } }),
+      record(KEY, { t: { "session-tool_bucketname": "a #b" } }),
+      record("AKIAOTHEREXAMPLEKEY1", { t: { "session-tool_bucketname": "acme-roles" } }),
+    ];
+    for (const text of dropped) {
+      await Deno.writeTextFile(pending, text);
+      assert.equal(await completePendingUpdate(t.env), false, text);
+      assert.equal(await readAwsFile("config", t.env), config, text);
+      await assert.rejects(() => Deno.stat(pending), Deno.errors.NotFound);
+    }
+    await Deno.writeTextFile(
+      pending,
+      record(KEY, { t: { "session-tool_bucketname": "acme-roles" } }),
+    );
+    assert.equal(await completePendingUpdate(t.env), true);
+    assert.match(
+      await readAwsFile("config", t.env),
+      /\[profile t\]\nsession-tool_bucketname = acme-roles\n/,
+    );
+    await assert.rejects(() => Deno.stat(pending), Deno.errors.NotFound);
+    assert.equal(await completePendingUpdate(t.env), false, "nothing to do");
   } finally {
     await t.dispose();
   }

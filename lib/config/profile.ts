@@ -11,6 +11,7 @@ import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "./keys.ts";
 import { checkBucketName } from "./bucket.ts";
 import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
 import { didYouMean } from "../core/suggest.ts";
+import { shownName, validateProfileName } from "../core/profile_name.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 
@@ -34,15 +35,41 @@ export function selectProfile(
   env: Env,
   files: ProfileFiles,
 ): SelectedProfile {
-  if (requested) return { name: requested, source: "option" };
-  if (env.AWS_PROFILE) return { name: env.AWS_PROFILE, source: "AWS_PROFILE" };
+  if (requested) return { name: checkProfileName(requested, "-p"), source: "option" };
+  if (env.AWS_PROFILE) {
+    return { name: checkProfileName(env.AWS_PROFILE, "AWS_PROFILE"), source: "AWS_PROFILE" };
+  }
   const configured = getProfile(files, "default")?.[DEFAULT_PROFILE_KEY];
-  if (configured) return { name: configured, source: "session_tool_default_profile" };
+  if (configured) {
+    const problem = validateProfileName(configured);
+    if (problem) {
+      throw new StcError(
+        `invalid ${DEFAULT_PROFILE_KEY} ${shownName(configured)} in [default]: ${problem}`,
+        { hint: `fix ${DEFAULT_PROFILE_KEY} in the config file, or give a profile with -p` },
+      );
+    }
+    return { name: configured, source: "session_tool_default_profile" };
+  }
   if (getProfile(files, "default")) return { name: "default", source: "default" };
   throw usageError(
     "no profile selected",
     `give one with -p PROFILE, or import a key first: stc import FILE.csv (it creates '${IMPORT_PROFILE}')`,
   );
+}
+
+/**
+ * `name` when it can be a profile name; otherwise a usage error (exit 2) saying where the name came from
+ * (`-p`, `AWS_PROFILE`, `the import line`) and what a profile name may hold.
+ */
+export function checkProfileName(name: string, from: string): string {
+  const problem = validateProfileName(name);
+  if (problem) {
+    throw usageError(
+      `invalid profile name ${shownName(name)} (from ${from}): ${problem}`,
+      "profile names are section names of ~/.aws/config and ~/.aws/credentials",
+    );
+  }
+  return name;
 }
 
 /** The properties of a profile that must exist; a clear error naming close matches otherwise. */

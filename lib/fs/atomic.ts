@@ -68,11 +68,19 @@ async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
   for (let done = 0; done < data.length;) done += await file.write(data.subarray(done));
 }
 
+async function assertRegularOrMissing(path: string): Promise<void> {
+  try {
+    if (!(await Deno.lstat(path)).isFile) throw new Error("not a regular file");
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
 /**
  * Replaces `path` with `data` atomically: a temp file in the same directory, created exclusively
  * with the final mode, written, fsynced and renamed over `path` (over a symlink's target, keeping
  * the link); then the directory is fsynced so the rename survives a crash. On error the temp file
- * is removed and `path` is untouched.
+ * is removed and `path` is untouched. Refuses to replace anything but a regular file.
  */
 export async function writeFileAtomic(
   path: string,
@@ -81,6 +89,8 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
   const target = await resolveTarget(path);
+  // A rename would replace a device or FIFO (as root, even /dev/null) with a regular file.
+  await assertRegularOrMissing(target);
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}${TEMP_INFIX}${Deno.pid}-${randomSuffix()}`);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
@@ -146,6 +156,46 @@ export async function withLock<T>(
     }
   } finally {
     file.close();
+  }
+}
+
+/**
+ * Fails, with the file system's error, when {@linkcode writeFileAtomic} could not write `path` now: its directory
+ * (or, when that does not exist yet, the nearest existing ancestor, where it would be created) must take a new
+ * file with a byte in it (not on a read-only file system, not full, writable by this user), and an existing
+ * `path` must be a regular file. Leaves nothing behind. For checking before a prompt or a network call, so that
+ * a failure comes before the user's effort.
+ */
+export async function probeWritable(path: string): Promise<void> {
+  const target = await resolveTarget(path);
+  await assertRegularOrMissing(target);
+  let dir = dirname(target);
+  while (true) {
+    try {
+      const info = await Deno.stat(dir);
+      if (!info.isDirectory) throw new Deno.errors.NotADirectory(`not a directory: ${dir}`);
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound) || dir === "/" || dir === ".") throw e;
+      dir = dirname(dir);
+    }
+  }
+  const probe = join(dir, `.${basename(target)}${TEMP_INFIX}probe-${Deno.pid}-${randomSuffix()}`);
+  const file = await Deno.open(probe, { write: true, createNew: true, mode: 0o600 });
+  try {
+    await writeAll(file, new Uint8Array(1));
+  } finally {
+    file.close();
+    await Deno.remove(probe).catch(() => {});
+  }
+}
+
+/** Removes the file `path`; one that is already gone is no error. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
 }
 

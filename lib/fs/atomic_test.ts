@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { lockPathFor, LockTimeoutError, TEMP_INFIX, withLock, writeFileAtomic } from "./atomic.ts";
+import {
+  lockPathFor,
+  LockTimeoutError,
+  probeWritable,
+  TEMP_INFIX,
+  withLock,
+  writeFileAtomic,
+} from "./atomic.ts";
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "stc-atomic-" });
@@ -133,3 +140,20 @@ Deno.test("a lock held by a process killed with SIGKILL does not block the next 
 });
 
 const writer = new URL("../../test/fixtures/aws_files_writer.ts", import.meta.url).pathname;
+
+Deno.test("writeFileAtomic and probeWritable refuse to replace a FIFO (or a device) with a file", async () => {
+  const dir = await tempDir();
+  try {
+    const fifo = `${dir}/credentials`;
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(made.success, "mkfifo");
+    await assert.rejects(() => writeFileAtomic(fifo, "data"), /not a regular file/);
+    await assert.rejects(() => probeWritable(fifo), /not a regular file/);
+    assert.ok((await Deno.lstat(fifo)).isFifo, "still a FIFO");
+    assert.deepEqual(await names(dir), ["credentials"], "no temp file left");
+    await probeWritable(`${dir}/missing/deeper/file`);
+    assert.deepEqual(await names(dir), ["credentials"], "the probe leaves nothing behind");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { formatBytes } from "../core/bytes.ts";
 import { StcError } from "../core/errors.ts";
 import { describeFsError } from "./errors.ts";
 
@@ -18,7 +19,16 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
-/** A file's bytes; undefined when it does not exist (or `path` is empty). Errors name the path. */
+function notRegular(path: string): StcError {
+  return new StcError(`cannot read ${path}: not a regular file`, {
+    hint: "point the setting at a regular file",
+  });
+}
+
+/**
+ * A file's bytes; undefined when it does not exist (or `path` is empty, or goes through a file). Errors name the
+ * path.
+ */
 export async function readOptionalFile(
   path: string,
   options: ReadOptions = {},
@@ -27,22 +37,25 @@ export async function readOptionalFile(
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   let file: Deno.FsFile;
   try {
+    // A device is refused before it is opened (Deno does not open some, such as /dev/full, with read access
+    // alone); the open file is checked again below, as the path may change in between.
+    if (!(await Deno.stat(path)).isFile) throw notRegular(path);
     file = await Deno.open(path, { read: true });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    // A path through a regular file cannot exist either (as the SDKs see it).
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    if (error instanceof StcError) throw error;
     throw new StcError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
   }
   try {
     // Checked on the open file, not the path: nothing can swap the file in between.
     const info = await file.stat();
-    if (!info.isFile) {
-      throw new StcError(`cannot read ${path}: not a regular file`, {
-        hint: "point the setting at a regular file",
-      });
-    }
+    if (!info.isFile) throw notRegular(path);
     if (info.size > maxBytes) {
       throw new StcError(
-        `cannot read ${path}: it is larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB`,
+        `cannot read ${path}: it is larger than ${formatBytes(maxBytes)}`,
         { hint: "the file is not what stc expects there; check its contents" },
       );
     }

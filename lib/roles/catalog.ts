@@ -126,6 +126,12 @@ export function isValidRoleName(name: string): boolean {
 }
 
 /**
+ * The largest roles list stc reads, from a file or from S3 (one limit for both): about 30,000 roles, far more
+ * than an organisation defines, and small enough that listing roles for tab completion stays fast.
+ */
+export const MAX_ROLES_FILE_BYTES = 2 * 1024 * 1024;
+
+/**
  * Parses a roles file in session-tool.sh's format: `alias role_arn [session_name [external_id]]` per line,
  * separated by spaces or tabs; `#` starts a comment line. A bad line is reported with its line number and
  * skipped; a repeated alias keeps the first definition.
@@ -339,7 +345,7 @@ export function mergeRoles(
   const shadowed: RoleEntry[] = [];
   const problems: RoleProblem[] = [];
   for (const source of sources) {
-    problems.push(...source.problems);
+    for (const problem of source.problems) problems.push(problem);
     for (const role of source.roles) {
       if (byAlias.has(role.alias)) {
         shadowed.push(role);
@@ -349,7 +355,7 @@ export function mergeRoles(
       roles.push(role);
     }
   }
-  problems.push(...accounts.problems);
+  for (const problem of accounts.problems) problems.push(problem);
   return { roles, accounts: accounts.accounts, problems, shadowed };
 }
 

@@ -7,10 +7,16 @@
 
 import { type AwsTarget, getObject, putObject } from "../aws/client.ts";
 import { StcError } from "../core/errors.ts";
-import { replaceAwsDirFile } from "../config/aws_files.ts";
+import { checkWritable, replaceAwsDirFile } from "../config/aws_files.ts";
+import { readOptionalFile } from "../fs/read.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
 import { longTermKey, profileRegion, requireProfile, rolesBucket } from "../config/profile.ts";
-import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
+import {
+  formatProblem,
+  MAX_ROLES_FILE_BYTES,
+  parseRolesFile,
+  type RoleProblem,
+} from "./catalog.ts";
 import { rolePaths } from "./load.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
@@ -142,7 +148,9 @@ export async function downloadRoles(
     credentials: longTermKey(profile, profileName),
     notices: scope.term,
   };
-  const bytes = await getObject(target, location.bucket, location.key);
+  // A list that could not be saved is not fetched.
+  await checkWritable([path]);
+  const bytes = await getObject(target, location.bucket, location.key, MAX_ROLES_FILE_BYTES);
   const valid = validateRolesList(bytes, `s3://${location.bucket}/${location.key}`);
   const changed = await replaceAwsDirFile(path, valid.text);
   return { path, location, roles: valid.roles, problems: valid.problems, changed };
@@ -160,16 +168,11 @@ export async function uploadRoles(
 ): Promise<RolesTransfer> {
   const env = scope.env;
   const { profile, location, path } = transferPlan(env, profileName, files);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new StcError(`there is no organisation list to upload: ${path} does not exist`, {
-        hint: "download it first with 'stc roles --download', edit it, then upload",
-      });
-    }
-    throw new StcError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  const bytes = await readOptionalFile(path, { maxBytes: MAX_ROLES_FILE_BYTES });
+  if (bytes === undefined) {
+    throw new StcError(`there is no organisation list to upload: ${path} does not exist`, {
+      hint: "download it first with 'stc roles --download', edit it, then upload",
+    });
   }
   const valid = validateRolesList(bytes, path);
   if (valid.problems.length > 0) {

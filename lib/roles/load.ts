@@ -12,6 +12,7 @@ import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files
 import { readOptionalText } from "../fs/read.ts";
 import {
   formatProblem,
+  MAX_ROLES_FILE_BYTES,
   mergeRoles,
   parseAccountsJson,
   parseRolesFile,
@@ -58,8 +59,8 @@ export async function loadRoleCatalog(
 ): Promise<RoleCatalog> {
   const paths = rolePaths(env, profile);
   const [local, organisation, accounts, profiles] = await Promise.all([
-    readOptionalText(paths.local),
-    readOptionalText(paths.organisation),
+    readOptionalText(paths.local, { maxBytes: MAX_ROLES_FILE_BYTES }),
+    readOptionalText(paths.organisation, { maxBytes: MAX_ROLES_FILE_BYTES }),
     readOptionalText(paths.accounts),
     loaded ?? loadProfiles(env),
   ]);

@@ -11,7 +11,7 @@
 import { awsDir, isFileSafeProfile } from "../fs/paths.ts";
 import { join } from "../fs/path.ts";
 import { readOptionalFile } from "../fs/read.ts";
-import { writeAwsDirFiles } from "../config/aws_files.ts";
+import { checkWritable, writeAwsDirFiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
 import type { Env } from "../core/env.ts";
@@ -107,6 +107,14 @@ export async function decryptSession(
   const session = parseSessionRecord(text);
   if (!session) throw new StcError(`${what} does not hold a valid session`);
   return session;
+}
+
+/**
+ * Fails with the one-line error naming the file when the stored session of `profile` could not be written now
+ * (read-only file system, no space, no permission): checked before the passphrase is asked for.
+ */
+export function checkSessionWritable(dir: string, profile: string): Promise<void> {
+  return checkWritable([storedSessionPath(dir, profile), metadataPath(dir, profile)]);
 }
 
 /**
