@@ -248,7 +248,10 @@ Deno.test("a bucket that is not an S3 bucket name is a usage error wherever it e
       stdin: pair,
     });
     assertFailure(option, 2);
-    assert.match(option.stderr, /^stc: error: invalid --bucket '.*' for 'stc import': a bucket name/);
+    assert.match(
+      option.stderr,
+      /^stc: error: invalid --bucket '.*' for 'stc import': a bucket name/,
+    );
     const line = await runStc(["import", "-"], {
       env: home.env,
       stdin: `get_session -p t -i ${ALICE_KEY},${ALICE_SECRET} -b '${
