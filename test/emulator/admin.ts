@@ -15,6 +15,8 @@ export interface AccessKeyInfo {
   createDate: Date;
   /** When the key starts to authenticate (propagation delay). */
   usableFrom: Date;
+  /** When it last authenticated a request (GetAccessKeyLastUsed); absent when never used. */
+  lastUsed?: Date;
 }
 
 /** Everything a test can do to or read from a running emulator. */
@@ -61,7 +63,8 @@ export interface EmulatorControls {
   /**
    * Holds back every answer to `action` (an API name, or `*` for all actions without a latency
    * of their own) by `ms` milliseconds, errors and dropped connections included. The action is
-   * carried out at once; only its answer waits. `0` is an explicit "no delay".
+   * carried out at once; only its answer waits. `0` is an explicit "no delay". Answers already held
+   * count their wait from when they were held: lowering the latency releases those held longer.
    */
   setLatency(action: string, ms: number): void;
   /** Removes every latency. */

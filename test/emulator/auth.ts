@@ -187,7 +187,12 @@ export function authenticate(
   if (!signaturesEqual(expectedSignature(auth, input, secret), auth.signature)) {
     throw authError(service, "signature");
   }
-  return { caller, payload: decodePayload(service, auth, secret, contentSha, req, rawBody) };
+  const payload = decodePayload(service, auth, secret, contentSha, req, rawBody);
+  if (caller.kind === "user") {
+    const key = caller.user!.keys.find((k) => k.id === caller.accessKeyId);
+    if (key) key.lastUsed = { at: now, service, region: auth.region };
+  }
+  return { caller, payload };
 }
 
 function sessionCaller(session: SessionState): Caller {

@@ -15,6 +15,7 @@ import {
   ChangePasswordCommand,
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
   GetAccountPasswordPolicyCommand,
   GetUserCommand,
   IAMClient,
@@ -613,6 +614,54 @@ Deno.test("iam: new access keys propagate after the configured delay", () =>
     assert.equal(id.Arn, "arn:aws:iam::111111111111:user/alice");
   }));
 
+Deno.test("iam: GetAccessKeyLastUsed says when, where and for what a key last authenticated", () =>
+  withEmulator(async (emu) => {
+    const client = iam(emu, ALICE);
+    const key = (await client.send(new CreateAccessKeyCommand({}))).AccessKey!;
+    const fresh = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    const never = await client.send(
+      new GetAccessKeyLastUsedCommand({ AccessKeyId: fresh.accessKeyId }),
+    );
+    assert.equal(never.UserName, "alice");
+    assert.deepEqual(never.AccessKeyLastUsed, { ServiceName: "N/A", Region: "N/A" });
+    assert.equal(emu.accessKeys("alice")[1].lastUsed, undefined);
+
+    // A request that fails authentication is no use of the key.
+    await rejects(
+      sts(emu, { ...fresh, secretAccessKey: "x".repeat(40) }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+      "SignatureDoesNotMatch",
+      403,
+    );
+    assert.equal(emu.accessKeys("alice")[1].lastUsed, undefined);
+
+    await sts(emu, fresh).send(new GetCallerIdentityCommand({}));
+    const used = await client.send(
+      new GetAccessKeyLastUsedCommand({ AccessKeyId: fresh.accessKeyId }),
+    );
+    assert.equal(used.AccessKeyLastUsed!.ServiceName, "sts");
+    assert.equal(used.AccessKeyLastUsed!.Region, "eu-west-1");
+    // AWS gives whole seconds.
+    const lastUsed = emu.accessKeys("alice")[1].lastUsed!.getTime();
+    assert.equal(
+      used.AccessKeyLastUsed!.LastUsedDate!.getTime(),
+      Math.floor(lastUsed / 1000) * 1000,
+    );
+    assert.ok(lastUsed <= emu.now().getTime());
+
+    await rejects(
+      client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: "AKIANOSUCHKEY0000000" })),
+      "NoSuchEntityException",
+      404,
+    );
+    await rejects(
+      iam(emu, BOB).send(new GetAccessKeyLastUsedCommand({ AccessKeyId: fresh.accessKeyId })),
+      "NoSuchEntityException",
+      404,
+    );
+  }));
+
 Deno.test("s3: permissions, objects, listing, streaming uploads, checksums", () =>
   withEmulator(async (emu) => {
     const alice = s3(emu, ALICE);
@@ -1111,6 +1160,27 @@ Deno.test("timeline: waitForRequest sees a held request in flight; close() does 
     await emu.close();
   }
 });
+
+Deno.test("timeline: lowering a latency releases the answers held longer", () =>
+  withEmulator(async (emu) => {
+    emu.setLatency("CreateAccessKey", 600_000);
+    const call = iam(emu, ALICE).send(new CreateAccessKeyCommand({}));
+    await emu.waitForRequest((r) => r.action === "CreateAccessKey");
+    // The action is carried out at once; only its answer is held.
+    assert.equal(emu.accessKeys("alice").length, 2);
+    emu.setLatency("GetUser", 0);
+    assert.equal(emu.requests()[0].endedAt, undefined, "another action's latency released it");
+    emu.setLatency("CreateAccessKey", 0);
+    const created = await call;
+    assert.equal(created.AccessKey!.AccessKeyId, emu.accessKeys("alice")[1].accessKeyId);
+    assert.equal(emu.calls("CreateAccessKey"), 1);
+
+    emu.setLatency("*", 600_000);
+    const held = iam(emu, ALICE).send(new ListAccessKeysCommand({}));
+    await emu.waitForRequest((r) => r.action === "ListAccessKeys");
+    emu.clearLatencies();
+    assert.equal((await held).AccessKeyMetadata!.length, 2);
+  }));
 
 Deno.test("timeline: latency through the admin API", () =>
   withEmulator(async (emu) => {

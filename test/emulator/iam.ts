@@ -1,6 +1,6 @@
 /**
  * IAM self-service actions: GetUser, ListMFADevices, ListAccessKeys, CreateAccessKey,
- * UpdateAccessKey, DeleteAccessKey, ChangePassword, GetAccountPasswordPolicy.
+ * UpdateAccessKey, DeleteAccessKey, GetAccessKeyLastUsed, ChangePassword, GetAccountPasswordPolicy.
  *
  * Users act on themselves only; role and federated sessions may read their account's password
  * policy. Newly created keys authenticate only after the configured propagation delay.
@@ -103,6 +103,18 @@ export const IAM_ACTIONS: Record<string, QueryHandler> = {
     const key = ownedKey(user, id);
     user.keys.splice(user.keys.indexOf(key), 1);
     return undefined;
+  },
+  GetAccessKeyLastUsed: (ctx) => {
+    const user = targetUser(ctx, "GetAccessKeyLastUsed");
+    const key = ownedKey(user, required(ctx.params, "AccessKeyId"));
+    // AWS answers "N/A" for the service and region of a key never used, without a date.
+    const used = key.lastUsed;
+    return {
+      UserName: user.name,
+      AccessKeyLastUsed: used
+        ? { LastUsedDate: isoDate(used.at), ServiceName: used.service, Region: used.region }
+        : { ServiceName: "N/A", Region: "N/A" },
+    };
   },
   ChangePassword: changePassword,
   GetAccountPasswordPolicy: ({ caller, state }) => {

@@ -239,6 +239,7 @@ function makeControls(state: State): EmulatorControls {
         status: k.status,
         createDate: new Date(k.createDate),
         usableFrom: new Date(k.usableFrom),
+        lastUsed: k.lastUsed ? new Date(k.lastUsed.at) : undefined,
       })),
     object: (bucket, key) => state.buckets.get(bucket)?.objects.get(key)?.body.slice(),
     putObject(bucket, key, body) {
@@ -260,9 +261,11 @@ function makeControls(state: State): EmulatorControls {
       if (action === "") throw new Error("emulator: latency needs an action or *");
       if (!(Number.isFinite(ms) && ms >= 0)) throw new Error("emulator: latency must be >= 0 ms");
       state.latencies.set(action, ms);
+      for (const watcher of [...state.latencyWatchers]) watcher();
     },
     clearLatencies() {
       state.latencies.clear();
+      for (const watcher of [...state.latencyWatchers]) watcher();
     },
     latencies: () => Object.fromEntries(state.latencies),
     setListMfaDevicesRequiresUserName(required) {
@@ -349,7 +352,7 @@ async function handle(env: HandlerEnv, req: Request, drop: () => void): Promise<
     if (!(e instanceof AwsError) && !env.quiet) console.error("emulator: internal error:", e);
     answer = render(e instanceof AwsError ? e : faultError(service, "500"));
   }
-  await delay(latencyFor(state, action), env.closing);
+  await holdAnswer(state, action, env.closing);
   rec.endedAt = elapsedMs(state);
   if (answer === "drop") {
     drop();
@@ -407,17 +410,31 @@ function queryParams(req: Request, url: URL, body: Uint8Array): URLSearchParams 
   return params;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (the emulator is closing). */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
+/**
+ * Holds back the answer to `action` by its latency, counted from now. A change of latencies while it waits
+ * counts: lowering or clearing the latency releases an answer already held longer, so a test can hold an answer
+ * for as long as it needs and then let it go. Resolves at once when `signal` aborts (the emulator is closing).
+ */
+function holdAnswer(state: State, action: string, signal: AbortSignal): Promise<void> {
+  const since = performance.now();
+  if (latencyFor(state, action) <= 0 || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       clearTimeout(timer);
+      state.latencyWatchers.delete(schedule);
       signal.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    function schedule(): void {
+      clearTimeout(timer);
+      const left = since + latencyFor(state, action) - performance.now();
+      if (left <= 0) return done();
+      timer = setTimeout(done, left);
+    }
+    state.latencyWatchers.add(schedule);
     signal.addEventListener("abort", done);
+    schedule();
   });
 }
 

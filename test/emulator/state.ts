@@ -112,6 +112,18 @@ export interface AccessKeyState {
   createDate: number;
   /** Emulator-clock ms from which the key authenticates (IAM eventual consistency). */
   usableFrom: number;
+  /** The last request the key authenticated (GetAccessKeyLastUsed); absent when never used. */
+  lastUsed?: KeyUse;
+}
+
+/** When, for which service and in which region a long-term key last authenticated a request. */
+export interface KeyUse {
+  /** Emulator-clock ms. */
+  at: number;
+  /** The service of the request's credential scope (`sts`, `iam`, `s3`). */
+  service: string;
+  /** The region of the request's credential scope. */
+  region: string;
 }
 
 /** An MFA device in state. */
@@ -311,6 +323,8 @@ export interface State {
   startedAt: number;
   /** action (or `*`) → ms to hold each answer back. */
   latencies: Map<string, number>;
+  /** Called when latencies change, so that answers held back re-check how long they still wait. */
+  latencyWatchers: Set<() => void>;
   /** ListMFADevices without UserName fails as moto answers (404 "user with name None"). */
   listMfaDevicesRequiresUserName: boolean;
 }
@@ -336,6 +350,7 @@ export function createState(fixture: Fixture): State {
     requests: [],
     startedAt: performance.now(),
     latencies: new Map(),
+    latencyWatchers: new Set(),
     listMfaDevicesRequiresUserName: false,
   };
   for (const account of fixture.accounts) {
