@@ -641,6 +641,31 @@ export function listAccessKeys(target: AwsTarget): Promise<AccessKeyInfo[]> {
   });
 }
 
+/** When and for which service an access key was last used, as IAM GetAccessKeyLastUsed says. */
+export interface AccessKeyUse {
+  /** When the key last authenticated a request; undefined when IAM has no record of any use. */
+  lastUsed?: Date;
+  /** The service of that request ("N/A" when never used). */
+  service: string;
+}
+
+/** IAM GetAccessKeyLastUsed for one of the caller's keys. */
+export function getAccessKeyLastUsed(
+  target: AwsTarget,
+  accessKeyId: string,
+): Promise<AccessKeyUse> {
+  return withIam(target, "GetAccessKeyLastUsed", async (sdk, client) => {
+    const out = await client.send(
+      new sdk.GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+    );
+    const used = out.AccessKeyLastUsed;
+    return {
+      lastUsed: used?.LastUsedDate ? new Date(used.LastUsedDate) : undefined,
+      service: used?.ServiceName ?? "N/A",
+    };
+  });
+}
+
 /** IAM CreateAccessKey for the caller: the new long-term key. */
 export function createAccessKey(target: AwsTarget): Promise<Credentials> {
   const step = "CreateAccessKey";

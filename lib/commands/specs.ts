@@ -13,8 +13,8 @@ import { wrapWords } from "../core/text.ts";
 import { validateBucketName } from "../core/bucket.ts";
 import {
   DEFAULT_PROPAGATION_TIMEOUT_S,
-  PENDING_SUFFIX,
   PROPAGATION_TIMEOUT_VARIABLE,
+  RECORD_SUFFIX,
 } from "../keys/rotation.ts";
 
 /** Every command's spec, by name. */
@@ -382,9 +382,12 @@ seconds, default ${DEFAULT_PROPAGATION_TIMEOUT_S}) and only then deletes the old
 import the new key on another host (stc's, and session-tool.sh's get_session). Progress and the new password go to stderr; only the import
 command goes to stdout.
 
-The profile keeps a working key at every step. If a step fails or stc is killed, no key is deleted
-and stc says what state the keys are in. A new key saved but not yet in use lives in the profile
-PROFILE${PENDING_SUFFIX}; the next 'stc rotate' checks it and finishes the job.
+The profile keeps a working key at every step. The rotation is recorded in the credentials file, in
+the profile PROFILE${RECORD_SUFFIX} (the old key's id, the new one's, the step; the new key's secret
+only until it is proven). If a step fails or stc is killed, stc says what state the keys are in, and
+the next 'stc rotate' of the profile first finishes exactly that rotation: it deletes a key it
+created but could not save (if IAM shows it never used), or proves the new key, moves it into the
+profile and deletes the old one.
 
 IAM allows two keys per user. If the user has another key, stc stops and names it, unless -t is
 given: then it deletes that key, rotates the profile's key and creates a second key for another host.

@@ -212,7 +212,9 @@ export function removeKey(text: string, section: string, key: string): string {
 
 /**
  * Removes every occurrence of `[section]`: its header and all lines up to the next header
- * (comments and blank lines inside it included). Returns the text unchanged when absent.
+ * (comments and blank lines inside it included). A section at the end of the file takes the blank
+ * line before it along (the one {@linkcode setKey} puts before a section it appends), so that removing
+ * an appended section gives back the text as it was. Returns the text unchanged when absent.
  */
 export function removeSection(text: string, section: string): string {
   const target = checkSection(section);
@@ -220,8 +222,9 @@ export function removeSection(text: string, section: string): string {
   const drop = new Set<number>();
   for (const [n, block] of blocks.entries()) {
     if (!block.matches) continue;
-    const end = blocks[n + 1]?.header ?? lines.length;
-    for (let i = block.header; i < end; i++) drop.add(i);
+    const next = blocks[n + 1]?.header;
+    for (let i = block.header; i < (next ?? lines.length); i++) drop.add(i);
+    if (next === undefined && lines[block.header - 1]?.type === "blank") drop.add(block.header - 1);
   }
   return drop.size === 0 ? text : dropLines(lines, drop);
 }

@@ -203,6 +203,23 @@ Deno.test("removeKey and removeSection keep a missing final newline missing", ()
   assert.equal(removeSection("[a]\nx = 1\n\n[b]\ny = 2\n[a]\nz = 3\n", "a"), "[b]\ny = 2\n");
 });
 
+Deno.test("removeSection undoes a section setKey appended, byte for byte", () => {
+  const texts = [
+    "",
+    "[a]\nx = 1\n",
+    "[a]\nx = 1",
+    "[a]\r\nx = 1\r\n",
+    "# comment\n[a]\nx = 1\n\n[b]\ny = 2\n",
+  ];
+  for (const text of texts) {
+    const added = setKey(setKey(text, "a.stc-rotation", "k", "v"), "a.stc-rotation", "j", "w");
+    assert.notEqual(added, text);
+    assert.equal(removeSection(added, "a.stc-rotation"), text, JSON.stringify(text));
+  }
+  // Blank lines before a section that is not the last belong to what comes before them.
+  assert.equal(removeSection("[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\n", "b"), "[a]\nx = 1\n\n[c]\n");
+});
+
 Deno.test("random edits compose: a sequence of setKey/removeKey matches a model", () => {
   for (let seed = 1; seed <= 100; seed++) {
     const r = makeRng(seed * 977);
