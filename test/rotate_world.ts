@@ -254,19 +254,25 @@ export async function importElsewhere(world: World, stdout: string): Promise<Rec
 }
 
 /**
- * Holds the answer to the `n`th call of `action` (1-based) once AWS has carried it out, and resolves when that
- * call has arrived; the earlier calls are let through. Call it before the run starts; release with
- * `emu.clearLatencies()` or `emu.setLatency(action, 0)`.
+ * Holds the answer to the next call of `action` once AWS has carried it out, and resolves when that call has
+ * arrived. With `after`, the next call of `action` after the next call of `after` (held until then): e.g. the
+ * second CreateAccessKey of a `-t` rotation is the next one after GetCallerIdentity. Call it before the run starts
+ * (the hold is set at once); release with `emu.clearLatencies()`.
  */
-export async function holdNth(emu: Emulator, action: string, n = 1): Promise<void> {
-  emu.setLatency(action, HOLD_MS);
-  for (let k = 1; k < n; k++) {
-    await emu.waitForRequest(nthCall(action, k));
-    // Both in one turn of the emulator's event loop: the kth answer goes, the next call is held again.
-    emu.setLatency(action, 0);
-    emu.setLatency(action, HOLD_MS);
+export async function holdNext(emu: Emulator, action: string, after?: string): Promise<void> {
+  if (after !== undefined) {
+    emu.setLatency(after, HOLD_MS);
+    await emu.waitForRequest(nthCall(after, callsSoFar(emu, after) + 1));
   }
+  // The client waits for `after`'s answer: no call of `action` can arrive until it is released below.
+  const n = callsSoFar(emu, action) + 1;
+  emu.setLatency(action, HOLD_MS);
+  if (after !== undefined) emu.setLatency(after, 0);
   await emu.waitForRequest(nthCall(action, n));
+}
+
+function callsSoFar(emu: Emulator, action: string): number {
+  return emu.requests({ includeUnauthenticated: true }).filter((r) => r.action === action).length;
 }
 
 /** The end of a `-t` rotation: the profile's new key and a second key, both working, are all IAM holds. */
@@ -299,10 +305,10 @@ export async function assertNextRunFinishes(
   finish: (world: World, stdout: string) => Promise<unknown> = (w, stdout) =>
     assertFinished(w).then((fresh) => assertImportCommand(stdout, fresh)),
 ): Promise<RunResult> {
-  await assertWorkingKeyOnDisk(world);
-  const recorded = await recordOnDisk(world.home);
   world.emu.clearFaults();
   world.emu.clearLatencies();
+  await assertWorkingKeyOnDisk(world);
+  const recorded = await recordOnDisk(world.home);
   const next = await rotate(world, ["-n"]);
   assert.equal(next.code, 0, next.stderr);
   if (recorded) {

@@ -246,7 +246,9 @@ async function rotateProfile(
 
   let state: RotationState | undefined;
   if (recorded) {
-    const record = { ...recorded, twoKeys: recorded.twoKeys || wishes.twoKeys };
+    // What the interrupted rotation was asked for is asked for still: with -t then, it ends with a second key.
+    wishes = { ...wishes, twoKeys: recorded.twoKeys || wishes.twoKeys };
+    const record = { ...recorded, twoKeys: wishes.twoKeys };
     state = await resumeRotation(rotation, record, profileKey);
     // The password was dealt with when the interrupted rotation started; change it now only when asked to.
     if (state && wishes.password) {

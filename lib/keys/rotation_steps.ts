@@ -395,10 +395,7 @@ async function waitUntilAccepted(
           Math.round(timeoutMs / 1000)
         } s: ${reason(problem)}`,
         [...situation, "nothing was deleted"],
-        again(
-          rotation,
-          "later: it checks the saved new key, moves it into the profile and deletes the old one",
-        ),
+        `run 'stc rotate -p ${rotation.profile}' again later: it checks the saved new key, moves it into the profile and deletes the old one`,
         problem,
       );
     }
