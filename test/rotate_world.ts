@@ -309,10 +309,16 @@ export async function assertNextRunFinishes(
   world.emu.clearLatencies();
   await assertWorkingKeyOnDisk(world);
   const recorded = await recordOnDisk(world.home);
+  const createdBefore = world.emu.calls("CreateAccessKey");
   const next = await rotate(world, ["-n"]);
   assert.equal(next.code, 0, next.stderr);
   if (recorded) {
     assert.match(next.stderr, /finishing the rotation of profile 'awsops' that stopped while/);
+    if (recorded.stc_rotation_step !== "create") {
+      // Finishing is not rotating again: the only key made is the second key of a -t rotation.
+      const second = recorded.stc_rotation_two_keys === "true" ? 1 : 0;
+      assert.equal(world.emu.calls("CreateAccessKey") - createdBefore, second, "rotated again");
+    }
   } else {
     assert.doesNotMatch(next.stderr, /finishing the rotation/);
   }
