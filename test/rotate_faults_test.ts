@@ -134,7 +134,7 @@ Deno.test("fault: DeleteAccessKey fails again on the run that finishes — the r
   await withWorld(ALICE, async (world) => {
     world.emu.injectFault({ action: "DeleteAccessKey", kind: "500", count: 10 });
     const first = await rotate(world, ["-n"]);
-    assert.equal(first.code, 1, first.stderr);
+    assert.equal(first.code, 5, first.stderr);
     world.emu.clearFaults();
     world.emu.injectFault({ action: "DeleteAccessKey", kind: "drop", count: 10 });
     const second = await rotate(world, ["-n"]);
@@ -167,8 +167,11 @@ Deno.test("fault: the credentials file cannot be written — the rotation does n
     await breakCredentialsWrites(world.home);
     const failed = await rotate(world, ["-n"]);
     assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /stc: error: the rotation cannot be recorded in .*credentials/);
-    assert.match(failed.stderr, /hint: .*nothing was changed/);
+    assert.match(
+      failed.stderr,
+      /stc: error: the key rotation cannot start: cannot write .*credentials/,
+    );
+    assert.match(failed.stderr, /hint: nothing was changed; make .*credentials writable/);
     assert.equal(await world.home.read(".aws/credentials"), before);
     assert.deepEqual(iamKeys(world.emu, "alice"), [ALICE.accessKeyId]);
     assert.equal(world.emu.calls("CreateAccessKey"), 0);
@@ -187,7 +190,10 @@ Deno.test("fault: the new key cannot be saved — it is deleted at once, the nex
     emu.clearLatencies();
     const failed = await running.end();
     assert.equal(failed.code, 1, failed.stderr);
-    assert.match(failed.stderr, /stc: error: the new key AKIA\w+ could not be saved to /);
+    assert.match(
+      failed.stderr,
+      /stc: error: the new key AKIA\w+ could not be saved: cannot write /,
+    );
     assert.match(failed.stderr, /the new key AKIA\w+ was deleted again/);
     assert.deepEqual(iamKeys(emu, "alice"), [ALICE.accessKeyId]);
     assert.deepEqual(await assertWorkingKeyOnDisk(world), { [PROFILE]: ALICE });
@@ -277,7 +283,7 @@ Deno.test("fault: GetAccessKeyLastUsed fails while finishing — nothing deleted
     const orphan = iamKeys(emu, "alice").find((id) => id !== ALICE.accessKeyId)!;
     emu.injectFault({ action: "GetAccessKeyLastUsed", kind: "500", count: 10 });
     const failed = await rotate(world, ["-n"]);
-    assert.equal(failed.code, 1, failed.stderr);
+    assert.equal(failed.code, 5, failed.stderr);
     assert.match(failed.stderr, /stc: error: GetAccessKeyLastUsed: /);
     assert.ok(iamKeys(emu, "alice").includes(orphan));
     assert.equal((await recordOnDisk(world.home))?.stc_rotation_step, "create");

@@ -312,7 +312,7 @@ Deno.test("-t on the run that finishes an interrupted rotation adds the second k
   await withWorld(ALICE, async (world) => {
     world.emu.injectFault({ action: "DeleteAccessKey", kind: "500", count: 10 });
     const failed = await rotate(world, ["-n"]);
-    assert.equal(failed.code, 1, failed.stderr);
+    assert.equal(failed.code, 5, failed.stderr);
     world.emu.clearFaults();
     const next = await rotate(world, ["-t", "-n"]);
     assert.equal(next.code, 0, next.stderr);

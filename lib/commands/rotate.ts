@@ -128,10 +128,10 @@ async function startRotation(
   try {
     await writeRecord(rotation, record);
   } catch (error) {
-    throw new StcError(
-      `the rotation cannot be recorded in ${rotation.credentialsPath}: ${reason(error)}`,
-      { hint: "make the file writable and try again; nothing was changed", cause: error },
-    );
+    throw new StcError(`the key rotation cannot start: ${reason(error)}`, {
+      hint: `nothing was changed; make ${rotation.credentialsPath} writable, then try again`,
+      cause: error,
+    });
   }
   try {
     await changeConsolePassword(rotation.term, target, user, wishes.password);

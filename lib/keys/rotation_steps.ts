@@ -171,9 +171,7 @@ async function advance(
   } catch (error) {
     throw stopWithState(
       rotation,
-      `the progress of the key rotation could not be recorded in ${rotation.credentialsPath}: ${
-        reason(error)
-      }`,
+      `the progress of the key rotation could not be recorded: ${reason(error)}`,
       situation,
       `make ${rotation.credentialsPath} writable, then ${
         again(rotation, "it finishes the rotation")
@@ -294,9 +292,7 @@ async function failedSave(
   error: unknown,
 ): Promise<StcError> {
   const path = rotation.credentialsPath;
-  const message = `the new key ${fresh.accessKeyId} could not be saved to ${path}: ${
-    reason(error)
-  }`;
+  const message = `the new key ${fresh.accessKeyId} could not be saved: ${reason(error)}`;
   const oldWorks =
     `profile '${rotation.profile}' still holds the old key ${old.accessKeyId}, which works`;
   try {
@@ -506,10 +502,11 @@ export async function resumeRotation(
       await removeRecord(rotation);
     } catch (error) {
       throw new StcError(
-        `the record of the interrupted rotation could not be removed from ${rotation.credentialsPath}: ${
-          reason(error)
-        }`,
-        { hint: `make it writable, then ${again(rotation, "")}`, cause: error },
+        `the record of the interrupted rotation could not be removed: ${reason(error)}`,
+        {
+          hint: `make ${rotation.credentialsPath} writable, then ${again(rotation, "")}`,
+          cause: error,
+        },
       );
     }
     return undefined;
