@@ -704,6 +704,15 @@ Deno.test("stc complete KIND lists names; words come from stdin", async () => {
   await writeProfiles(home);
   const profiles = await runStc(["complete", "profiles"], { env: home.env });
   assert.equal(profiles.stdout, "awsops\ncfgrole\ncredonly\ndefault\n");
+  // The record of a rotation in progress (a section of the credentials file) is not offered as a profile.
+  const credentials = (await home.read(".aws/credentials")) ?? "";
+  await home.write(
+    ".aws/credentials",
+    `${credentials}\n[awsops.stc-rotation]\nstc_rotation_of = awsops\n`,
+    0o600,
+  );
+  const during = await runStc(["complete", "profiles"], { env: home.env });
+  assert.equal(during.stdout, "awsops\ncfgrole\ncredonly\ndefault\n");
   const roles = await runStc(["complete", "roles", "d"], { env: home.env });
   assert.equal(roles.stdout, "dev-admin\n");
   const words = await runStc(["complete", "words"], {

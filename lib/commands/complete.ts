@@ -4,6 +4,7 @@
  * @module
  */
 
+import { RECORD_SUFFIX } from "../keys/rotation.ts";
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { SERVICE_NAMES } from "../console/url.ts";
 import { selectProfile } from "../config/profile.ts";
@@ -58,7 +59,8 @@ function commandCandidates(context: Context): Candidate[] {
 
 async function profileNames(context: Context): Promise<string[]> {
   const { files } = await loadProfiles(context.env);
-  return Object.keys(files.profiles).sort();
+  // The record of a rotation in progress is a section of the credentials file, not a profile to offer.
+  return Object.keys(files.profiles).filter((name) => !name.endsWith(RECORD_SUFFIX)).sort();
 }
 
 /** The profile whose roles to offer: -p on the line (or aws-assume-role's first argument), else the usual. */
