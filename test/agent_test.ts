@@ -1,0 +1,170 @@
+/**
+ * The session agent end to end: the real CLI against the emulator, "terminals" that share nothing but the
+ * agent's socket, a killed agent, a socket directory others could enter, and malformed protocol messages.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { runStc } from "./helpers.ts";
+import { assertFailure } from "./session_fixture.ts";
+import { VARIABLES, type World, world } from "./role_world.ts";
+import { evalInBash } from "./helpers.ts";
+
+/** A world whose commands use a session agent of their own, stopped and removed on dispose. */
+export interface AgentWorld extends World {
+  /** The agent's socket. */
+  socket: string;
+  /** The environment of a fresh "terminal": no session variables, the agent on. */
+  terminal(extra?: Record<string, string>): Record<string, string>;
+  /** Gets an MFA session with `stc session` (handing it to the agent). */
+  session(): Promise<void>;
+}
+
+export async function agentWorld(): Promise<AgentWorld & AsyncDisposable> {
+  const w = await world();
+  const dir = await Deno.makeTempDir({ prefix: "stc-agent-" });
+  const socket = `${dir}/agent.sock`;
+  const terminal = (extra: Record<string, string> = {}) => ({
+    ...w.env,
+    STC_AGENT: "on",
+    STC_AGENT_SOCKET: socket,
+    ...extra,
+  });
+  return {
+    ...w,
+    socket,
+    terminal,
+    async session() {
+      w.emulator.advanceClock(90);
+      const result = await runStc(["session", w.emulator.totp("alice")], { env: terminal() });
+      assert.equal(result.code, 0, result.stderr);
+    },
+    async [Symbol.asyncDispose]() {
+      await runStc(["session", "-c", "--all"], { env: terminal() });
+      await Deno.remove(dir, { recursive: true });
+      await w[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("agent: a second terminal assumes a role with the first one's session, no MFA code", async () => {
+  await using w = await agentWorld();
+  await w.session();
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+  // Another process, with nothing of the first one's environment: stdin is empty, so a prompt would fail.
+  const second = await runStc(["assume", "dev-admin"], { env: w.terminal() });
+  assert.equal(second.code, 0, second.stderr);
+  const vars = await evalInBash(second.stdout, VARIABLES);
+  assert.equal(vars.AWS_ACCOUNT_ROLE, "Admin");
+  assert.equal(vars.AWS_USERNAME, "alice");
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+  assert.equal(w.emulator.calls("AssumeRole"), 1);
+
+  const status = await runStc(["agent", "--status"], { env: w.terminal() });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /^awsops {2}arn:aws:iam::111111111111:user\/alice {2}until /m);
+  assert.ok(!status.stdout.includes("ASIA") && !status.stderr.includes("ASIA"), "no key ids");
+});
+
+async function agentPid(w: AgentWorld): Promise<number | undefined> {
+  const status = await runStc(["agent", "--status"], { env: w.terminal() });
+  assert.equal(status.code, 0, status.stderr);
+  const match = status.stderr.match(/agent pid (\d+)/);
+  return match ? Number(match[1]) : undefined;
+}
+
+Deno.test("agent: killed with SIGKILL, its stale socket is detected and replaced", async () => {
+  await using w = await agentWorld();
+  await w.session();
+  const pid = await agentPid(w);
+  assert.ok(pid, "an agent runs");
+  Deno.kill(pid, "SIGKILL");
+  // `tail --pid` returns when the process is gone; the socket file stays behind.
+  await new Deno.Command("tail", { args: [`--pid=${pid}`, "-f", "/dev/null"] }).output();
+  assert.ok((await Deno.lstat(w.socket)).isSocket, "the dead agent's socket is left");
+  assert.equal(await agentPid(w), undefined);
+  // Without the agent the second terminal has no session: a prompt on an empty stdin fails, nothing is printed.
+  const noSession = await runStc(["assume", "dev-admin"], { env: w.terminal() });
+  assert.notEqual(noSession.code, 0);
+  assert.equal(noSession.stdout, "");
+  // A new session starts a new agent on the same path.
+  await w.session();
+  const replaced = await agentPid(w);
+  assert.ok(replaced !== undefined && replaced !== pid, `new agent ${replaced}`);
+  const assumed = await runStc(["assume", "dev-ro"], { env: w.terminal() });
+  assert.equal(assumed.code, 0, assumed.stderr);
+});
+
+Deno.test("agent: a socket directory others can enter, or another user's, is refused", async () => {
+  await using w = await agentWorld();
+  const dir = w.socket.slice(0, w.socket.lastIndexOf("/"));
+  await Deno.chmod(dir, 0o755);
+  for (const args of [["agent", "--status"], ["agent"], ["assume", "dev-admin"]]) {
+    const result = await runStc(args, { env: w.terminal() });
+    assertFailure(result, 1);
+    assert.match(result.stderr, /socket directory .* has mode 0755; it must be 0700/);
+  }
+  // stc session keeps the session it got (the MFA code is spent) and says why the agent does not hold it.
+  w.emulator.advanceClock(90);
+  const session = await runStc(["session", w.emulator.totp("alice")], { env: w.terminal() });
+  assert.equal(session.code, 0, session.stderr);
+  assert.match(session.stderr, /warning: the session agent does not have the session: .*mode 0755/);
+  assert.equal(await Deno.lstat(w.socket).catch(() => undefined), undefined, "no agent started");
+  await Deno.chmod(dir, 0o700);
+
+  // Another user's directory: as root, one is made by handing ours to nobody; otherwise / is root's.
+  const root = Deno.uid() === 0;
+  if (root) await Deno.chown(dir, 65534, 65534);
+  const foreign = await runStc(["agent", "--status"], {
+    env: w.terminal(root ? {} : { STC_AGENT_SOCKET: "/stc-agent.sock" }),
+  });
+  assertFailure(foreign, 1);
+  assert.match(foreign.stderr, /socket directory .* belongs to uid \d+, not to you/);
+  if (root) await Deno.chown(dir, 0, 0);
+});
+
+async function rawRequest(socket: string, bytes: Uint8Array): Promise<string> {
+  const conn = await Deno.connect({ transport: "unix", path: socket });
+  try {
+    await conn.write(bytes).catch(() => 0);
+    const chunks: Uint8Array[] = [];
+    const buffer = new Uint8Array(4096);
+    while (true) {
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) break;
+      chunks.push(buffer.slice(0, n));
+    }
+    return new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("agent: malformed protocol messages get an error and the agent carries on", async () => {
+  await using w = await agentWorld();
+  await w.session();
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const cases: [Uint8Array, RegExp][] = [
+    [encode("hello\n"), /not JSON/],
+    [encode("[1,2]\n"), /not a JSON object/],
+    [encode('{"op":"status"}\n'), /unsupported protocol version/],
+    [encode('{"v":2,"op":"status"}\n'), /unsupported protocol version/],
+    [encode('{"v":1,"op":"steal"}\n'), /unknown operation/],
+    [encode('{"v":1,"op":"put-session","session":{"profile":"x"}}\n'), /not a session/],
+    [encode('{"v":1,"op":"put-role","key":"k"}\n'), /needs key, profile and credentials/],
+    [encode('{"v":1,"op":"get-session","profile":42}\n'), /profile must be a string/],
+    [new Uint8Array(70 * 1024).fill(65), /larger than 65536 bytes/],
+    [new Uint8Array([0xff, 0xfe, 10]), /not JSON/],
+  ];
+  for (const [bytes, expected] of cases) {
+    const answer = JSON.parse(await rawRequest(w.socket, bytes));
+    assert.equal(answer.ok, false);
+    assert.equal(answer.v, 1);
+    assert.match(answer.error, expected);
+  }
+  // A client that hangs up mid-request does not stop it either.
+  (await Deno.connect({ transport: "unix", path: w.socket })).close();
+  const assumed = await runStc(["assume", "dev-admin"], { env: w.terminal() });
+  assert.equal(assumed.code, 0, assumed.stderr);
+});
