@@ -92,39 +92,43 @@ async function credentialsFor(
 /** Runs the command and waits for it, passing signals on; its exit status (128+N for signal N). */
 async function run(argv: readonly string[], env: Record<string, string>): Promise<number> {
   const [program, ...args] = argv;
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(program, {
-      args,
-      env,
-      clearEnv: true,
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      throw new StcError(
-        `cannot run '${program.slice(0, 80)}': ${
-          error instanceof Deno.errors.NotFound ? "command not found" : "permission denied"
-        }`,
-        { hint: "give the command after '--': stc exec ALIAS -- COMMAND [ARGS…]" },
-      );
+  // Listening before the command starts: a signal in between is passed on once it runs.
+  let child: Deno.ChildProcess | undefined;
+  const pending: Deno.Signal[] = [];
+  const pass = (signal: Deno.Signal) => {
+    try {
+      child!.kill(signal);
+    } catch {
+      // It has ended already.
     }
-    throw error;
-  }
+  };
   const forward = FORWARDED.map((signal) => {
-    const handler = () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // It has ended already.
-      }
-    };
+    const handler = () => child ? pass(signal) : pending.push(signal);
     Deno.addSignalListener(signal, handler);
     return [signal, handler] as const;
   });
   try {
+    try {
+      child = new Deno.Command(program, {
+        args,
+        env,
+        clearEnv: true,
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+        throw new StcError(
+          `cannot run '${program.slice(0, 80)}': ${
+            error instanceof Deno.errors.NotFound ? "command not found" : "permission denied"
+          }`,
+          { hint: "give the command after '--': stc exec ALIAS -- COMMAND [ARGS…]" },
+        );
+      }
+      throw error;
+    }
+    pending.forEach(pass);
     const status = await child.status;
     if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
     return status.code;

@@ -37,7 +37,7 @@ export interface MfaProcess {
   source: string;
 }
 
-/** Splits a command line into words: blanks separate, '…' and "…" quote (a backslash in "…" escapes " and \). */
+/** Splits a command line into words: blanks separate, '…' and "…" quote (no escapes, no expansions). */
 export function splitCommandLine(line: string): string[] {
   const words: string[] = [];
   let word = "";
@@ -51,9 +51,7 @@ export function splitCommandLine(line: string): string[] {
     } else if (c === "'" || c === '"') {
       const end = line.indexOf(c, i + 1);
       if (end < 0) throw usageError("the MFA program's command line has an unclosed quote");
-      let quoted = line.slice(i + 1, end);
-      if (c === '"') quoted = quoted.replace(/\\(["\\])/g, "$1");
-      word += quoted;
+      word += line.slice(i + 1, end);
       inWord = true;
       i = end;
     } else {
