@@ -24,6 +24,14 @@ Deno.test("agent: a second terminal assumes a role with the first one's session,
   assert.equal(w.emulator.calls("GetSessionToken"), 1);
   assert.equal(w.emulator.calls("AssumeRole"), 1);
 
+  // stc status shows the agent's session as the base session.
+  const shellStatus = await runStc(["status", "--json"], { env: w.terminal() });
+  assert.equal(shellStatus.code, 0, shellStatus.stderr);
+  assert.equal(JSON.parse(shellStatus.stdout).baseSession.profile, "awsops");
+  // With the agent off, the second terminal has no session.
+  const off = await runStc(["status", "--json"], { env: w.terminal({ STC_AGENT: "off" }) });
+  assert.equal(JSON.parse(off.stdout).baseSession, null);
+
   const status = await runStc(["agent", "--status"], { env: w.terminal() });
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /^awsops {2}arn:aws:iam::111111111111:user\/alice {2}until /m);

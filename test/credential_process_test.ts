@@ -122,3 +122,22 @@ Deno.test("credential_process: without a session and without a terminal, one lin
   assert.match(decoder.decode(out.stderr), /no terminal to ask for it\nhint: run 'stc session'/);
   assert.equal(w.emulator.calls("GetSessionToken"), 0);
 });
+
+Deno.test("credential_process: without a terminal, mfa_process gets the session, which the agent then holds", async () => {
+  await using w = await agentWorld();
+  w.emulator.advanceClock(90);
+  const [program, ...prefix] = stcCommandLine();
+  const out = await new Deno.Command("setsid", {
+    args: ["-w", program, ...prefix, "credential-process", "dev-ro"],
+    env: w.terminal({ STC_MFA_PROCESS: `printf ${w.emulator.totp("alice")}` }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(JSON.parse(new TextDecoder().decode(out.stdout)).Version, 1);
+  const status = await runStc(["agent", "--status"], { env: w.terminal() });
+  assert.match(status.stdout, /^awsops .* 1 cached role$/m);
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+});
