@@ -125,6 +125,8 @@ Deno.test("agent: malformed protocol messages get an error and the agent carries
     [encode('{"v":1,"op":"put-session","session":{"profile":"x"}}\n'), /not a session/],
     [encode('{"v":1,"op":"put-role","key":"k"}\n'), /needs key, profile and credentials/],
     [encode('{"v":1,"op":"get-session","profile":42}\n'), /profile must be a string/],
+    [encode('{"v":1,"op":"get-role","key":"k","minSeconds":-1}\n'), /minSeconds must be/],
+    [encode('{"v":1,"op":"release-role"}\n'), /key must be a string/],
     [new Uint8Array(70 * 1024).fill(65), /larger than 65536 bytes/],
     [new Uint8Array([0xff, 0xfe, 10]), /not JSON/],
   ];

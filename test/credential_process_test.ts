@@ -141,3 +141,18 @@ Deno.test("credential_process: without a terminal, mfa_process gets the session,
   assert.match(status.stdout, /^awsops .* 1 cached role$/m);
   assert.equal(w.emulator.calls("GetSessionToken"), 1);
 });
+
+Deno.test("credential_process: SDK clients starting at once share one AssumeRole", async () => {
+  await using w = await agentWorld();
+  await w.session();
+  const results = await Promise.all(
+    Array.from(
+      { length: 6 },
+      () => runStc(["credential-process", "-p", "awsops", "prod-admin"], { env: w.terminal() }),
+    ),
+  );
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const keys = new Set(results.map((r) => JSON.parse(r.stdout).AccessKeyId));
+  assert.equal(keys.size, 1, "every caller got the same credentials");
+  assert.equal(w.emulator.calls("AssumeRole"), 1);
+});

@@ -23,6 +23,8 @@ import { AGENT_SOCKET_VARIABLE, agentSocketPath } from "./socket_path.ts";
 
 /** How long a request may take before the agent counts as hung. */
 const RESPONSE_TIMEOUT_MS = 5_000;
+/** How long a caller may wait for another's renewal of a role (the agent's lease). */
+const LEASE_MS = 30_000;
 /** How long a starting agent may take to listen (from source, deno compiles first). */
 const START_TIMEOUT_MS = 30_000;
 
@@ -45,6 +47,7 @@ function agentError(message: string, cause?: unknown): StcError {
 export async function agentCall(
   env: Env,
   request: AgentRequest,
+  timeoutMs: number = RESPONSE_TIMEOUT_MS,
 ): Promise<Record<string, unknown> | undefined> {
   const path = socketPath(env);
   if (!await checkOwnPrivateDir(dirname(path))) return undefined;
@@ -57,7 +60,7 @@ export async function agentCall(
     }
     throw agentError(`cannot reach the agent at ${path}`, error);
   }
-  const timer = setTimeout(() => conn.close(), RESPONSE_TIMEOUT_MS);
+  const timer = setTimeout(() => conn.close(), timeoutMs);
   try {
     const bytes = new TextEncoder().encode(encodeRequest(request));
     for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
@@ -104,10 +107,37 @@ export async function agentSession(
   return session && Date.parse(session.expiration) > now.getTime() ? session : undefined;
 }
 
-/** Cached role credentials for `key`, or undefined. */
-export async function agentRole(env: Env, key: string): Promise<CachedRole | undefined> {
-  const response = await agentCall(env, { op: "get-role", key });
-  return response?.credentials ? parseCachedRole(response.credentials) : undefined;
+/** What the agent says about a role: its cached credentials, or whether the caller is to renew them. */
+export interface RoleLookup {
+  /** Credentials with enough time left. */
+  credentials?: CachedRole;
+  /** True when this caller holds the lease: renew, then {@linkcode storeAgentRole} or {@linkcode releaseAgentRole}. */
+  lease: boolean;
+}
+
+/**
+ * Cached role credentials for `key` with at least `minSeconds` left. When there are none, the first caller gets
+ * the lease to renew them, and callers meanwhile wait for its result (up to the lease's end, then renew
+ * themselves); undefined when no agent runs.
+ */
+export async function agentRole(
+  env: Env,
+  key: string,
+  minSeconds: number,
+): Promise<RoleLookup | undefined> {
+  const response = await agentCall(
+    env,
+    { op: "get-role", key, minSeconds, lease: true },
+    LEASE_MS + RESPONSE_TIMEOUT_MS,
+  );
+  if (!response) return undefined;
+  const credentials = response.credentials ? parseCachedRole(response.credentials) : undefined;
+  return { ...(credentials ? { credentials } : {}), lease: response.lease === true };
+}
+
+/** Gives the lease on renewing `key` back (the renewal failed), so that waiting callers try themselves. */
+export async function releaseAgentRole(env: Env, key: string): Promise<void> {
+  await agentCall(env, { op: "release-role", key });
 }
 
 /** Caches role credentials in a running agent; false when none runs. */

@@ -40,8 +40,15 @@ export type AgentRequest =
   /** A base session: the profile's, or without a profile the one handed over last. */
   | { op: "get-session"; profile?: string }
   | { op: "put-session"; session: SessionRecord }
-  | { op: "get-role"; key: string }
+  /**
+   * Cached role credentials with at least `minSeconds` left. With `lease`, a caller that gets none becomes the one
+   * that renews them (`lease: true` in the answer) and later callers wait for its `put-role` (or `release-role`,
+   * or the lease's end) instead of assuming the role too.
+   */
+  | { op: "get-role"; key: string; minSeconds?: number; lease?: boolean }
   | { op: "put-role"; key: string; profile: string; credentials: CachedRole }
+  /** Gives a lease back without credentials (the renewal failed). */
+  | { op: "release-role"; key: string }
   /** Forgets everything and exits. */
   | { op: "forget-all" };
 
@@ -62,7 +69,7 @@ export type AgentResponse =
   | { v: number; ok: true; pid?: number }
   | { v: number; ok: true; sessions: AgentStatusEntry[]; pid: number }
   | { v: number; ok: true; session: SessionRecord | null }
-  | { v: number; ok: true; credentials: CachedRole | null }
+  | { v: number; ok: true; credentials: CachedRole | null; lease?: boolean }
   | { v: number; ok: false; error: string };
 
 /** An error response. */
@@ -121,10 +128,25 @@ export function parseRequest(line: string): AgentRequest | ProtocolError {
         : undefined;
       return session ? { op: "put-session", session } : { error: "put-session: not a session" };
     }
-    case "get-role":
+    case "get-role": {
+      if (!shortString(value.key)) return { error: "get-role: key must be a string" };
+      const { minSeconds, lease } = value;
+      if (
+        (minSeconds !== undefined &&
+          (typeof minSeconds !== "number" || !(minSeconds >= 0 && minSeconds <= 86_400))) ||
+        (lease !== undefined && typeof lease !== "boolean")
+      ) return { error: "get-role: minSeconds must be 0-86400 seconds, lease a boolean" };
+      return {
+        op: "get-role",
+        key: value.key,
+        ...(minSeconds !== undefined ? { minSeconds } : {}),
+        ...(lease !== undefined ? { lease } : {}),
+      };
+    }
+    case "release-role":
       return shortString(value.key)
-        ? { op: "get-role", key: value.key }
-        : { error: "get-role: key must be a string" };
+        ? { op: "release-role", key: value.key }
+        : { error: "release-role: key must be a string" };
     case "put-role": {
       const credentials = parseCachedRole(value.credentials);
       if (!shortString(value.key) || !shortString(value.profile) || !credentials) {

@@ -25,6 +25,11 @@ import {
 export const IDLE_START_MS = 60_000;
 /** How long a client may take to send its request. */
 const REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * How long a lease on renewing a role lasts: an AssumeRole (with retries) is far shorter; callers waiting on it
+ * get nothing after that and renew themselves.
+ */
+export const LEASE_MS = 30_000;
 
 /** What the agent holds. */
 export interface AgentState {
@@ -34,11 +39,21 @@ export interface AgentState {
   lastProfile?: string;
   /** Cached role credentials by key, with the profile whose session made them. */
   roles: Map<string, { profile: string; credentials: CachedRole }>;
+  /** Roles being renewed, by key: until when, and the callers waiting for the result. */
+  leases: Map<string, { until: number; waiters: ((credentials: CachedRole | null) => void)[] }>;
 }
 
 /** An empty state. */
 export function emptyState(): AgentState {
-  return { sessions: new Map(), roles: new Map() };
+  return { sessions: new Map(), roles: new Map(), leases: new Map() };
+}
+
+/** Ends the lease on `key`, answering its waiters with `credentials`. */
+function endLease(state: AgentState, key: string, credentials: CachedRole | null): void {
+  const lease = state.leases.get(key);
+  if (!lease) return;
+  state.leases.delete(key);
+  for (const waiter of lease.waiters) waiter(credentials);
 }
 
 /** Drops what has expired at `now`; returns the time of the next expiry (ms), or undefined when empty. */
@@ -62,13 +77,23 @@ export function pruneExpired(state: AgentState, now: number): number | undefined
   return next;
 }
 
-/** The answer to one request (pure apart from `state`); `exit` is set when the agent should stop. */
+/** What the agent answers a request with; `wait` when the answer comes once a lease ends. */
+export interface Answer {
+  /** The response. */
+  response: AgentResponse;
+  /** Set when the agent should stop. */
+  exit?: boolean;
+  /** The response, later: a caller waiting on another's renewal. */
+  wait?: Promise<AgentResponse>;
+}
+
+/** The answer to one request (pure apart from `state`). */
 export function handleRequest(
   state: AgentState,
   request: AgentRequest,
   now: number,
   pid: number,
-): { response: AgentResponse; exit?: boolean } {
+): Answer {
   const v = PROTOCOL_VERSION;
   pruneExpired(state, now);
   switch (request.op) {
@@ -93,16 +118,35 @@ export function handleRequest(
       state.lastProfile = request.session.profile;
       // Roles assumed with the profile's earlier session stay valid: they are credentials of their own.
       return { response: { v, ok: true } };
-    case "get-role":
-      return {
-        response: { v, ok: true, credentials: state.roles.get(request.key)?.credentials ?? null },
-      };
+    case "get-role": {
+      const cached = state.roles.get(request.key)?.credentials;
+      const fresh = cached &&
+          Date.parse(cached.expiration) - now > (request.minSeconds ?? 0) * 1000
+        ? cached
+        : null;
+      if (fresh || !request.lease) return { response: { v, ok: true, credentials: fresh } };
+      const lease = state.leases.get(request.key);
+      if (!lease || lease.until <= now) {
+        if (lease) endLease(state, request.key, null);
+        state.leases.set(request.key, { until: now + LEASE_MS, waiters: [] });
+        return { response: { v, ok: true, credentials: null, lease: true } };
+      }
+      const wait = new Promise<AgentResponse>((resolve) =>
+        lease.waiters.push((credentials) => resolve({ v, ok: true, credentials }))
+      );
+      return { response: { v, ok: true, credentials: null }, wait };
+    }
     case "put-role":
       state.roles.set(request.key, { profile: request.profile, credentials: request.credentials });
+      endLease(state, request.key, request.credentials);
+      return { response: { v, ok: true } };
+    case "release-role":
+      endLease(state, request.key, null);
       return { response: { v, ok: true } };
     case "forget-all":
       state.sessions.clear();
       state.roles.clear();
+      for (const key of [...state.leases.keys()]) endLease(state, key, null);
       state.lastProfile = undefined;
       return { response: { v, ok: true }, exit: true };
   }
@@ -133,16 +177,24 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 
 async function serveConnection(
   conn: Deno.Conn,
-  answer: (request: AgentRequest) => { response: AgentResponse; exit?: boolean },
+  answer: (request: AgentRequest) => Answer,
 ): Promise<boolean> {
-  const timer = setTimeout(() => conn.close(), REQUEST_TIMEOUT_MS);
+  let timer = setTimeout(() => conn.close(), REQUEST_TIMEOUT_MS);
   let exit = false;
   try {
     const line = await readLine(conn);
     const request = typeof line === "string" ? parseRequest(line) : line;
     let response: AgentResponse;
     if ("error" in request) response = { v: PROTOCOL_VERSION, ok: false, error: request.error };
-    else ({ response, exit = false } = answer(request));
+    else {
+      const result = answer(request);
+      ({ response, exit = false } = result);
+      if (result.wait) {
+        clearTimeout(timer);
+        timer = setTimeout(() => conn.close(), LEASE_MS + REQUEST_TIMEOUT_MS);
+        response = await result.wait;
+      }
+    }
     await writeAll(conn, encoder.encode(`${JSON.stringify(response)}\n`));
   } catch {
     // A client that hung up or timed out gets nothing; the agent carries on.
@@ -218,6 +270,13 @@ export async function serveAgent(path: string, options: ServeOptions = {}): Prom
     for await (const conn of listener) {
       serveConnection(conn, (request) => {
         const result = handleRequest(state, request, now(), Deno.pid);
+        if (request.op === "get-role" && "lease" in result.response && result.response.lease) {
+          // A renewer that never reports back: its waiters are answered when its lease ends.
+          const lease = state.leases.get(request.key);
+          Deno.unrefTimer(setTimeout(() => {
+            if (state.leases.get(request.key) === lease) endLease(state, request.key, null);
+          }, LEASE_MS));
+        }
         if (request.op === "put-session" || request.op === "put-role") {
           const next = pruneExpired(state, now());
           if (next !== undefined) schedule(next - now());

@@ -65,3 +65,58 @@ Deno.test("agent: exits by itself when it holds nothing, and when its last sessi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("agent leases: one caller renews a role, the others wait for its result or its release", async () => {
+  const state = emptyState();
+  const t0 = Date.parse("2026-01-01T00:00:00Z");
+  const credentials = {
+    accessKeyId: "ASIAROLE",
+    secretAccessKey: "s",
+    sessionToken: "t",
+    expiration: new Date(t0 + 3600_000).toISOString(),
+  };
+  const first = handleRequest(
+    state,
+    { op: "get-role", key: "k", minSeconds: 300, lease: true },
+    t0,
+    1,
+  );
+  assert.deepEqual(first.response, { v: 1, ok: true, credentials: null, lease: true });
+  const second = handleRequest(
+    state,
+    { op: "get-role", key: "k", minSeconds: 300, lease: true },
+    t0,
+    1,
+  );
+  assert.ok(second.wait, "a second caller waits");
+  handleRequest(state, { op: "put-role", key: "k", profile: "a", credentials }, t0, 1);
+  assert.deepEqual(await second.wait, { v: 1, ok: true, credentials });
+  // Fresh credentials are answered at once; near their end they are renewed (a new lease).
+  const cached = handleRequest(
+    state,
+    { op: "get-role", key: "k", minSeconds: 300, lease: true },
+    t0,
+    1,
+  );
+  assert.deepEqual(cached.response, { v: 1, ok: true, credentials });
+  const late = t0 + 3600_000 - 200_000;
+  const renew = handleRequest(
+    state,
+    { op: "get-role", key: "k", minSeconds: 300, lease: true },
+    late,
+    1,
+  );
+  assert.equal("lease" in renew.response && renew.response.lease, true);
+  const waiting = handleRequest(
+    state,
+    { op: "get-role", key: "k", minSeconds: 300, lease: true },
+    late,
+    1,
+  );
+  handleRequest(state, { op: "release-role", key: "k" }, late, 1);
+  assert.deepEqual(await waiting.wait, { v: 1, ok: true, credentials: null });
+  // A lease that ran out is taken over.
+  handleRequest(state, { op: "get-role", key: "x", lease: true }, t0, 1);
+  const takeover = handleRequest(state, { op: "get-role", key: "x", lease: true }, t0 + 31_000, 1);
+  assert.equal("lease" in takeover.response && takeover.response.lease, true);
+});

@@ -8,7 +8,7 @@
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { printLine } from "../cli/output.ts";
-import { agentRole, storeAgentRole } from "../agent/client.ts";
+import { agentRole, releaseAgentRole, storeAgentRole } from "../agent/client.ts";
 import { ensureBaseSession } from "../agent/ensure.ts";
 import { agentDisabled } from "../agent/socket_path.ts";
 import { loadProfiles } from "../config/aws_files.ts";
@@ -17,7 +17,6 @@ import { ExitCode, StcError } from "../core/errors.ts";
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { sessionCredentials } from "../session/variables.ts";
 import { controllingTerminal, withoutPrompts } from "../term/tty.ts";
-import type { CachedRole } from "../agent/protocol.ts";
 import { SPECS } from "./specs.ts";
 
 /** Cached credentials with fewer seconds left than this are renewed. */
@@ -71,24 +70,32 @@ export const credentialProcessCommand: Command = defineCommand(
     const useAgent = !agentDisabled(context.env, (await loadProfiles(context.env)).files);
     // The role's credentials are cached under what was asked for; the MFA session itself lives in the agent.
     const key = JSON.stringify(["role", profile ?? "", alias ?? ""]);
-    const now = context.now().getTime();
-    if (useAgent && alias !== undefined) {
-      const cached = await agentRole(context.env, key);
-      if (cached && Date.parse(cached.expiration) - now > RENEW_BEFORE_SECONDS * 1000) {
-        return [
-          printLine(credentialProcessJson({ ...cached, expiration: new Date(cached.expiration) })),
-        ];
-      }
+    // With the agent, one caller renews a role at a time and the others get its result: one AssumeRole.
+    const lookup = useAgent && alias !== undefined
+      ? await agentRole(context.env, key, RENEW_BEFORE_SECONDS)
+      : undefined;
+    if (lookup?.credentials) {
+      const cached = lookup.credentials;
+      return [
+        printLine(credentialProcessJson({ ...cached, expiration: new Date(cached.expiration) })),
+      ];
     }
-    const { credentials, profile: used } = await obtain(context, alias, profile);
-    if (useAgent && alias !== undefined && credentials.sessionToken && credentials.expiration) {
-      const entry: CachedRole = {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        sessionToken: credentials.sessionToken,
-        expiration: credentials.expiration.toISOString(),
-      };
-      await storeAgentRole(context.env, key, used, entry);
+    let credentials: Credentials;
+    try {
+      const obtained = await obtain(context, alias, profile);
+      credentials = obtained.credentials;
+      // Stored also when the agent was started meanwhile (by this command's new session).
+      if (useAgent && alias !== undefined && credentials.sessionToken && credentials.expiration) {
+        await storeAgentRole(context.env, key, obtained.profile, {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          sessionToken: credentials.sessionToken,
+          expiration: credentials.expiration.toISOString(),
+        });
+      } else if (lookup?.lease) await releaseAgentRole(context.env, key);
+    } catch (error) {
+      if (lookup?.lease) await releaseAgentRole(context.env, key).catch(() => {});
+      throw error;
     }
     return [printLine(credentialProcessJson(credentials))];
   },
