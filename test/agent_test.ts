@@ -36,6 +36,14 @@ Deno.test("agent: a second terminal assumes a role with the first one's session,
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /^awsops {2}arn:aws:iam::111111111111:user\/alice {2}until /m);
   assert.ok(!status.stdout.includes("ASIA") && !status.stderr.includes("ASIA"), "no key ids");
+
+  // Forgetting everything stops it; the third terminal has no session then.
+  assertFailure(await runStc(["session", "--all"], { env: w.terminal() }), 2);
+  const cleared = await runStc(["session", "-c", "--all"], { env: w.terminal() });
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.match(cleared.stderr, /the session agent forgot every session and stopped/);
+  const after = await runStc(["agent", "--status"], { env: w.terminal() });
+  assert.match(after.stderr, /no agent is running/);
 });
 
 async function agentPid(w: AgentWorld): Promise<number | undefined> {
@@ -82,6 +90,10 @@ Deno.test("agent: a socket directory others can enter, or another user's, is ref
   assert.equal(session.code, 0, session.stderr);
   assert.match(session.stderr, /warning: the session agent does not have the session: .*mode 0755/);
   assert.equal(await Deno.lstat(w.socket).catch(() => undefined), undefined, "no agent started");
+  // Clearing the shell still works, with a warning about the agent.
+  const cleared = await runStc(["session", "-c", "--all"], { env: w.terminal() });
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.match(cleared.stderr, /warning: the session agent was not stopped: .*mode 0755/);
   await Deno.chmod(dir, 0o700);
 
   // Another user's directory: as root, one is made by handing ours to nobody; otherwise / is root's.

@@ -37,8 +37,20 @@ export async function shareSession(
   }
 }
 
-/** Makes a running agent forget everything and exit; whether one was running. */
-export async function forgetAll(env: Env): Promise<boolean> {
-  if (agentDisabled(env)) return false;
-  return await stopAgent(env);
+/**
+ * Makes a running agent forget everything and exit, and says so. A failure to reach it is a warning: clearing the
+ * shell goes on.
+ */
+export async function forgetAll(env: Env, notices: Notices): Promise<void> {
+  if (agentDisabled(env)) return;
+  try {
+    notices.info(
+      await stopAgent(env)
+        ? "the session agent forgot every session and stopped"
+        : "no session agent was running",
+    );
+  } catch (error) {
+    const reason = error instanceof StcError ? error.message : "it did not answer";
+    notices.warn(`the session agent was not stopped: ${reason}`);
+  }
 }

@@ -34,6 +34,9 @@ export const agentCommand: Command = defineCommand(SPECS.agent, async (context, 
     );
   }
   // The starter (`stc session`) waits for this line on the agent's stdout; nothing else is ever written there.
-  await serveAgent(path, { onReady: () => writeStdout("ready\n") });
+  const onReady = context.stdoutIsTerminal
+    ? () => context.term.info(`the session agent listens on ${path} (Ctrl-C stops it)`)
+    : () => writeStdout("ready\n");
+  await serveAgent(path, { onReady });
   return [];
 });

@@ -320,13 +320,7 @@ export const sessionCommand: Command = defineCommand(
       case "clear":
         guardShellChange(context, "cleared");
         context.term.info("cleared the AWS session variables");
-        if (values.all) {
-          context.term.info(
-            await forgetAll(context.env)
-              ? "the session agent forgot every session and stopped"
-              : "no session agent was running",
-          );
-        }
+        if (values.all) await forgetAll(context.env, context.term);
         return clearActions();
       case "verify":
         return await verify(context);
