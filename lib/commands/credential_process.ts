@@ -55,7 +55,7 @@ async function obtain(
     return { credentials: sessionCredentials(base.session), profile: base.session.profile };
   }
   const result = await obtainRoleCredentials(
-    { env: base.env, now: context.now, term },
+    { ...context, env: base.env, term },
     { role: alias, ...(profile ? { profile } : {}) },
   );
   return { credentials: result.credentials, profile: result.profile };

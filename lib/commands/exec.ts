@@ -63,7 +63,7 @@ async function credentialsFor(
     ? context.env
     : (await ensureBaseSession(context, profile)).env;
   const result = await obtainRoleCredentials(
-    { env, now: context.now, term: context.term },
+    { ...context, env },
     {
       role: alias,
       ...(profile ? { profile } : {}),
