@@ -59,8 +59,12 @@ Deno.test("agent: killed with SIGKILL, its stale socket is detected and replaced
   const pid = await agentPid(w);
   assert.ok(pid, "an agent runs");
   Deno.kill(pid, "SIGKILL");
-  // `tail --pid` returns when the process is gone; the socket file stays behind.
-  await new Deno.Command("tail", { args: [`--pid=${pid}`, "-f", "/dev/null"] }).output();
+  // Waits until the process is gone (GNU tail watches it; elsewhere the shell asks); the socket file stays.
+  await (Deno.build.os === "linux"
+    ? new Deno.Command("tail", { args: [`--pid=${pid}`, "-f", "/dev/null"] }).output()
+    : new Deno.Command("sh", {
+      args: ["-c", 'while kill -0 "$1" 2>/dev/null; do sleep 0.05; done', "sh", String(pid)],
+    }).output());
   assert.ok((await Deno.lstat(w.socket)).isSocket, "the dead agent's socket is left");
   assert.equal(await agentPid(w), undefined);
   // Without the agent the second terminal has no session: a prompt on an empty stdin fails, nothing is printed.

@@ -82,8 +82,7 @@ const CAPABILITIES: readonly { what: string; pattern: RegExp; allowed: readonly 
     what: "file writes",
     pattern:
       /Deno\.(writeFile|writeTextFile|rename|remove|mkdir|chmod|chown|truncate|symlink|link|copyFile|makeTempDir|makeTempFile|utime)(Sync)?\(|\b(write|create|createNew|append|truncate): true/,
-    // term/tty.ts opens /dev/tty for writing: the terminal, not a file.
-    allowed: ["fs", "term/tty.ts"],
+    allowed: ["fs"],
   },
   {
     what: "writes to stderr",

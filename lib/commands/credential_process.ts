@@ -16,7 +16,7 @@ import type { Credentials } from "../core/credentials.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { sessionCredentials } from "../session/variables.ts";
-import { controllingTerminal, withoutPrompts } from "../term/tty.ts";
+import { terminalPrompts } from "../session/tty_prompt.ts";
 import { SPECS } from "./specs.ts";
 
 /** Cached credentials with fewer seconds left than this are renewed. */
@@ -49,7 +49,7 @@ async function obtain(
   alias: string | undefined,
   profile: string | undefined,
 ): Promise<{ credentials: Credentials; profile: string }> {
-  const term = controllingTerminal(context.env) ?? withoutPrompts(context.term, noTerminal);
+  const term = terminalPrompts(context.term, noTerminal);
   const base = await ensureBaseSession({ ...context, term }, profile);
   if (alias === undefined) {
     return { credentials: sessionCredentials(base.session), profile: base.session.profile };
