@@ -157,3 +157,41 @@ Deno.test("agent: malformed protocol messages get an error and the agent carries
   const assumed = await runStc(["assume", "dev-admin"], { env: w.terminal() });
   assert.equal(assumed.code, 0, assumed.stderr);
 });
+
+Deno.test("agent: started by stc session under the shell function, it outlives that shell", async () => {
+  await using w = await agentWorld();
+  const init = await runStc(["init", "bash"], { env: w.env });
+  assert.equal(init.code, 0, init.stderr);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/init.bash`, init.stdout);
+    w.emulator.advanceClock(90);
+    // The function captures stc's stdout: an agent holding that pipe would keep the shell waiting.
+    const script = `. '${dir}/init.bash'; stc session ${w.emulator.totp("alice")}; echo "rc=$?"`;
+    const shell = await new Deno.Command("bash", {
+      args: ["-c", script],
+      env: w.terminal(),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(shell.stdout), "rc=0\n");
+    assert.match(new TextDecoder().decode(shell.stderr), /the session agent holds it/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  // That shell has exited; the agent, in a session and process group of its own, still serves.
+  const pid = await agentPid(w);
+  assert.ok(pid !== undefined);
+  // The session id column is procps's (Linux); elsewhere the process group alone is checked.
+  const columns = Deno.build.os === "linux" ? "pid=,pgid=,sid=" : "pid=,pgid=";
+  const info = await new Deno.Command("ps", {
+    args: ["-o", columns, "-p", String(pid)],
+    stdout: "piped",
+  }).output();
+  const [own, ...leaders] = new TextDecoder().decode(info.stdout).trim().split(/\s+/).map(Number);
+  assert.deepEqual(leaders, leaders.map(() => own), "its own process group and session");
+  const assumed = await runStc(["assume", "dev-admin"], { env: w.terminal() });
+  assert.equal(assumed.code, 0, assumed.stderr);
+});
