@@ -195,3 +195,15 @@ Deno.test("agent: started by stc session under the shell function, it outlives t
   const assumed = await runStc(["assume", "dev-admin"], { env: w.terminal() });
   assert.equal(assumed.code, 0, assumed.stderr);
 });
+
+Deno.test("agent: a base session made by stc assume (no session yet) is handed to the agent too", async () => {
+  await using w = await agentWorld();
+  w.emulator.advanceClock(90);
+  const first = await runStc(["assume", "dev-admin", "--mfa", w.emulator.totp("alice")], {
+    env: w.terminal(),
+  });
+  assert.equal(first.code, 0, first.stderr);
+  const second = await runStc(["assume", "dev-ro"], { env: w.terminal() });
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(w.emulator.calls("GetSessionToken"), 1);
+});
