@@ -67,7 +67,7 @@ await testWith(
       assert.equal(result.code, 0, result.stderr);
       assert.equal(
         JSON.parse(result.stdout).Arn,
-        "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin",
+        "arn:aws:sts::222222222222:assumed-role/Admin/alice",
       );
     }
     assert.equal(w.emulator.calls("AssumeRole"), 1);

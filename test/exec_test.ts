@@ -36,7 +36,7 @@ Deno.test("exec: the command gets the role's credentials, no profile, no long-te
   assert.notEqual(child.AWS_ACCESS_KEY_ID, base.accessKeyId);
   assert.equal(
     await assumedArn(w, child),
-    "arn:aws:sts::222222222222:assumed-role/Admin/alice-dev-admin",
+    "arn:aws:sts::222222222222:assumed-role/Admin/alice",
   );
   assert.ok(child.AWS_SESSION_TOKEN);
   assert.ok(!Number.isNaN(Date.parse(child.AWS_CREDENTIAL_EXPIRATION)));
