@@ -11,6 +11,13 @@
 # The dot after the output keeps its trailing newlines, which command substitution would remove.
 function stc {
   local _stc_out _stc_rc=0 _stc_mark="stc-${SRANDOM-}$RANDOM$RANDOM$RANDOM$RANDOM"
+  # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
+  case ${1-} in
+    exec | credential-process | agent)
+      STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
+      return
+      ;;
+  esac
   _stc_out=$(
     STC_EVAL_SHELL=bash STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
     _stc_rc=$?

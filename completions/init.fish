@@ -9,6 +9,12 @@
 # stdout is evaluated only when it starts with the line STC_EVAL_MARK, a fresh random word stc writes when, and
 # only when, it prints shell code; anything else (a version, help, a URL, JSON, a list) is printed untouched.
 function stc --description 'AWS sessions, roles and console sign-in'
+    # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
+    switch "$argv[1]"
+        case exec credential-process agent
+            STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv
+            return $status
+    end
     set -l _stc_mark stc-(random)(random)(random)(random)(random)
     # A pipe into `read`, not a command substitution: stc must get the function's stdin (`… | stc import -`).
     STC_EVAL_SHELL=fish STC_EVAL_MARK=$_stc_mark STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv | read -lz _stc_out

@@ -30,7 +30,7 @@ export interface TempHome {
   home: string;
   /** Absolute path of HOME/.aws. */
   aws: string;
-  /** Base environment for subprocesses: HOME, PATH, DENO_DIR, NO_COLOR, TZ, LANG, DENO_NO_UPDATE_CHECK. */
+  /** Base environment for subprocesses: HOME, PATH, DENO_DIR, NO_COLOR, TZ, LANG, DENO_NO_UPDATE_CHECK, STC_AGENT=off. */
   env: Record<string, string>;
   /** Writes a file below HOME (creating directories), with an optional mode. */
   write(relative: string, text: string, mode?: number): Promise<string>;
@@ -52,6 +52,9 @@ export async function makeHome(): Promise<TempHome> {
     LANG: "C.UTF-8",
     // `deno run` checks dl.deno.land for updates (through HTTPS_PROXY when a test sets one): tests stay on loopback.
     DENO_NO_UPDATE_CHECK: "1",
+    // No test shares a session agent with another, or leaves one running: the agent's tests turn it on with a
+    // socket of their own (test/agent_world.ts).
+    STC_AGENT: "off",
   };
   return {
     home,

@@ -5,7 +5,7 @@
  */
 
 import type { Env } from "../core/env.ts";
-import { ExitCode, StcError, usageError } from "../core/errors.ts";
+import { ExitCode, ExitStatus, StcError, usageError } from "../core/errors.ts";
 import { unhandledFsError } from "../fs/errors.ts";
 import { registerSecret } from "../core/secrets.ts";
 import { didYouMean } from "../core/suggest.ts";
@@ -66,7 +66,7 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-write",
   "--allow-net",
   "--allow-run",
-  "--allow-sys=osRelease",
+  "--allow-sys=osRelease,uid",
 ];
 
 /** How to run this stc again: the compiled binary itself, or `deno run` of main.ts with stc's permissions. */
@@ -142,6 +142,7 @@ export function debugTrace(error: unknown): string {
 }
 
 function reportError(term: Term, error: unknown, debug: boolean): number {
+  if (error instanceof ExitStatus) return error.status;
   // A file-system error no module turned into words still names its file, in one line.
   error = unhandledFsError(error) ?? error;
   if (error instanceof StcError) {
@@ -184,6 +185,14 @@ async function helpOf(name: string): Promise<string> {
   return seedUsage(seed);
 }
 
+/** The environment a command runs with: for those that use the base session, the agent's when the shell has none. */
+async function sessionEnv(name: string, env: Env, parsed: ParsedArgs): Promise<Env> {
+  const { BASE_SESSION_COMMANDS, withAgentSession } = await import("../agent/lookup.ts");
+  if (!BASE_SESSION_COMMANDS.has(name)) return env;
+  const profile = typeof parsed.values.profile === "string" ? parsed.values.profile : undefined;
+  return await withAgentSession(env, profile, new Date());
+}
+
 /** Runs stc with the given arguments and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const env = Deno.env.toObject();
@@ -224,7 +233,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.Ok;
     }
     checkArity(command.spec, parsed.positionals);
-    const context = createContext(env, term, parsed.values.shell);
+    const context = createContext(
+      await sessionEnv(command.spec.name, env, parsed),
+      term,
+      parsed.values.shell,
+    );
     const actions = await command.run(context, parsed);
     emit(context, actions);
     return ExitCode.Ok;

@@ -47,11 +47,14 @@ export interface ParsedArgs {
   values: Readonly<Record<string, string | boolean | undefined>>;
   /** Positional arguments in order. */
   positionals: readonly string[];
+  /** The words after `--`, when the spec's last argument takes them (`afterDashDash`); else in `positionals`. */
+  rest?: readonly string[];
 }
 
 /** The synopsis line of a command, e.g. `stc assume [options] [alias]`. */
 export function synopsis(spec: CommandSpec): string {
   const args = spec.args.map((a) => {
+    if (a.afterDashDash) return `[-- ${a.name}...]`;
     const name = a.variadic ? `${a.name}...` : a.name;
     return a.optional ? `[${name}]` : `<${name}>`;
   });
@@ -72,6 +75,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   const values: Record<string, string | boolean | undefined> = {};
   for (const option of options) values[option.name] = option.type === "boolean" ? false : undefined;
   const positionals: string[] = [];
+  const takesRest = spec.args.at(-1)?.afterDashDash === true;
 
   const unknown = (name: string) => {
     const known = options.flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
@@ -101,6 +105,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
     if (word === "--") {
+      if (takesRest) return { values, positionals, rest: argv.slice(i + 1) };
       positionals.push(...argv.slice(i + 1));
       break;
     }
@@ -157,17 +162,18 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
 
 /** Checks the number of positional arguments against the spec. */
 export function checkArity(spec: CommandSpec, positionals: readonly string[]): void {
-  const variadic = spec.args.at(-1)?.variadic === true;
-  const required = spec.args.filter((a) => !a.optional).length;
-  if (!variadic && positionals.length > spec.args.length) {
+  const before = spec.args.filter((a) => !a.afterDashDash);
+  const variadic = before.at(-1)?.variadic === true;
+  const required = before.filter((a) => !a.optional).length;
+  if (!variadic && positionals.length > before.length) {
     // The extra argument is not echoed: it may be a secret typed in the wrong place.
     throw usageError(
-      `too many arguments for 'stc ${spec.name}' (${positionals.length} given, at most ${spec.args.length})`,
+      `too many arguments for 'stc ${spec.name}' (${positionals.length} given, at most ${before.length})`,
       `usage: ${synopsis(spec)}`,
     );
   }
   if (positionals.length < required) {
-    const missing = spec.args[positionals.length];
+    const missing = before[positionals.length];
     throw usageError(
       `missing argument <${missing.name}> for 'stc ${spec.name}'`,
       `usage: ${synopsis(spec)}`,
@@ -179,7 +185,11 @@ export function checkArity(spec: CommandSpec, positionals: readonly string[]): v
 export function commandInput<S extends CommandSpec>(spec: S, parsed: ParsedArgs): CommandInput<S> {
   const args: Record<string, string | readonly string[] | undefined> = {};
   for (const [index, arg] of spec.args.entries()) {
-    args[arg.name] = arg.variadic ? parsed.positionals.slice(index) : parsed.positionals[index];
+    args[arg.name] = arg.afterDashDash
+      ? parsed.rest ?? []
+      : arg.variadic
+      ? parsed.positionals.slice(index)
+      : parsed.positionals[index];
   }
   return {
     options: parsed.values as OptionValues<S>,

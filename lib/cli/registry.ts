@@ -18,6 +18,10 @@ const LOADERS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   roles: async () => (await import("../commands/roles.ts")).rolesCommand,
   assume: async () => (await import("../commands/assume.ts")).assumeCommand,
   console: async () => (await import("../commands/console.ts")).consoleCommand,
+  exec: async () => (await import("../commands/exec.ts")).execCommand,
+  "credential-process": async () =>
+    (await import("../commands/credential_process.ts")).credentialProcessCommand,
+  agent: async () => (await import("../commands/agent.ts")).agentCommand,
   rotate: async () => (await import("../commands/rotate.ts")).rotateCommand,
   init: async () => (await import("../commands/init.ts")).initCommand,
   complete: async () => (await import("../commands/complete.ts")).completeCommand,

@@ -46,6 +46,11 @@ export interface ArgSpec {
   readonly optional?: boolean;
   /** Takes every remaining argument (the last argument only), e.g. the command of `stc exec -- CMD ARGS`. */
   readonly variadic?: boolean;
+  /**
+   * Takes the words after `--` and only those (variadic, last): the command of `stc exec ALIAS -- CMD ARGS`, kept
+   * apart from the arguments before `--` so that an optional alias and the command cannot be confused.
+   */
+  readonly afterDashDash?: boolean;
   /** What to complete for it. */
   readonly complete?: CompletionKind;
 }
@@ -120,6 +125,7 @@ export type OptionValues<S extends CommandSpec> = {
 
 /** The value an argument gets: the list of the rest for a variadic one, a string or absent for an optional one. */
 export type ArgValueOf<A extends ArgSpec> = A["variadic"] extends true ? readonly string[]
+  : A["afterDashDash"] extends true ? readonly string[]
   : A["optional"] extends true ? string | undefined
   : string;
 

@@ -17,6 +17,7 @@ import { baseSessionAction, roleActions } from "../session/variables.ts";
 import { isRegionName } from "../console/url.ts";
 import { printable } from "../core/text.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { shareSession } from "../agent/share.ts";
 import { SPECS } from "./specs.ts";
 
 /**
@@ -121,7 +122,11 @@ export const assumeCommand: Command = defineCommand(
         { kind: "export", name: "AWS_DEFAULT_REGION", value: request.region },
       );
     }
-    if (result.newBase) actions.push(baseSessionAction(result.newBase));
+    if (result.newBase) {
+      actions.push(baseSessionAction(result.newBase));
+      // As `stc session` does: the other shells and programs get the new session from the agent.
+      await shareSession(context.env, context.self, context.term, result.newBase);
+    }
     return actions;
   },
 );

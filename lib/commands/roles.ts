@@ -22,6 +22,8 @@ import type { ShellAction } from "../shell/emitter.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import { writeManagedProfiles } from "../config/managed_profiles.ts";
+import { getProfile } from "../config/ini.ts";
 import { SPECS } from "./specs.ts";
 import { counted } from "../core/plural.ts";
 
@@ -192,11 +194,52 @@ export async function listRoles(
   return [{ kind: "print", text: catalogTable(catalog) }];
 }
 
+/** A word of a `credential_process` line: botocore splits it like a POSIX shell, the JavaScript SDK runs a shell. */
+export function commandWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/**
+ * `--write-config`: a `[profile ALIAS]` with `credential_process = <this stc> credential-process -p PROFILE ALIAS`
+ * for every alias of the roles files, so `aws --profile ALIAS` and every SDK get the role's credentials from stc.
+ */
+async function writeConfig(
+  context: Context,
+  requested: string | undefined,
+  loaded: LoadedProfiles,
+): Promise<ShellAction[]> {
+  const profile = selectProfile(requested, context.env, loaded.files).name;
+  const catalog = await loadRoleCatalog(context.env, profile, loaded);
+  reportProblems(context.term, catalog.problems, 3);
+  const region = getProfile(loaded.files, profile)?.region;
+  const wanted: Record<string, Record<string, string>> = {};
+  // Config profiles are already profiles; account names need a role name.
+  for (const role of catalog.roles.filter((r) => r.source !== "config")) {
+    const words = [...context.self, "credential-process", "-p", profile, role.alias];
+    wanted[role.alias] = {
+      credential_process: words.map(commandWord).join(" "),
+      ...(region ? { region } : {}),
+    };
+  }
+  const result = await writeManagedProfiles(wanted, context.env);
+  for (const name of result.skipped) {
+    context.term.warn(`profile '${name}' exists and was not written by stc: left as it is`);
+  }
+  if (result.removed.length > 0) {
+    context.term.info(`removed ${result.removed.length} profiles of aliases that are gone`);
+  }
+  context.term.info(
+    `wrote ${result.written.length} credential_process profiles to ~/.aws/config ` +
+      "(marked stc_managed; e.g. aws --profile ALIAS …)",
+  );
+  return [];
+}
+
 /** `stc roles`. */
 export const rolesCommand: Command = defineCommand(
   SPECS.roles,
   async (context, input) => {
-    const modes = (["json", "names", "download", "upload"] as const).filter((m) =>
+    const modes = (["json", "names", "download", "upload", "write-config"] as const).filter((m) =>
       input.options[m]
     );
     if (modes.length > 1) {
@@ -211,6 +254,9 @@ export const rolesCommand: Command = defineCommand(
     }
     if (input.options.upload) {
       return await transfer(context, input.options.profile, loaded, "upload");
+    }
+    if (input.options["write-config"]) {
+      return await writeConfig(context, input.options.profile, loaded);
     }
     const format = input.options.names ? "names" : input.options.json ? "json" : "table";
     return await listRoles(context, input.options.profile, format, loaded);

@@ -17,7 +17,13 @@ import {
   updateProfiles,
 } from "../config/aws_files.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
-import { checkMfaCode, mfaSerialUpdate, obtainMfaCode, resolveMfaDevice } from "../session/mfa.ts";
+import {
+  checkMfaCode,
+  mfaProcessFor,
+  mfaSerialUpdate,
+  obtainMfaCode,
+  resolveMfaDevice,
+} from "../session/mfa.ts";
 import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
@@ -45,6 +51,7 @@ import { DEFAULT_PROFILE_KEY } from "../config/keys.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { requireShellCredentials } from "./shell_credentials.ts";
 import { SPECS } from "./specs.ts";
+import { forgetAll, shareSession } from "../agent/share.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
 const RETURN_TO_BASE_MIN_SECONDS = 600;
@@ -142,6 +149,7 @@ async function restore(context: Context, requested: string | undefined): Promise
     const session = await decryptSession(stored, passphrase, storedSessionPath(dir, profile));
     checkNotExpired(session, now, "the stored session");
     context.term.info(`restored: ${describe(session, now)}`);
+    await shareSession(context.env, context.self, context.term, session);
     return sessionActions(session, toolPath(context));
   }
   const legacy = await readLegacySession(dir, profile);
@@ -236,7 +244,12 @@ async function newSession(
       `New passphrase for the stored session of '${selected.name}':`,
     )
     : undefined;
-  const code = await obtainMfaCode(context.term, given, device.serial);
+  const code = await obtainMfaCode(
+    context.term,
+    given,
+    device.serial,
+    mfaProcessFor(context.env, profile),
+  );
   const credentials = await getSessionToken(target, {
     durationSeconds,
     serialNumber: device.serial,
@@ -276,6 +289,7 @@ async function newSession(
     context.term.info(`stored in ${path}`);
   }
   context.term.info(`session: ${describe(session, now)}`);
+  await shareSession(context.env, context.self, context.term, session);
   return sessionActions(session, toolPath(context));
 }
 
@@ -296,6 +310,9 @@ export const sessionCommand: Command = defineCommand(
     if (modes.length === 1 && positionals.length > 0) {
       throw usageError(`--${modes[0]} takes no MFA code`, "see 'stc help session'");
     }
+    if (values.all && modes[0] !== "clear") {
+      throw usageError("--all goes with -c (clear)", "stc session -c --all");
+    }
     if (values.duration !== undefined && modes.length > 0) {
       throw usageError("--duration applies only to a new session", "see 'stc help session'");
     }
@@ -303,6 +320,7 @@ export const sessionCommand: Command = defineCommand(
       case "clear":
         guardShellChange(context, "cleared");
         context.term.info("cleared the AWS session variables");
+        if (values.all) await forgetAll(context.env, context.term);
         return clearActions();
       case "verify":
         return await verify(context);

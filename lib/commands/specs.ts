@@ -50,6 +50,11 @@ credentials, 5 AWS unreachable.`,
       { name: "list", short: "l", type: "boolean", description: "List stored sessions" },
       { name: "clear", short: "c", type: "boolean", description: "Remove every variable stc set" },
       {
+        name: "all",
+        type: "boolean",
+        description: "With -c: also make the session agent forget everything and exit",
+      },
+      {
         name: "verify",
         short: "v",
         type: "boolean",
@@ -189,6 +194,11 @@ assumed role allowed to write the bucket).`,
         description: "Download the organisation's list from S3",
       },
       { name: "upload", type: "boolean", description: "Upload the organisation's list to S3" },
+      {
+        name: "write-config",
+        type: "boolean",
+        description: "Write a credential_process profile per alias into ~/.aws/config",
+      },
     ],
     examples: [
       { command: "stc roles", description: "List the aliases with account, role and source" },
@@ -369,6 +379,96 @@ ${wrapWords(SERVICE_NAMES.join(", "), 100, "  ")}`,
         description:
           "Open IAM with the shell's current role credentials in the default browser profile",
       },
+    ],
+  },
+  exec: {
+    name: "exec",
+    summary: "Run a command with a role's (or the MFA session's) credentials in its environment",
+    description: `
+Runs COMMAND (without one, $SHELL) with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and stc's informational variables of the role ALIAS, or of the MFA
+session of -p PROFILE when no alias is given. AWS_PROFILE is unset so that the program's SDK uses them; the
+long-term key and the base session never reach the program. The session comes from the shell (stc function)
+or the session agent; without one, an MFA code is asked for. COMMAND's stdin, stdout and stderr are its own,
+INT, TERM and HUP are passed on to it, and its exit status is stc's (128+N when a signal N ended it). Nesting
+is refused: STC_EXEC is set inside.`,
+    args: [
+      {
+        name: "alias",
+        description: "Role alias (default: the MFA session itself)",
+        optional: true,
+        complete: "role",
+      },
+      {
+        name: "command",
+        description: "The command and its arguments",
+        afterDashDash: true,
+        complete: "command",
+      },
+    ],
+    options: [
+      profileOption("Profile whose session, roles and key to use"),
+      {
+        name: "duration",
+        short: "d",
+        type: "string",
+        valueName: "DURATION",
+        description: "Role session length (e.g. 2h); over 1h uses the access key + a new MFA code",
+      },
+    ],
+    examples: [
+      {
+        command: "stc exec dev-admin -- terraform plan",
+        description: "Run terraform as dev-admin",
+      },
+      { command: "stc exec prod-ro", description: "A shell with prod-ro's credentials" },
+      { command: "stc exec -p awsops -- aws s3 ls", description: "The MFA session's credentials" },
+    ],
+  },
+  "credential-process": {
+    name: "credential-process",
+    summary: "Print a role's credentials as AWS credential_process JSON (for SDKs and the AWS CLI)",
+    description: `
+Prints {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"} for the role ALIAS (or
+the MFA session of -p PROFILE), for 'credential_process' in ~/.aws/config ('stc roles --write-config' writes
+those profiles). The role's credentials are cached by the session agent and renewed when fewer than 5 minutes
+are left, so many SDK clients make one AssumeRole. When no MFA session is held, the MFA code is asked for on the
+terminal (/dev/tty), never on stdin or stdout; without a terminal it fails with exit code 3: run 'stc session'
+first.`,
+    args: [
+      {
+        name: "alias",
+        description: "Role alias (default: the MFA session itself)",
+        optional: true,
+        complete: "role",
+      },
+    ],
+    options: [
+      profileOption("Profile whose session, roles and key to use"),
+    ],
+    examples: [
+      { command: "stc credential-process dev-admin", description: "JSON for dev-admin" },
+    ],
+  },
+  agent: {
+    name: "agent",
+    summary: "The session agent: hold MFA sessions in memory for every shell and program",
+    description: `
+Runs the session agent in the foreground ('stc session' starts it in the background when needed). It keeps
+base MFA sessions and cached role credentials in memory only, on a Unix socket in a directory only you can
+enter: $STC_AGENT_SOCKET, else $XDG_RUNTIME_DIR/stc/agent.sock, else TMPDIR/stc-UID/agent.sock. Programs of
+your user can reach it, other users cannot. It exits when the last session has expired, and on
+'stc session -c --all'. STC_AGENT=off, or stc_agent = off in [default] of ~/.aws/config, turns it off.`,
+    args: [],
+    options: [
+      {
+        name: "status",
+        type: "boolean",
+        description: "List what the running agent holds (profiles, expiry; never secrets)",
+      },
+    ],
+    examples: [
+      { command: "stc agent --status", description: "Which sessions the agent holds" },
     ],
   },
   rotate: {

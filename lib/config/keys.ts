@@ -17,3 +17,7 @@ export const BROWSER_KEY = "session-tool_chrome";
 export const DEFAULT_ROLES_FILE = "session-tool_roles.cfg";
 /** The profile `stc import` writes to when none is given (session-tool.sh's default). */
 export const IMPORT_PROFILE = "awsops";
+/** stc's key in `[default]` of ~/.aws/config: `off` turns the session agent off (as `STC_AGENT=off` does). */
+export const AGENT_KEY = "stc_agent";
+/** The profile key naming a program that prints the MFA code (aws-vault's name). */
+export const MFA_PROCESS_KEY = "mfa_process";

@@ -91,3 +91,18 @@ export function withContext(error: unknown, context: string, hint?: string): unk
 export function asStcError(error: unknown, fallback: (error: unknown) => StcError): StcError {
   return error instanceof StcError ? error : fallback(error);
 }
+
+/**
+ * Ends stc with a given status and no message: `stc exec` passes on its command's exit status (0-255) this way.
+ */
+export class ExitStatus extends Error {
+  /** The process exit status. */
+  readonly status: number;
+
+  /** An exit with `status`. */
+  constructor(status: number) {
+    super(`exit status ${status}`);
+    this.name = "ExitStatus";
+    this.status = status;
+  }
+}

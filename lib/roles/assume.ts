@@ -31,6 +31,7 @@ import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
   type MfaDevice,
+  mfaProcessFor,
   obtainMfaCode,
   rememberMfaDevice,
   resolveMfaDevice,
@@ -255,7 +256,12 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
   const user = base
     ? { userArn: base.userArn, userName: base.userName }
     : await callerUser(input.target(credentials));
-  const tokenCode = await obtainMfaCode(context.term, input.request.mfaCode, serialNumber);
+  const tokenCode = await obtainMfaCode(
+    context.term,
+    input.request.mfaCode,
+    serialNumber,
+    mfaProcessFor(context.env, sourceProfile),
+  );
   const device = discoveredDevice ? { discoveredDevice } : {};
   if (route === "new-base-session") {
     const newBase = await startBaseSession(input.target(credentials), plan.sourceProfile, user, {

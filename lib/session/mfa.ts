@@ -11,6 +11,8 @@ import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import type { Profile } from "../config/ini.ts";
 import type { Term } from "../term/term.ts";
+import { MFA_PROCESS_KEY } from "../config/keys.ts";
+import { type MfaProcess, mfaProcessFrom, runMfaProcess } from "./mfa_process.ts";
 
 const CODE = /^\d{6}$/;
 
@@ -33,13 +35,20 @@ export function checkMfaCode(code: string): string {
   return code;
 }
 
-/** The MFA code: the one given, else asked for on the terminal. */
+/** The MFA program of a profile (`STC_MFA_PROCESS`, else its `mfa_process`), if any. */
+export function mfaProcessFor(env: Env, profile: Profile | undefined): MfaProcess | undefined {
+  return mfaProcessFrom(env, profile?.[MFA_PROCESS_KEY]);
+}
+
+/** The MFA code: the one given, else the MFA program's, else asked for on the terminal. */
 export async function obtainMfaCode(
   term: Term,
   given: string | undefined,
   serial: string,
+  program?: MfaProcess,
 ): Promise<string> {
   if (given !== undefined) return checkMfaCode(given);
+  if (program) return await runMfaProcess(program);
   for (let attempt = 0; attempt < 3; attempt++) {
     const code = (await term.prompt(`MFA code for ${serial}:`)).trim();
     if (isMfaCode(code)) return code;

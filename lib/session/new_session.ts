@@ -1,0 +1,70 @@
+/**
+ * A new base MFA session for a profile (GetSessionToken with its long-term key and an MFA code), for the commands
+ * that need one and find none in the shell or the agent (`stc exec`, `stc credential-process`).
+ *
+ * @module
+ */
+
+import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/client.ts";
+import { loadProfiles } from "../config/aws_files.ts";
+import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
+import { resourceName } from "../core/arn.ts";
+import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
+import type { Env } from "../core/env.ts";
+import type { Term } from "../term/term.ts";
+import { mfaProcessFor, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
+import type { SessionRecord } from "./variables.ts";
+
+/** What making a session needs. */
+export interface NewSessionContext {
+  /** The command's environment. */
+  readonly env: Env;
+  /** Where the MFA code is asked for. */
+  readonly term: Term;
+  /** The current time. */
+  now(): Date;
+}
+
+/** Gets a base session of `requested` (else the default profile), asking for an MFA code. */
+export async function newBaseSession(
+  context: NewSessionContext,
+  requested: string | undefined,
+  durationSeconds: number = DEFAULT_SESSION_SECONDS,
+): Promise<SessionRecord> {
+  const { files } = await loadProfiles(context.env);
+  const selected = selectProfile(requested, context.env, files);
+  const profile = requireProfile(files, selected.name);
+  const target: AwsTarget = {
+    env: context.env,
+    region: profileRegion(context.env, profile),
+    credentials: longTermKey(profile, selected.name),
+    notices: context.term,
+  };
+  const identity = await getCallerIdentity(target);
+  const device = await resolveMfaDevice(context.term, profile, selected.name, target);
+  const code = await obtainMfaCode(
+    context.term,
+    undefined,
+    device.serial,
+    mfaProcessFor(context.env, profile),
+  );
+  const credentials = await getSessionToken(target, {
+    durationSeconds,
+    serialNumber: device.serial,
+    tokenCode: code,
+  });
+  if (device.discovered) await rememberMfaDevice(context.term, device, selected.name, context.env);
+  return {
+    profile: selected.name,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken ?? "",
+    expiration:
+      (credentials.expiration ?? new Date(context.now().getTime() + durationSeconds * 1000))
+        .toISOString(),
+    userArn: identity.arn,
+    userName: resourceName(identity.arn),
+    serial: device.serial,
+    region: target.region,
+  };
+}
