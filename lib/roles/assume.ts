@@ -24,9 +24,8 @@ import {
   type AwsTarget,
   type CallerIdentity,
   getCallerIdentity,
-  getSessionToken,
 } from "../aws/client.ts";
-import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
+import { requestBaseSession } from "../session/new_session.ts";
 import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
@@ -224,7 +223,6 @@ interface StartInput {
   readonly shellBase: SessionRecord | undefined;
   readonly duration: number | undefined;
   readonly request: RoleRequest;
-  readonly region: string;
   readonly target: (credentials: Credentials) => AwsTarget;
 }
 
@@ -264,10 +262,11 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
   );
   const device = discoveredDevice ? { discoveredDevice } : {};
   if (route === "new-base-session") {
-    const newBase = await startBaseSession(input.target(credentials), plan.sourceProfile, user, {
+    const newBase = await requestBaseSession(input.target(credentials), {
+      profile: plan.sourceProfile,
+      userArn: user.userArn,
       serial: serialNumber,
       code: tokenCode,
-      region: input.region,
       now: context.now(),
     });
     return {
@@ -284,36 +283,6 @@ async function startChain(context: AssumeContext, input: StartInput): Promise<Ch
     serial: serialNumber,
     mfa: { serialNumber, tokenCode },
     ...device,
-  };
-}
-
-/**
- * A base session (GetSessionToken, 12 hours) from the profile's long-term key and an MFA code, as
- * `stc session` makes it: the shell keeps it, so the next roles need no code.
- */
-async function startBaseSession(
-  target: AwsTarget,
-  profile: string,
-  user: UserIdentity,
-  mfa: { serial: string; code: string; region: string; now: Date },
-): Promise<SessionRecord> {
-  const credentials = await getSessionToken(target, {
-    durationSeconds: DEFAULT_SESSION_SECONDS,
-    serialNumber: mfa.serial,
-    tokenCode: mfa.code,
-  });
-  return {
-    profile,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken ?? "",
-    expiration:
-      (credentials.expiration ?? new Date(mfa.now.getTime() + DEFAULT_SESSION_SECONDS * 1000))
-        .toISOString(),
-    userArn: user.userArn,
-    userName: user.userName,
-    serial: mfa.serial,
-    region: mfa.region,
   };
 }
 
@@ -359,7 +328,6 @@ export async function obtainRoleCredentials(
     shellBase,
     duration,
     request,
-    region,
     target,
   });
   // Only an IAM user is a user: credentials of a role profile's chain belong to an assumed role.

@@ -48,23 +48,58 @@ export async function newBaseSession(
     device.serial,
     mfaProcessFor(context.env, profile),
   );
-  const credentials = await getSessionToken(target, {
+  const session = await requestBaseSession(target, {
+    profile: selected.name,
+    userArn: identity.arn,
+    serial: device.serial,
+    code,
+    now: context.now(),
     durationSeconds,
-    serialNumber: device.serial,
-    tokenCode: code,
   });
   if (device.discovered) await rememberMfaDevice(context.term, device, selected.name, context.env);
+  return session;
+}
+
+/** What GetSessionToken needs besides the long-term key, and what the session record keeps. */
+export interface BaseSessionRequest {
+  /** The profile whose long-term key signs the call. */
+  profile: string;
+  /** ARN of the IAM user behind the key. */
+  userArn: string;
+  /** The MFA device. */
+  serial: string;
+  /** The MFA code. */
+  code: string;
+  /** The current time (for a server that sends no expiry). */
+  now: Date;
+  /** Session length; 12 hours unless given. */
+  durationSeconds?: number;
+}
+
+/**
+ * Calls GetSessionToken with the long-term key of `target` and an MFA code: the one way stc makes a base session
+ * outside `stc session` (`stc assume` without one, `stc exec`, `stc credential-process`).
+ */
+export async function requestBaseSession(
+  target: AwsTarget,
+  request: BaseSessionRequest,
+): Promise<SessionRecord> {
+  const durationSeconds = request.durationSeconds ?? DEFAULT_SESSION_SECONDS;
+  const credentials = await getSessionToken(target, {
+    durationSeconds,
+    serialNumber: request.serial,
+    tokenCode: request.code,
+  });
   return {
-    profile: selected.name,
+    profile: request.profile,
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken ?? "",
-    expiration:
-      (credentials.expiration ?? new Date(context.now().getTime() + durationSeconds * 1000))
-        .toISOString(),
-    userArn: identity.arn,
-    userName: resourceName(identity.arn),
-    serial: device.serial,
+    expiration: (credentials.expiration ?? new Date(request.now.getTime() + durationSeconds * 1000))
+      .toISOString(),
+    userArn: request.userArn,
+    userName: resourceName(request.userArn),
+    serial: request.serial,
     region: target.region,
   };
 }
