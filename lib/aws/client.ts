@@ -23,6 +23,7 @@ import {
 
 import type { Env } from "../core/env.ts";
 import { registerSecret } from "../core/secrets.ts";
+import { msg } from "../core/message.ts";
 
 export type { Env } from "../core/env.ts";
 
@@ -215,17 +216,17 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
         cause: error,
       });
     }
-    return new StcError(`${step}: ${message}`, { cause: error });
+    return new StcError(msg`${step}: ${message}`, { cause: error });
   }
   if (EXPIRED.has(code)) {
-    return new StcError(`${step}: the credentials have expired (${code})`, {
+    return new StcError(msg`${step}: the credentials have expired (${code})`, {
       hint: "get a new session with 'stc session', or restore one with 'stc session -r'",
       exitCode: ExitCode.SessionExpired,
       cause: error,
     });
   }
   if (INVALID.has(code)) {
-    return new StcError(`${step}: AWS rejected the credentials: ${message} (${code})`, {
+    return new StcError(msg`${step}: AWS rejected the credentials: ${message} (${code})`, {
       hint:
         "an access key may be deleted, inactive or mistyped (the IAM console lists your keys): import a " +
         "new one with 'stc import'; for a session's credentials, get a new session with 'stc session'",
@@ -234,7 +235,7 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
     });
   }
   if (code === "AccessDenied" && /MultiFactorAuthentication/i.test(message)) {
-    return new StcError(`${step}: AWS rejected the MFA code (${code})`, {
+    return new StcError(msg`${step}: AWS rejected the MFA code (${code})`, {
       hint: "wait for the next code from your MFA device and try again (each code works only once)",
       cause: error,
     });
@@ -268,7 +269,9 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
       state.count++;
       if (state.count > 1) {
         notices?.info(
-          `${step}: ${state.lastProblem || "transient error"}; retrying (attempt ${state.count})…`,
+          msg`${step}: ${
+            state.lastProblem || "transient error"
+          }; retrying (attempt ${state.count})…`,
         );
       }
       try {
@@ -500,7 +503,7 @@ export interface AssumedRole {
 // deno-lint-ignore no-explicit-any
 function toCredentials(c: any, step: string): Credentials {
   if (!c?.AccessKeyId || !c?.SecretAccessKey) {
-    throw new StcError(`${step}: AWS returned no credentials`);
+    throw new StcError(msg`${step}: AWS returned no credentials`);
   }
   registerSecret(c.SecretAccessKey);
   registerSecret(c.SessionToken);

@@ -130,7 +130,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     const reason = safeReason(body, [secretAccessKey, sessionToken]);
     const expired = /expired/i.test(reason);
     throw new StcError(
-      `the federation endpoint ${host} refused the request (HTTP ${response.status}${reason})`,
+      msg`the federation endpoint ${host} refused the request (HTTP ${response.status}${reason})`,
       {
         hint: refusalHint(response.status, expired),
         exitCode: expired ? ExitCode.SessionExpired : ExitCode.Failure,
@@ -144,7 +144,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     token = undefined;
   }
   if (typeof token !== "string" || token === "") {
-    throw new StcError(`the federation endpoint ${host} answered without a sign-in token`);
+    throw new StcError(msg`the federation endpoint ${host} answered without a sign-in token`);
   }
   return token;
 }

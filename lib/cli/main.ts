@@ -35,7 +35,7 @@ function resolveShell(option: unknown, env: Env): ShellName {
   if (requested === undefined || requested === "") return "sh";
   const shell = parseShellName(requested);
   if (!shell) {
-    throw usageError(`unknown shell '${requested}'`, "use one of: bash, zsh, fish, sh");
+    throw usageError(msg`unknown shell '${requested}'`, "use one of: bash, zsh, fish, sh");
   }
   return shell;
 }
@@ -146,15 +146,15 @@ function reportError(term: Term, error: unknown, debug: boolean): number {
   // A file-system error no module turned into words still names its file, in one line.
   error = unhandledFsError(error) ?? error;
   if (error instanceof StcError) {
-    term.error(error.message, error.hint);
+    term.error(error.text, error.hintText);
     if (debug) term.text(debugTrace(error));
     return error.exitCode;
   }
   const message = error instanceof Error
-    ? error.message.split("\n")[0]
-    : "a non-error value was thrown";
+    ? msg`${error.message.split("\n")[0]}`
+    : msg`a non-error value was thrown`;
   term.error(
-    `unexpected failure: ${message}`,
+    msg`unexpected failure: ${message}`,
     debug ? undefined : "run with STC_DEBUG=1 for details",
   );
   if (debug) term.text(debugTrace(error));
@@ -167,7 +167,7 @@ function unknownCommand(name: string): StcError {
     ? `'${name}'`
     : "(not shown: not a command name)";
   return usageError(
-    `unknown command ${shown}`,
+    msg`unknown command ${shown}`,
     didYouMean(name, [...COMMANDS.map((c) => c.name), "help"]) ?? "see 'stc --help'",
   );
 }
@@ -221,7 +221,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (first.startsWith("-")) {
       throw usageError(
-        `unknown option '${first.split("=")[0]}'`,
+        msg`unknown option '${first.split("=")[0]}'`,
         "options go after the command: stc <command> [options]; see 'stc --help'",
       );
     }

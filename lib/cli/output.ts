@@ -6,10 +6,11 @@
  */
 
 import { StcError } from "../core/errors.ts";
-import { printable } from "../core/text.ts";
 import { SECRET_VARIABLES } from "../session/variables.ts";
 import { renderShell, type ShellAction } from "../shell/emitter.ts";
 import type { Context } from "./command.ts";
+import { msg, type Text } from "../core/message.ts";
+import { sanitise } from "../term/sanitise.ts";
 
 const encoder = new TextEncoder();
 
@@ -31,7 +32,7 @@ function holdsSecret(action: ShellAction): boolean {
 export function guardSecretOutput(context: Context): void {
   if (context.viaShellFunction || !context.stdoutIsTerminal) return;
   throw new StcError("refusing to print credentials to a terminal", {
-    hint: `load the shell functions with 'eval "$(stc init ${
+    hint: msg`load the shell functions with 'eval "$(stc init ${
       context.shell === "sh" ? "bash" : context.shell
     })"', or run it as 'eval "$(stc …)"'`,
   });
@@ -81,6 +82,6 @@ export function printLine(text: string): ShellAction {
 }
 
 /** A `print` action for one line of stdout meant for people (a table, a status): sanitised like the Term's. */
-export function humanLine(text: string): ShellAction {
-  return printLine(printable(text));
+export function humanLine(text: Text): ShellAction {
+  return printLine(sanitise(text));
 }

@@ -40,6 +40,7 @@ import {
   type OptionSpec,
   type OptionValues,
 } from "./spec.ts";
+import { msg } from "../core/message.ts";
 
 /** Option values by long name and the positional arguments, before they are matched to the spec's arguments. */
 export interface ParsedArgs {
@@ -81,12 +82,12 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     const known = options.flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
     // Only something shaped like an option name is echoed.
     const shown = /^--?[A-Za-z][\w-]{0,30}$/.test(name) ? `'${name}'` : "(not shown)";
-    return usageError(`unknown option ${shown} ${where}`, didYouMean(name, known) ?? hint);
+    return usageError(msg`unknown option ${shown} ${where}`, didYouMean(name, known) ?? hint);
   };
   const setValue = (option: OptionSpec, value: string) => {
     // No option means anything with an empty value; `--profile=` is a mistake, not a choice of profile "".
     if (value === "") {
-      throw usageError(`option '--${option.name}' needs a non-empty value ${where}`, hint);
+      throw usageError(msg`option '--${option.name}' needs a non-empty value ${where}`, hint);
     }
     const problem = option.check?.(value);
     if (problem) {
@@ -96,7 +97,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   };
   const missingValue = (option: OptionSpec, usedShort: boolean) =>
     usageError(
-      `option '${optionName(option, usedShort)}' needs a value ${where}`,
+      msg`option '${optionName(option, usedShort)}' needs a value ${where}`,
       `give it as ${
         optionName(option, usedShort)
       } VALUE; a value starting with '-' as --${option.name}=VALUE`,
@@ -116,7 +117,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       if (!option) throw unknown(`--${name}`);
       if (option.type === "boolean") {
         if (equals >= 0) {
-          throw usageError(`option '--${name}' takes no value ${where}`, hint);
+          throw usageError(msg`option '--${name}' takes no value ${where}`, hint);
         }
         values[name] = true;
       } else if (equals >= 0) {
@@ -175,7 +176,7 @@ export function checkArity(spec: CommandSpec, positionals: readonly string[]): v
   if (positionals.length < required) {
     const missing = before[positionals.length];
     throw usageError(
-      `missing argument <${missing.name}> for 'stc ${spec.name}'`,
+      msg`missing argument <${missing.name}> for 'stc ${spec.name}'`,
       `usage: ${synopsis(spec)}`,
     );
   }

@@ -19,6 +19,7 @@ import { printable } from "../core/text.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { shareSession } from "../agent/share.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /**
  * Turns the positional forms into a request: `[alias]`, `alias MFA`, `account role [MFA [region]]` (Coinbase's
@@ -103,7 +104,7 @@ export const assumeCommand: Command = defineCommand(
     const { role, credentials } = result;
     if (credentials.expiration) {
       context.term.info(
-        `assumed ${role.roleName} in ${role.accountName} (${role.accountId}) until ${
+        msg`assumed ${role.roleName} in ${role.accountName} (${role.accountId}) until ${
           formatLocalTime(credentials.expiration)
         } (${formatDuration(secondsLeft(credentials.expiration, context.now()))})`,
       );

@@ -23,6 +23,7 @@ import { SEED_COMMANDS } from "./seed.ts";
 import { type CompletionKind, GLOBAL_OPTIONS } from "../cli/spec.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /** Kinds `stc complete KIND` lists directly. */
 const KINDS: Readonly<Record<string, CompletionKind>> = {
@@ -191,7 +192,7 @@ export const completeCommand: Command = defineCommand(
     const completion = KINDS[kind];
     if (!completion) {
       throw usageError(
-        `unknown kind '${kind}' for 'stc complete'`,
+        msg`unknown kind '${kind}' for 'stc complete'`,
         `use one of: words, ${Object.keys(KINDS).join(", ")}`,
       );
     }

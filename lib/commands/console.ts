@@ -59,6 +59,7 @@ import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { checkMfaCode } from "../session/mfa.ts";
 import { chooseRole } from "./assume.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /**
  * The inline session policy for GetFederationToken. Without a policy a federated session has no permissions; the
@@ -109,7 +110,7 @@ function currentCredentials(context: Context, credentials: Credentials): Console
   }
   if (credentials.expiration && secondsLeft(credentials.expiration, context.now()) <= 0) {
     throw new StcError(
-      `the credentials in this shell expired at ${formatLocalTime(credentials.expiration)}`,
+      msg`the credentials in this shell expired at ${formatLocalTime(credentials.expiration)}`,
       {
         hint: "assume the role again, or give its alias: stc console ALIAS",
         exitCode: ExitCode.SessionExpired,
@@ -202,7 +203,7 @@ async function federatedCredentials(
   const identity = await getCallerIdentity(target);
   const userName = resourceName(identity.arn);
   if (!/:user\//.test(identity.arn)) {
-    throw new StcError(`the key belongs to ${identity.arn}, not an IAM user`, {
+    throw new StcError(msg`the key belongs to ${identity.arn}, not an IAM user`, {
       hint: "GetFederationToken needs an IAM user's long-term key",
     });
   }
@@ -284,7 +285,7 @@ function checkOptions(input: ConsoleInput) {
   const region = v.region;
   if (region !== undefined && !isRegionName(region)) {
     throw usageError(
-      `'${region.slice(0, 30)}' is not a region name`,
+      msg`'${region.slice(0, 30)}' is not a region name`,
       "e.g. eu-west-1, us-east-1, cn-north-1, us-gov-west-1",
     );
   }
@@ -458,13 +459,12 @@ async function openInBrowser(
   const launch = planLaunch(url, signin.label);
   if (options.browser === "own" && !launch.usesProfile) {
     context.term.warn(
-      `-o opens a browser profile per role only with Chrome or Chromium set as ${BROWSER_KEY}; ` +
-        `using ${launch.command}`,
+      msg`-o opens a browser profile per role only with Chrome or Chromium set as ${BROWSER_KEY}; using ${launch.command}`,
     );
   }
   await step("browser", () => runLaunch(launch, browserEnvironment(context.env)));
   context.term.info(
-    `opened the console for ${signin.label} (session ${
+    msg`opened the console for ${signin.label} (session ${
       formatDuration(sessionDuration)
     }) with ${launch.command}`,
   );
@@ -505,7 +505,7 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
     return [];
   }
   context.term.info(
-    `sign-in URL for ${signin.signin.label}: works once within 15 minutes; console session ${
+    msg`sign-in URL for ${signin.signin.label}: works once within 15 minutes; console session ${
       formatDuration(signin.sessionDuration)
     }`,
   );

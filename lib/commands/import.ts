@@ -38,7 +38,7 @@ async function readKeyFile(path: string): Promise<string | undefined> {
     return data === undefined ? undefined : new TextDecoder().decode(data);
   } catch (error) {
     // The argument is only named when it cannot be a mistyped secret.
-    throw new StcError(`cannot read the file${shownPath(path)}`, {
+    throw new StcError(msg`cannot read the file${shownPath(path)}`, {
       hint: "give the console's .csv file, KEYID,SECRET, or - to read the key from stdin",
       cause: error,
     });
@@ -68,7 +68,7 @@ async function readSource(term: Term, source: string, env: Env): Promise<KeyInpu
     if (text !== undefined) return await parseKeyInput(text);
     if (!source.includes(",")) {
       throw usageError(
-        `file${shownPath(source)} not found`,
+        msg`file${shownPath(source)} not found`,
         "give the console's .csv file, KEYID,SECRET, or - to read the key from stdin",
       );
     }
@@ -137,9 +137,11 @@ async function store(
   context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
   if (bucket) context.term.info(`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
-    context.term.info(`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
+    context.term.info(msg`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
   } else if (currentDefault !== profile) {
-    context.term.info(`the default profile stays '${currentDefault}' (use --default to change it)`);
+    context.term.info(
+      msg`the default profile stays '${currentDefault}' (use --default to change it)`,
+    );
   }
 }
 

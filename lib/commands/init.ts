@@ -12,12 +12,13 @@ import { installInit } from "../shell/init_install.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "./seed.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 function parseInitShell(text: string): InitShell {
   const name = text.split("/").pop()?.replace(/^-/, "") ?? "";
   if ((INIT_SHELLS as readonly string[]).includes(name)) return name as InitShell;
   throw usageError(
-    `unsupported shell '${text}' for 'stc init'`,
+    msg`unsupported shell '${text}' for 'stc init'`,
     `use one of: ${INIT_SHELLS.join(", ")}`,
   );
 }
@@ -28,7 +29,7 @@ function requireSeed(name: string): SeedCommand {
   // Only something shaped like a function name is echoed.
   const shown = /^[A-Za-z][\w-]{0,24}$/.test(name) ? `'${name}'` : "(not shown)";
   throw usageError(
-    `unknown function ${shown} for 'stc init --usage'`,
+    msg`unknown function ${shown} for 'stc init --usage'`,
     `use one of: ${SEED_COMMANDS.map((s) => s.name).join(", ")}`,
   );
 }
@@ -55,7 +56,9 @@ export const initCommand: Command = defineCommand(
         updated: `updated the line that loads stc in ${file}`,
         present: `${file} already loads stc; nothing changed`,
       }[outcome];
-      context.term.info(`${what}${outcome === "present" ? "" : "; it takes effect in new shells"}`);
+      context.term.info(
+        msg`${what}${outcome === "present" ? "" : "; it takes effect in new shells"}`,
+      );
       return [];
     }
     return [{ kind: "print", text: await initScript(shell, context.self) }];

@@ -74,7 +74,11 @@ export function catalogJson(catalog: RoleCatalog, profile: string | undefined): 
         file: a.file,
         line: a.line,
       })),
-      problems: catalog.problems.map((p) => ({ file: p.file, line: p.line, message: p.message })),
+      problems: catalog.problems.map((p) => ({
+        file: p.file,
+        line: p.line,
+        message: printable(p.message),
+      })),
     },
     null,
     2,
@@ -134,7 +138,7 @@ async function transfer(
   if (direction === "download") {
     const result = await downloadRoles(context, profile, loaded.files);
     for (const problem of result.problems) {
-      context.term.warn(`${formatProblem(problem)} (line skipped)`);
+      context.term.warn(msg`${formatProblem(problem)} (line skipped)`);
     }
     const where = `s3://${result.location.bucket}/${result.location.key}`;
     context.term.info(
@@ -244,7 +248,7 @@ export const rolesCommand: Command = defineCommand(
     );
     if (modes.length > 1) {
       throw usageError(
-        `--${modes[0]} and --${modes[1]} cannot be combined`,
+        msg`--${modes[0]} and --${modes[1]} cannot be combined`,
         "see 'stc help roles'",
       );
     }

@@ -48,6 +48,7 @@ import {
 import { generatePassword, STRONG_DEFAULT_POLICY } from "../keys/password.ts";
 import type { Term } from "../term/term.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /** What the user asked about the password: `true` change it, `false` keep it, `undefined` ask. */
 export function passwordChoice(
@@ -169,7 +170,7 @@ async function changeConsolePassword(
     policy = await getAccountPasswordPolicy(target);
   } catch (error) {
     term.info(
-      `cannot read the account's password policy (${reason(error)}); using a strong default`,
+      msg`cannot read the account's password policy (${reason(error)}); using a strong default`,
     );
   }
   const password = generatePassword(policy ?? STRONG_DEFAULT_POLICY);

@@ -76,14 +76,14 @@ async function verify(context: Context): Promise<ShellAction[]> {
   const left = credentials.expiration
     ? `, ${formatDuration(secondsLeft(credentials.expiration, now))} left`
     : "";
-  context.term.info(`valid: ${identity.arn} (account ${identity.account})${left}`);
+  context.term.info(msg`valid: ${identity.arn} (account ${identity.account})${left}`);
   return [];
 }
 
 async function list(context: Context): Promise<ShellAction[]> {
   const sessions = await listStoredSessions(sessionStoreDir(context.env));
   if (sessions.length === 0) {
-    context.term.info(`no stored sessions in ${sessionStoreDir(context.env)}`);
+    context.term.info(msg`no stored sessions in ${sessionStoreDir(context.env)}`);
     return [];
   }
   const now = context.now();
@@ -105,11 +105,11 @@ async function list(context: Context): Promise<ShellAction[]> {
 function checkNotExpired(session: SessionRecord, now: Date, what: string): void {
   if (secondsLeft(session.expiration, now) <= 0) {
     throw new StcError(
-      `${what} for profile '${session.profile}' expired at ${
+      msg`${what} for profile '${session.profile}' expired at ${
         formatLocalTime(new Date(session.expiration))
       }`,
       {
-        hint: `get a new one with 'stc session -p ${session.profile} -s'`,
+        hint: msg`get a new one with 'stc session -p ${session.profile} -s'`,
         exitCode: ExitCode.SessionExpired,
       },
     );
@@ -134,14 +134,14 @@ async function restore(context: Context, requested: string | undefined): Promise
     base && base.profile === profile &&
     secondsLeft(base.expiration, now) > RETURN_TO_BASE_MIN_SECONDS
   ) {
-    context.term.info(`back to the base session: ${describe(base, now)}`);
+    context.term.info(msg`back to the base session: ${describe(base, now)}`);
     return sessionActions(base, toolPath(context));
   }
   const dir = sessionStoreDir(context.env);
   const stored = await readStoredSession(dir, profile);
   if (stored) {
     const passphrase = await context.term.prompt(
-      `Passphrase for the stored session of '${profile}':`,
+      msg`Passphrase for the stored session of '${profile}':`,
       {
         secret: true,
       },
@@ -154,8 +154,8 @@ async function restore(context: Context, requested: string | undefined): Promise
   }
   const legacy = await readLegacySession(dir, profile);
   if (legacy) return await restoreLegacy(context, profile, legacy);
-  throw new StcError(`no stored session for profile '${profile}' in ${dir}`, {
-    hint: `store one with 'stc session -p ${profile} -s' (see 'stc session -l')`,
+  throw new StcError(msg`no stored session for profile '${profile}' in ${dir}`, {
+    hint: msg`store one with 'stc session -p ${profile} -s' (see 'stc session -l')`,
     exitCode: ExitCode.SessionExpired,
   });
 }
@@ -167,7 +167,7 @@ async function restoreLegacy(
 ): Promise<ShellAction[]> {
   const dir = sessionStoreDir(context.env);
   const passphrase = await context.term.prompt(
-    `Passphrase for session-tool.sh's stored session of '${profile}':`,
+    msg`Passphrase for session-tool.sh's stored session of '${profile}':`,
     { secret: true },
   );
   const { decryptLegacySession, legacyToSessionRecord } = await import("../session/legacy.ts");
@@ -177,16 +177,16 @@ async function restoreLegacy(
   checkNotExpired(session, now, "the session-tool.sh session");
   if (
     await context.term.confirm(
-      `Store it in stc's format (${storedSessionPath(dir, session.profile)}, same passphrase)?`,
+      msg`Store it in stc's format (${storedSessionPath(dir, session.profile)}, same passphrase)?`,
       true,
     )
   ) {
     const path = await saveSession(dir, session, passphrase, now);
     context.term.info(
-      `stored in ${path}; ${legacySessionPath(dir, profile)} is left for session-tool.sh`,
+      msg`stored in ${path}; ${legacySessionPath(dir, profile)} is left for session-tool.sh`,
     );
   }
-  context.term.info(`restored: ${describe(session, now)}`);
+  context.term.info(msg`restored: ${describe(session, now)}`);
   return sessionActions(session, toolPath(context));
 }
 
@@ -196,10 +196,10 @@ async function storeCurrent(context: Context): Promise<ShellAction[]> {
   checkNotExpired(base, now, "the session in this shell");
   await checkSessionWritable(sessionStoreDir(context.env), base.profile);
   const passphrase = await context.term.promptNewSecret(
-    `New passphrase for the stored session of '${base.profile}':`,
+    msg`New passphrase for the stored session of '${base.profile}':`,
   );
   const path = await saveSession(sessionStoreDir(context.env), base, passphrase, now);
-  context.term.info(`stored ${describe(base, now)} in ${path}`);
+  context.term.info(msg`stored ${describe(base, now)} in ${path}`);
   return [];
 }
 
@@ -241,7 +241,7 @@ async function newSession(
   );
   const passphrase = store
     ? await context.term.promptNewSecret(
-      `New passphrase for the stored session of '${selected.name}':`,
+      msg`New passphrase for the stored session of '${selected.name}':`,
     )
     : undefined;
   const code = await obtainMfaCode(
@@ -278,15 +278,15 @@ async function newSession(
     context.env,
   );
   if (device.discovered) {
-    context.term.info(`saved mfa_serial = ${device.serial} in profile '${selected.name}'`);
+    context.term.info(msg`saved mfa_serial = ${device.serial} in profile '${selected.name}'`);
   }
   if (rememberProfile) {
-    context.term.info(`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
+    context.term.info(msg`'${requested}' is now the default profile (${DEFAULT_PROFILE_KEY})`);
   }
   const now = context.now();
   if (passphrase !== undefined) {
     const path = await saveSession(sessionStoreDir(context.env), session, passphrase, now);
-    context.term.info(`stored in ${path}`);
+    context.term.info(msg`stored in ${path}`);
   }
   context.term.info(`session: ${describe(session, now)}`);
   await shareSession(context.env, context.self, context.term, session);
@@ -302,13 +302,14 @@ export const sessionCommand: Command = defineCommand(
     const modes = (["restore", "list", "clear", "verify"] as const).filter((m) => values[m]);
     if (modes.length > 1 || (modes.length === 1 && values.save)) {
       throw usageError(
-        `options ${[...(values.save ? ["save"] : []), ...modes].map((m) => `--${m}`).join(", ")} ` +
-          "cannot be combined",
+        msg`options ${
+          [...(values.save ? ["save"] : []), ...modes].map((m) => `--${m}`).join(", ")
+        } cannot be combined`,
         "see 'stc help session'",
       );
     }
     if (modes.length === 1 && positionals.length > 0) {
-      throw usageError(`--${modes[0]} takes no MFA code`, "see 'stc help session'");
+      throw usageError(msg`--${modes[0]} takes no MFA code`, "see 'stc help session'");
     }
     if (values.all && modes[0] !== "clear") {
       throw usageError("--all goes with -c (clear)", "stc session -c --all");

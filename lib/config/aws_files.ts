@@ -34,6 +34,7 @@ import {
   ProfileParseError,
 } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
+import { msg } from "../core/message.ts";
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
@@ -359,10 +360,13 @@ export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   } catch (error) {
     if (error instanceof ProfileParseError) {
       const path = error.kind === "credentials" ? paths.credentials : paths.config;
-      throw new StcError(`${path}:${error.line}: ${error.message.replace(/^.*?line \d+: /, "")}`, {
-        hint: "fix the file; the AWS CLI cannot read it either",
-        cause: error,
-      });
+      throw new StcError(
+        msg`${path}:${error.line}: ${error.message.replace(/^.*?line \d+: /, "")}`,
+        {
+          hint: "fix the file; the AWS CLI cannot read it either",
+          cause: error,
+        },
+      );
     }
     throw error;
   }

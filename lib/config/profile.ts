@@ -14,6 +14,7 @@ import { didYouMean } from "../core/suggest.ts";
 import { shownName, validateProfileName } from "../core/profile_name.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
+import { msg } from "../core/message.ts";
 
 /** How the profile was chosen, for messages. */
 export type ProfileSource = "option" | "AWS_PROFILE" | "session_tool_default_profile" | "default";
@@ -76,7 +77,7 @@ export function checkProfileName(name: string, from: string): string {
 export function requireProfile(files: ProfileFiles, name: string): Profile {
   const profile = getProfile(files, name);
   if (profile) return profile;
-  throw new StcError(`profile '${name}' is not defined in ~/.aws/config or ~/.aws/credentials`, {
+  throw new StcError(msg`profile '${name}' is not defined in ~/.aws/config or ~/.aws/credentials`, {
     hint: didYouMean(name, Object.keys(files.profiles)) ??
       `import a key into it: stc import -p ${name} FILE.csv`,
   });
@@ -87,14 +88,14 @@ export function longTermKey(profile: Profile, name: string): Credentials {
   const accessKeyId = profile.aws_access_key_id;
   const secretAccessKey = profile.aws_secret_access_key;
   if (!accessKeyId || !secretAccessKey) {
-    throw new StcError(`profile '${name}' has no access key`, {
+    throw new StcError(msg`profile '${name}' has no access key`, {
       hint:
-        `import one: stc import -p ${name} FILE.csv (or KEYID,SECRET, or - to read it from stdin)`,
+        msg`import one: stc import -p ${name} FILE.csv (or KEYID,SECRET, or - to read it from stdin)`,
     });
   }
   if (profile.aws_session_token) {
     throw new StcError(
-      `profile '${name}' holds temporary credentials, not a long-term access key`,
+      msg`profile '${name}' holds temporary credentials, not a long-term access key`,
       {
         hint: "stc needs the IAM user's own key (AKIA…) in the profile",
       },

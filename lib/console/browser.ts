@@ -17,6 +17,7 @@
  */
 
 import { StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 
 /** The facts about the machine that decide how to open a URL. */
 export interface PlatformFacts {
@@ -177,7 +178,7 @@ export async function runLaunch(launch: Launch, env: Record<string, string>): Pr
       : error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : "cannot be started";
-    throw new StcError(`'${launch.command}' ${reason}`, {
+    throw new StcError(msg`'${launch.command}' ${reason}`, {
       hint: "set the browser with: aws configure set session-tool_chrome PATH --profile PROFILE",
     });
   }
@@ -193,7 +194,7 @@ export async function runLaunch(launch: Launch, env: Record<string, string>): Pr
   }
   if (!settled.success) {
     throw new StcError(
-      `'${launch.command}' failed (${
+      msg`'${launch.command}' failed (${
         settled.signal ? `signal ${settled.signal}` : `exit code ${settled.code}`
       })`,
       {

@@ -37,6 +37,7 @@ import { type Partition, partitionOfRegion } from "../core/arn.ts";
 import { usageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { formatDuration } from "../core/time.ts";
+import { msg } from "../core/message.ts";
 
 export type { Partition } from "../core/arn.ts";
 export { partitionOfRegion } from "../core/arn.ts";
@@ -108,7 +109,7 @@ export function resolvePartition(hints: PartitionHints): Partition {
   for (const [what, partition] of claims.slice(1)) {
     if (partition !== claims[0][1]) {
       throw usageError(
-        `${what} is in partition ${partition} but ${claims[0][0]} is in ${claims[0][1]}`,
+        msg`${what} is in partition ${partition} but ${claims[0][0]} is in ${claims[0][1]}`,
         "a console sign-in stays within one partition (aws, aws-cn, aws-us-gov)",
       );
     }
@@ -193,7 +194,7 @@ export function servicePage(name: string): ServicePage {
   const page = SERVICE_PAGES[SERVICE_ALIASES[key] ?? key];
   if (page) return page;
   throw usageError(
-    `unknown service shortcut '${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`,
+    msg`unknown service shortcut '${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`,
     didYouMean(key, [...SERVICE_NAMES]) ??
       `known: ${SERVICE_NAMES.join(", ")}; or give any console URL with -u`,
   );
@@ -215,7 +216,7 @@ export function checkConsoleUrl(text: string): string {
     url.password
   ) {
     throw usageError(
-      `-u must be an https URL of the AWS console, not '${url.protocol}//${url.host}'`,
+      msg`-u must be an https URL of the AWS console, not '${url.protocol}//${url.host}'`,
       `console hosts: ${
         PARTITIONS.map((p) => PARTITION_HOSTS[p].console).join(", ")
       } and their subdomains`,
@@ -295,14 +296,14 @@ export function consoleSessionDuration(kind: ConsoleCredentialKind, requested?: 
   if (requested < ROLE_LIMITS.min || requested > max) {
     if (kind === "chained-role" && requested >= ROLE_LIMITS.min) {
       throw usageError(
-        `--duration ${formatDuration(requested)} is longer than the ${
+        msg`--duration ${formatDuration(requested)} is longer than the ${
           formatDuration(max)
         } AWS allows for role credentials obtained with temporary credentials (role chaining)`,
         "give the role alias: stc assumes it with your long-term key and MFA for sessions over one hour",
       );
     }
     throw usageError(
-      `--duration must be between ${formatDuration(ROLE_LIMITS.min)} and ${
+      msg`--duration must be between ${formatDuration(ROLE_LIMITS.min)} and ${
         formatDuration(max)
       } (${ROLE_LIMITS.min}-${max} seconds) for ${
         kind === "federated" ? "a federated user" : "a role"

@@ -15,6 +15,7 @@
  */
 
 import { usageError } from "./errors.ts";
+import { msg } from "./message.ts";
 
 /** An inclusive range of seconds. */
 export interface DurationLimits {
@@ -47,7 +48,7 @@ export function parseDuration(text: string, what: string, limits: DurationLimits
   const match = /^(\d{1,7})\s*([smh]?)$/i.exec(text.trim());
   if (!match) {
     throw usageError(
-      `${what} must be seconds or a number with s, m or h`,
+      msg`${what} must be seconds or a number with s, m or h`,
       "for example 3600, 90m or 12h",
     );
   }
@@ -55,7 +56,7 @@ export function parseDuration(text: string, what: string, limits: DurationLimits
   const seconds = Number(match[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
   if (seconds < limits.min || seconds > limits.max) {
     throw usageError(
-      `${what} must be between ${human(limits.min)} and ${
+      msg`${what} must be between ${human(limits.min)} and ${
         human(limits.max)
       } (${limits.min}-${limits.max} seconds)`,
     );

@@ -2,10 +2,14 @@
  * Errors that stc reports to the user, and the exit codes they map to.
  *
  * Every failure the user should see is an {@linkcode StcError}: a one-line message, an optional hint, and an
- * exit code from {@linkcode ExitCode}. Messages must never contain secrets.
+ * exit code from {@linkcode ExitCode}. Messages must never contain secrets. Message and hint are
+ * {@linkcode Text}: built with {@linkcode msg}, stc's own words stay apart from the values in them, which the Term
+ * alone sanitises and redacts.
  *
  * @module
  */
+
+import { msg, plainText, type Text } from "./message.ts";
 
 /** Exit codes of stc, documented in the README. */
 export const ExitCode = {
@@ -31,7 +35,7 @@ export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode];
 /** Options of {@linkcode StcError}. */
 export interface StcErrorOptions {
   /** A second line telling the user what to do about it. */
-  hint?: string;
+  hint?: Text;
   /** The exit code; {@linkcode ExitCode.Failure} when absent. */
   exitCode?: ExitCodeValue;
   /** The underlying error, shown only with `STC_DEBUG=1`. */
@@ -40,22 +44,28 @@ export interface StcErrorOptions {
 
 /** An error meant for the user: printed as `stc: error: <message>` without a stack trace. */
 export class StcError extends Error {
-  /** What the user can do about it, printed as `hint: …`. */
+  /** The message as given: what the Term shows (`message` is its plain text, values unsanitised). */
+  readonly text: Text;
+  /** What the user can do about it, printed as `hint: …`, as given. */
+  readonly hintText?: Text;
+  /** The hint's plain text. */
   readonly hint?: string;
   /** The process exit code. */
   readonly exitCode: ExitCodeValue;
 
   /** Creates an error with a one-line message (no secrets) and optional hint and exit code. */
-  constructor(message: string, options: StcErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: Text, options: StcErrorOptions = {}) {
+    super(plainText(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StcError";
-    this.hint = options.hint;
+    this.text = message;
+    this.hintText = options.hint;
+    this.hint = options.hint === undefined ? undefined : plainText(options.hint);
     this.exitCode = options.exitCode ?? ExitCode.Failure;
   }
 }
 
 /** Creates a usage error (exit code 2). */
-export function usageError(message: string, hint?: string): StcError {
+export function usageError(message: Text, hint?: Text): StcError {
   return new StcError(message, { hint, exitCode: ExitCode.Usage });
 }
 
@@ -63,9 +73,9 @@ export function usageError(message: string, hint?: string): StcError {
  * `error` with `hint` as its hint when it is an {@linkcode StcError} without one (message, exit code and cause
  * kept); any other error is returned as it is. For adding what the caller knows to an error from below.
  */
-export function withHint(error: unknown, hint: string): unknown {
+export function withHint(error: unknown, hint: Text): unknown {
   if (!(error instanceof StcError) || error.hint !== undefined) return error;
-  return new StcError(error.message, {
+  return new StcError(error.text, {
     hint,
     exitCode: error.exitCode,
     cause: error.cause ?? error,
@@ -77,11 +87,11 @@ export function withHint(error: unknown, hint: string): unknown {
  * else `hint`, when it is an {@linkcode StcError}; any other error is returned as it is. For naming the step of a
  * command that failed.
  */
-export function withContext(error: unknown, context: string, hint?: string): unknown {
+export function withContext(error: unknown, context: Text, hint?: Text): unknown {
   if (!(error instanceof StcError)) return error;
-  const own = error.hint ?? hint;
-  return new StcError(`${context}: ${error.message}`, {
-    ...(own !== undefined ? { hint: own } : {}),
+  const kept = error.hintText ?? hint;
+  return new StcError(msg`${context}: ${error.text}`, {
+    ...(kept !== undefined ? { hint: kept } : {}),
     exitCode: error.exitCode,
     cause: error,
   });

@@ -16,6 +16,8 @@
  * assert.equal(printable("admin\u202eevil"), "admin\\u{202e}evil");
  * assert.equal(printable("two\nlines"), "two\\x0alines");
  * assert.equal(printable("two\nlines", { keepNewlines: true }), "two\nlines");
+ * assert.equal(printable("a \\x1b is not ESC"), "a \\\\x1b is not ESC");
+ * assert.equal(printable("C:\\dir"), "C:\\dir");
  * ```
  *
  * @module
@@ -27,23 +29,28 @@ export interface PrintableOptions {
   keepNewlines?: boolean;
 }
 
-// C0 controls, DEL and C1 controls; the bidi embeddings, overrides, isolates and marks; zero-width and other
-// invisible formatting characters; line and paragraph separators; Unicode tag characters; lone surrogates (with
-// the `u` flag a surrogate range matches only unpaired surrogates: a pair is one code point).
-const UNSAFE =
-  // deno-lint-ignore no-control-regex
-  /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|[\u{e0000}-\u{e0fff}]|[\ud800-\udfff]/gu;
+// Control characters (C0, DEL, C1), format characters (Cf: the bidi embeddings, overrides, isolates and marks,
+// zero-width characters, invisible operators, Unicode tag characters, …), line and paragraph separators, lone
+// surrogates (with the `u` flag `\p{Cs}` matches only unpaired ones: a pair is one code point), and characters that
+// are drawn as nothing although not Cf: Hangul fillers, Khmer inherent vowels, Mongolian and other variation
+// selectors, and the rest of the tag block.
+const UNSAFE_CLASS =
+  "[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\ufe00-\\ufe0f\\uffa0\\ufff0-\\ufffb\\u{e0000}-\\u{e0fff}]";
+// An unsafe character, or a backslash that would otherwise read as the start of an escape (one before `\`, `x`,
+// `u` or an unsafe character): doubled, so that different texts never look the same.
+const UNSAFE = new RegExp(`${UNSAFE_CLASS}|\\\\(?=[\\\\xu]|${UNSAFE_CLASS})`, "gu");
 
 function escape(char: string): string {
+  if (char === "\\") return "\\\\";
   const code = char.codePointAt(0)!;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
 }
 
 /**
- * `text` safe to show on a terminal: control characters become `\xNN`, bidi
- * controls and invisible formatting characters become `\u{NNNN}`, lone surrogates `\u{dNNN}`. Printable text,
- * including any script and emoji, is unchanged. A backslash is left as it is: the result is for reading, not for
- * parsing back.
+ * `text` safe to show on a terminal: control characters become `\xNN`, format characters (bidi controls,
+ * zero-width and other invisible characters) become `\u{NNNN}`, lone surrogates `\u{dNNN}`. Printable text,
+ * including any script, is unchanged. The result is unambiguous: a backslash that could be read as the start of
+ * such an escape is shown doubled, so two different texts are never shown alike.
  */
 export function printable(text: string, options: PrintableOptions = {}): string {
   const keep = options.keepNewlines === true;

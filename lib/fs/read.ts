@@ -9,6 +9,7 @@
 import { formatBytes } from "../core/bytes.ts";
 import { StcError } from "../core/errors.ts";
 import { describeFsError } from "./errors.ts";
+import { msg } from "../core/message.ts";
 
 /** The largest file stc reads unless told otherwise: far above any real config, roles or session file. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -69,7 +70,7 @@ export async function readOptionalFile(
     return data.subarray(0, filled);
   } catch (error) {
     if (error instanceof StcError) throw error;
-    throw new StcError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
+    throw new StcError(msg`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
   } finally {
     file.close();
   }

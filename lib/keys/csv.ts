@@ -10,6 +10,7 @@
 
 import { usageError } from "../core/errors.ts";
 import { isImportCommand, parseImportCommand } from "./transfer.ts";
+import { msg } from "../core/message.ts";
 
 /** A long-term access key. */
 export interface AccessKeyPair {
@@ -48,11 +49,11 @@ export function checkAccessKey(accessKeyId: string, secretAccessKey: string): Ac
     const hint = id.startsWith("ASIA")
       ? "ASIA… keys are temporary session credentials; import the IAM user's own key (AKIA…)"
       : "an access key id is AKIA followed by 16 upper-case letters or digits (20 characters)";
-    throw usageError(`invalid access key id${shown}`, hint);
+    throw usageError(msg`invalid access key id${shown}`, hint);
   }
   if (!SECRET.test(secret)) {
     throw usageError(
-      `invalid secret access key for ${id} (${secret.length} characters; not shown)`,
+      msg`invalid secret access key for ${id} (${secret.length} characters; not shown)`,
       "a secret access key has 40 characters (letters, digits, / and +)",
     );
   }
@@ -86,7 +87,7 @@ export async function parseKeyCsv(text: string): Promise<AccessKeyPair[]> {
     // csv-parse messages quote the offending record, which holds the secret: report only where.
     const line = (error as { lines?: number }).lines;
     throw usageError(
-      `the CSV file cannot be parsed${line ? ` (line ${line})` : ""}`,
+      msg`the CSV file cannot be parsed${line ? ` (line ${line})` : ""}`,
       "use the .csv file the AWS console offered when the access key was created",
     );
   }
@@ -161,7 +162,7 @@ export function chooseKey(
       // A secret typed in the wrong place is not echoed: only an id-like value is named.
       const shown = /^[A-Z0-9]{1,32}$/.test(id) ? ` ${id}` : "";
       throw usageError(
-        `access key${shown} is not in the input`,
+        msg`access key${shown} is not in the input`,
         `it holds: ${keys.map((k) => k.accessKeyId).join(", ")}`,
       );
     }
@@ -169,7 +170,7 @@ export function chooseKey(
   }
   if (keys.length === 1) return keys[0];
   throw usageError(
-    `the input holds ${keys.length} access keys: ${keys.map((k) => k.accessKeyId).join(", ")}`,
+    msg`the input holds ${keys.length} access keys: ${keys.map((k) => k.accessKeyId).join(", ")}`,
     "choose one with --key-id KEYID",
   );
 }

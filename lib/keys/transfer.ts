@@ -9,6 +9,7 @@
 import { usageError } from "../core/errors.ts";
 import { quoteWord, type ShellName } from "../shell/emitter.ts";
 import { splitShellWords } from "../shell/words.ts";
+import { msg } from "../core/message.ts";
 
 /** An access key to move to another host. */
 export interface KeyTransfer {
@@ -91,7 +92,7 @@ export function isImportCommand(text: string): boolean {
 export function parseImportCommand(line: string): ParsedImportCommand {
   const bad = (what: string) =>
     usageError(
-      `not an import command: ${what}`,
+      msg`not an import command: ${what}`,
       "expected: get_session -p PROFILE -i KEYID,SECRET [-b BUCKET -d]",
     );
   const words = splitShellWords(line.trim());

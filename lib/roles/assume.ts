@@ -66,6 +66,7 @@ import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
+import { msg, own } from "../core/message.ts";
 
 export type { RoleRequest, RoleRoute } from "./plan.ts";
 
@@ -110,7 +111,7 @@ export interface RoleCredentials {
 
 function expiredBase(base: SessionRecord): StcError {
   return new StcError(
-    `the base session of profile '${base.profile}' expired at ${
+    msg`the base session of profile '${base.profile}' expired at ${
       formatLocalTime(new Date(base.expiration))
     }`,
     {
@@ -382,8 +383,9 @@ function explainLongRoute(
       " and a new MFA code";
   if (wantsLongSession(duration)) {
     context.term.info(
-      `${how}: ${formatDuration(duration ?? 0)} is longer than the 1 hour AWS allows for roles ` +
-        "assumed with session credentials",
+      msg`${how}: ${
+        formatDuration(duration ?? 0)
+      } is longer than the 1 hour AWS allows for roles assumed with session credentials`,
     );
   } else if (!shellBase && !context.viaShellFunction && hasSessionVariables(context.env)) {
     const init = context.shell === "fish"
@@ -392,9 +394,11 @@ function explainLongRoute(
       ? "see stc help init"
       : `eval "$(stc init ${context.shell})"`;
     context.term.info(
-      `${how}: this shell's base session was not handed to stc: the shell keeps it unexported ` +
-        `(${BASE_SESSION_VARIABLE}) and only stc's shell functions pass it on. Load them (${init}), ` +
-        `or hand it to this one command: ${BASE_SESSION_VARIABLE}="$${BASE_SESSION_VARIABLE}" stc …`,
+      msg`${how}: this shell's base session was not handed to stc: the shell keeps it unexported (${
+        own(BASE_SESSION_VARIABLE)
+      }) and only stc's shell functions pass it on. Load them (${init}), or hand it to this one command: ${
+        own(`${BASE_SESSION_VARIABLE}="$${BASE_SESSION_VARIABLE}"`)
+      } stc …`,
     );
   } else if (!shellBase && newSession) {
     context.term.info(
@@ -403,9 +407,11 @@ function explainLongRoute(
     );
   } else if (!shellBase) {
     context.term.info(
-      `${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`,
+      msg`${how}: this shell has no base session (run 'stc session' once to assume many roles with one code)`,
     );
   } else {
-    context.term.info(`${how}: the shell's base session belongs to profile '${shellBase.profile}'`);
+    context.term.info(
+      msg`${how}: the shell's base session belongs to profile '${shellBase.profile}'`,
+    );
   }
 }

@@ -4,8 +4,8 @@
  *
  * A bad line or entry is reported as a {@linkcode RoleProblem} (file and line) and skipped; the rest still
  * work. Messages quote aliases and ARNs (not secret) but never a whole line verbatim beyond that, and the files are
- * untrusted text (downloaded, or shared): names that could not be typed are refused, and quoted text goes through
- * {@linkcode printable} so that no control character or escape sequence reaches the terminal.
+ * untrusted text (downloaded, or shared): names that could not be typed are refused, and quoted text is shown only
+ * through the Term's sanitiser (or escaped in JSON), so no control character or escape sequence reaches the terminal.
  *
  * @module
  */
@@ -166,7 +166,7 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
     const arn = parseRoleArn(roleArn);
     if (!arn) {
       problem(
-        `'${printable(roleArn.slice(0, 100))}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+        `'${roleArn.slice(0, 100)}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
       );
       continue;
     }
@@ -218,7 +218,7 @@ export function parseAccountsJson(text: string, file: string): ParsedAccounts {
   const seen = new Map<string, number>();
   for (const member of members) {
     const problem = (message: string) => problems.push({ file, line: member.line, message });
-    const name = printable(member.key.slice(0, 128));
+    const name = member.key.slice(0, 128);
     if (!isValidAlias(member.key)) {
       problem(
         `account name '${name}' may only hold letters, digits and + = , . @ : / - _ (1-128); entry ignored`,
@@ -229,7 +229,7 @@ export function parseAccountsJson(text: string, file: string): ParsedAccounts {
     if (member.type === "string") {
       id = member.value.trim();
       if (!isAccountId(id)) {
-        problem(`account '${name}': '${printable(id.slice(0, 40))}' is not a 12-digit account id`);
+        problem(`account '${name}': '${id.slice(0, 40)}' is not a 12-digit account id`);
         continue;
       }
     } else if (member.type === "number") {
@@ -292,7 +292,7 @@ export function rolesFromProfiles(
     if (!isValidAlias(name)) {
       problem(
         `profile '${
-          printable(name.slice(0, 128))
+          name.slice(0, 128)
         }' has role_arn but its name cannot be an alias (letters, digits and + = , . @ : / - _)`,
       );
       continue;

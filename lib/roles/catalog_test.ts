@@ -196,12 +196,12 @@ Deno.test("parseRolesFile handles 10,000 lines", () => {
   assert.equal(roles[9999].roleName, "R3");
 });
 
-Deno.test("printable escapes control characters; names that cannot be typed are refused", () => {
+Deno.test("names that cannot be typed are refused; problems quote them as they are, for the Term to escape", () => {
   assert.equal(printable("a\x1b[31mb\x07\u009bc\td"), "a\\x1b[31mb\\x07\\x9bc\\x09d");
   assert.equal(printable("plain-name_1"), "plain-name_1");
   const parsed = parseAccountsJson('{"ok": "111111111111", "bad\\u001b": "222222222222"}', "f");
   assert.deepEqual(parsed.accounts.map((a) => a.name), ["ok"]);
-  assert.match(parsed.problems[0].message, /account name 'bad\\x1b' may only hold/);
+  assert.ok(parsed.problems[0].message.includes("account name 'bad\x1b' may only hold"));
 });
 
 Deno.test("role and account problems quote untrusted text through the one sanitiser", () => {

@@ -22,6 +22,7 @@ import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { BUCKET_KEY, DEFAULT_ROLES_FILE, ROLES_FILE_KEY } from "../config/keys.ts";
 import type { Notices } from "../term/term.ts";
+import { msg } from "../core/message.ts";
 
 /** Where a profile's organisation list lives in S3. */
 export interface RolesLocation {
@@ -76,19 +77,19 @@ export function validateRolesList(bytes: Uint8Array, name: string): ValidatedRol
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new StcError(`${name} is not a text file (not UTF-8)`);
+    throw new StcError(msg`${name} is not a text file (not UTF-8)`);
   }
-  if (text.includes("\0")) throw new StcError(`${name} is not a text file (it holds NUL bytes)`);
-  if (text.trim() === "") throw new StcError(`${name} is empty`);
+  if (text.includes("\0")) throw new StcError(msg`${name} is not a text file (it holds NUL bytes)`);
+  if (text.trim() === "") throw new StcError(msg`${name} is empty`);
   const parsed = parseRolesFile(text, name, "organisation");
   if (parsed.roles.length === 0) {
-    throw new StcError(`${name} holds no valid role lines`, {
+    throw new StcError(msg`${name} holds no valid role lines`, {
       hint: parsed.problems.length > 0 ? formatProblem(parsed.problems[0]) : undefined,
     });
   }
   if (parsed.problems.length > parsed.roles.length) {
     throw new StcError(
-      `${name} has more bad lines (${parsed.problems.length}) than roles (${parsed.roles.length})`,
+      msg`${name} has more bad lines (${parsed.problems.length}) than roles (${parsed.roles.length})`,
       { hint: formatProblem(parsed.problems[0]) },
     );
   }
@@ -99,10 +100,10 @@ function locationOf(profile: Profile, name: string): RolesLocation {
   const location = rolesLocation(profile, name);
   if (!location) {
     throw new StcError(
-      `profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`,
+      msg`profile '${name}' has no ${BUCKET_KEY}: stc does not know where the list is`,
       {
-        hint: `set it: ${BUCKET_KEY} = BUCKET (and ${ROLES_FILE_KEY} = KEY when it is not ` +
-          `${DEFAULT_ROLES_FILE}) in profile '${name}' of ~/.aws/config`,
+        hint:
+          msg`set it: ${BUCKET_KEY} = BUCKET (and ${ROLES_FILE_KEY} = KEY when it is not ${DEFAULT_ROLES_FILE}) in profile '${name}' of ~/.aws/config`,
       },
     );
   }
@@ -118,7 +119,7 @@ function transferPlan(
   const profile = requireProfile(files, profileName);
   const location = locationOf(profile, profileName);
   const path = rolePaths(env, profileName).organisation;
-  if (path === "") throw new StcError(`profile name '${profileName}' cannot name a roles file`);
+  if (path === "") throw new StcError(msg`profile name '${profileName}' cannot name a roles file`);
   return { profile, location, path };
 }
 
@@ -176,8 +177,8 @@ export async function uploadRoles(
   }
   const valid = validateRolesList(bytes, path);
   if (valid.problems.length > 0) {
-    throw new StcError(`${formatProblem(valid.problems[0])}`, {
-      hint: `fix the ${valid.problems.length} bad line(s) of ${path} before publishing it`,
+    throw new StcError(msg`${formatProblem(valid.problems[0])}`, {
+      hint: msg`fix the ${valid.problems.length} bad line(s) of ${path} before publishing it`,
     });
   }
   const target: AwsTarget = {

@@ -50,7 +50,7 @@ export async function obtainMfaCode(
   if (given !== undefined) return checkMfaCode(given);
   if (program) return await runMfaProcess(program);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const code = (await term.prompt(`MFA code for ${serial}:`)).trim();
+    const code = (await term.prompt(msg`MFA code for ${serial}:`)).trim();
     if (isMfaCode(code)) return code;
     term.say("The code must be six digits.");
   }
@@ -82,25 +82,25 @@ export async function resolveMfaDevice(
   const arn = callerArn ?? (await getCallerIdentity(target)).arn;
   const serials = await listMfaDevices(target, iamUserName(arn));
   if (serials.length === 0) {
-    throw new StcError(`the IAM user of profile '${profileName}' has no MFA device`, {
+    throw new StcError(msg`the IAM user of profile '${profileName}' has no MFA device`, {
       hint: "assign a virtual MFA device in the IAM console, or set mfa_serial in the profile",
     });
   }
   if (serials.length === 1) return { serial: serials[0], discovered: true };
-  term.say(`The IAM user of profile '${profileName}' has ${serials.length} MFA devices:`);
-  serials.forEach((serial, i) => term.say(`  ${i + 1}) ${serial}`));
+  term.say(msg`The IAM user of profile '${profileName}' has ${serials.length} MFA devices:`);
+  serials.forEach((serial, i) => term.say(msg`  ${i + 1}) ${serial}`));
   for (let attempt = 0; attempt < 3; attempt++) {
-    const answer = (await term.prompt(`Which one (1-${serials.length})?`)).trim();
+    const answer = (await term.prompt(msg`Which one (1-${serials.length})?`)).trim();
     const index = Number(answer);
     if (Number.isInteger(index) && index >= 1 && index <= serials.length) {
       term.info(
-        `using ${serials[index - 1]}; it is saved as mfa_serial of profile '${profileName}'`,
+        msg`using ${serials[index - 1]}; it is saved as mfa_serial of profile '${profileName}'`,
       );
       return { serial: serials[index - 1], discovered: true };
     }
   }
   throw new StcError("no MFA device chosen", {
-    hint: `set one with: mfa_serial = ARN in profile '${profileName}' of ~/.aws/config`,
+    hint: msg`set one with: mfa_serial = ARN in profile '${profileName}' of ~/.aws/config`,
   });
 }
 
@@ -120,6 +120,6 @@ export async function rememberMfaDevice(
   env: Env,
 ): Promise<void> {
   if (await updateProfiles("config", mfaSerialUpdate(device, profileName), env)) {
-    term.info(`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
+    term.info(msg`saved mfa_serial = ${device.serial} in profile '${profileName}'`);
   }
 }

@@ -15,6 +15,7 @@ import { checkWritable, writeAwsDirFiles } from "../config/aws_files.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { parseSessionRecord, type SessionRecord } from "./variables.ts";
 import type { Env } from "../core/env.ts";
+import { msg, own, type Text } from "../core/message.ts";
 
 /** Suffix of the encrypted session files. */
 export const SESSION_FILE_SUFFIX = ".session.age";
@@ -46,7 +47,7 @@ export function sessionStoreDir(env: Env): string {
 function checkProfileName(profile: string): void {
   if (!isFileSafeProfile(profile)) {
     throw usageError(
-      `profile name '${profile.slice(0, 64)}' cannot be used in a session file name`,
+      msg`profile name '${profile.slice(0, 64)}' cannot be used in a session file name`,
       "use a profile name of letters, digits and _ @ + = , . -",
     );
   }
@@ -90,7 +91,7 @@ export async function encryptSession(
 export async function decryptSession(
   data: Uint8Array,
   passphrase: string,
-  what = "the stored session",
+  what: Text = own("the stored session"),
 ): Promise<SessionRecord> {
   const { Decrypter } = await import("age-encryption");
   const decrypter = new Decrypter();
@@ -99,13 +100,13 @@ export async function decryptSession(
   try {
     text = await decrypter.decrypt(data, "text");
   } catch (error) {
-    throw new StcError(`cannot decrypt ${what}: wrong passphrase or corrupt file`, {
+    throw new StcError(msg`cannot decrypt ${what}: wrong passphrase or corrupt file`, {
       hint: "use the passphrase given when it was stored with 'stc session -s'",
       cause: error,
     });
   }
   const session = parseSessionRecord(text);
-  if (!session) throw new StcError(`${what} does not hold a valid session`);
+  if (!session) throw new StcError(msg`${what} does not hold a valid session`);
   return session;
 }
 

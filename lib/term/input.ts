@@ -6,6 +6,7 @@
  */
 
 import { ExitCode, StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 
 const decoder = new TextDecoder();
 /** Moves the cursor back over one character and blanks it. */
@@ -95,7 +96,7 @@ export function createLineReader(source: ByteSource): LineReader {
         }
         scanned = buffered;
         if (buffered > maxBytes) {
-          throw new StcError(`a line of input is longer than ${maxBytes} bytes`, {
+          throw new StcError(msg`a line of input is longer than ${maxBytes} bytes`, {
             hint: "the input must be one short line (a key, a code or a passphrase)",
           });
         }
@@ -110,7 +111,7 @@ export function createLineReader(source: ByteSource): LineReader {
         if (buffered > maxBytes) {
           chunks = [];
           buffered = 0;
-          throw new StcError(`${what} is larger than ${Math.floor(maxBytes / 1024)} KiB`, {
+          throw new StcError(msg`${what} is larger than ${Math.floor(maxBytes / 1024)} KiB`, {
             hint: "give a file or text of the expected size",
           });
         }

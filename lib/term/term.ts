@@ -2,9 +2,9 @@
  * Everything stc says to a person, and everything it asks: the {@linkcode Term} a command gets in its context.
  *
  * stdout is reserved for machine output (shell code, URLs, JSON, lists); a Term writes to stderr. Every line it
- * writes passes through one sanitiser ({@linkcode printable}) and the redaction of known secrets, so untrusted text
- * inside a message can neither drive the terminal nor show a secret; colour is added afterwards, by the Term
- * alone. Commands never write to stderr any other way, so tests and `stc complete` can capture or silence all of
+ * writes passes through the one sanitiser ({@linkcode sanitise}): the values in a message (and any plain string)
+ * are redacted against the known secrets and shown escaped, so untrusted text can neither drive the terminal nor
+ * show a secret, while stc's own words are never rewritten; colour is added afterwards, by the Term alone. Commands never write to stderr any other way, so tests and `stc complete` can capture or silence all of
  * it by giving another Term.
  *
  * Prompts read from stdin: on a terminal, in raw mode (secrets without echo); from a pipe, one line per prompt.
@@ -17,8 +17,10 @@
 
 import type { Env } from "../core/env.ts";
 import { StcError } from "../core/errors.ts";
+import type { Text } from "../core/message.ts";
 import { processSecrets, type SecretRegistry } from "../core/secrets.ts";
 import { printable } from "../core/text.ts";
+import { sanitise } from "./sanitise.ts";
 import { type Colour, colourEnabled, paint } from "./colour.ts";
 import {
   type ByteSource,
@@ -44,28 +46,28 @@ export interface SayOptions {
 /** Where lower layers report progress and warnings: a {@linkcode Term}, or something that collects them. */
 export interface Notices {
   /** Progress or success, as `stc: message`. */
-  info(message: string): void;
+  info(message: Text): void;
   /** A warning, as `stc: warning: message`. */
-  warn(message: string): void;
+  warn(message: Text): void;
 }
 
 /** What a command may tell and ask a person. */
 export interface Term extends Notices {
   /** A line as it is (list items, the context of a question). */
-  say(message: string, options?: SayOptions): void;
+  say(message: Text, options?: SayOptions): void;
   /** An error, as `stc: error: message` and `hint: hint`. */
-  error(message: string, hint?: string): void;
+  error(message: Text, hint?: Text): void;
   /** Multi-line text such as help, line breaks kept. */
-  text(text: string): void;
+  text(text: Text): void;
   /**
    * A secret the user asked to see (the new password of `stc rotate -y`): shown as it is, the one exception to
    * redaction, but still sanitised.
    */
   reveal(secret: string): void;
   /** Asks a question and reads one line of answer. Fails clearly when the input has ended. */
-  prompt(question: string, options?: PromptOptions): Promise<string>;
+  prompt(question: Text, options?: PromptOptions): Promise<string>;
   /** Asks a yes/no question; an empty answer gives `defaultAnswer`. */
-  confirm(question: string, defaultAnswer?: boolean): Promise<boolean>;
+  confirm(question: Text, defaultAnswer?: boolean): Promise<boolean>;
   /** Asks for a new secret twice (passphrases): refuses an empty one and a mismatch, three tries. */
   promptNewSecret(question: string): Promise<string>;
   /**
@@ -182,8 +184,7 @@ export function createTerm(options: CreateTermOptions): Term {
   const secrets = options.secrets ?? processSecrets;
   const colour = colourEnabled(options.env, streams.stderrIsTerminal);
   const write = (text: string) => streams.writeStderr(encoder.encode(text));
-  const clean = (text: string, keepNewlines = false) =>
-    secrets.redact(printable(text, { keepNewlines }));
+  const clean = (text: Text, keepNewlines = false) => sanitise(text, { secrets, keepNewlines });
   const lines = () => {
     let reader = readers.get(streams.stdin);
     if (!reader) readers.set(streams.stdin, reader = createLineReader(streams.stdin));
@@ -246,7 +247,8 @@ export function createTerm(options: CreateTermOptions): Term {
     },
     async confirm(question, defaultAnswer = false) {
       const suffix = defaultAnswer ? "[Y/n]" : "[y/N]";
-      const answer = (await term.prompt(`${question} ${suffix}`)).trim().toLowerCase();
+      write(`${clean(question)} `);
+      const answer = (await term.prompt(suffix)).trim().toLowerCase();
       if (answer === "") return defaultAnswer;
       return answer === "y" || answer === "yes";
     },
@@ -301,6 +303,7 @@ export interface CapturedTerm extends Term {
 export function captureTerm(
   answers: readonly string[] = [],
   env: Env = { NO_COLOR: "1" },
+  secrets?: SecretRegistry,
 ): CapturedTerm {
   const chunks: Uint8Array[] = [];
   const input = encoder.encode(answers.map((a) => `${a}\n`).join(""));
@@ -316,6 +319,7 @@ export function captureTerm(
   };
   const term = createTerm({
     env,
+    secrets,
     streams: {
       writeStderr: (bytes) => chunks.push(bytes.slice()),
       stderrIsTerminal: false,

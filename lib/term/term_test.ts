@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { testWith } from "../../test/tools.ts";
 import { colourEnabled } from "./colour.ts";
 import { captureTerm } from "./term.ts";
-import { registerSecret } from "../core/secrets.ts";
+import { createSecretRegistry, PARTIAL_MATCH_LENGTH, registerSecret } from "../core/secrets.ts";
+import { type Message, msg } from "../core/message.ts";
+import { StcError } from "../core/errors.ts";
 
 Deno.test("colour is off with NO_COLOR set to anything and off a terminal; errors are one line plus a hint", () => {
   assert.equal(colourEnabled({ NO_COLOR: "" }, true), false);
@@ -35,6 +37,125 @@ Deno.test("everything a Term writes is sanitised and redacted; only reveal shows
       "help\nkeeps lines \\x1b[2J\n" +
       `${secret}\n`,
   );
+});
+
+Deno.test("stc's own words are never redacted, however a secret reads; the values in them always are", () => {
+  // Secrets that happen to be (or contain) stc's words: redacting those words would tell the reader so.
+  const secrets = createSecretRegistry();
+  secrets.register("wrong passphrase or corrupt file");
+  secrets.register("x".repeat(8) + "the stored session" + "y".repeat(8));
+  const term = captureTerm([], { NO_COLOR: "1" }, secrets);
+  const error = new StcError(
+    msg`cannot decrypt the stored session: wrong passphrase or corrupt file`,
+    { hint: msg`echoed: ${"wrong passphrase or corrupt file"}` },
+  );
+  term.error(error.text, error.hintText);
+  term.info(msg`a plain ${"value \x1b"} and ${"xxxxxxxxthe stored session"}`);
+  assert.equal(
+    term.output(),
+    "stc: error: cannot decrypt the stored session: wrong passphrase or corrupt file\n" +
+      "hint: echoed: [redacted]\n" +
+      "stc: a plain value \\x1b and [redacted]\n",
+  );
+  // A plain string is text of unknown origin: redacted whole.
+  const plain = captureTerm([], { NO_COLOR: "1" }, secrets);
+  plain.warn("wrong passphrase or corrupt file");
+  assert.equal(plain.output(), "stc: warning: [redacted]\n");
+});
+
+/** mulberry32, seeded: the fuzz cases can be replayed with STC_FUZZ_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(Deno.env.get("STC_FUZZ_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+const FUZZ_MESSAGES = 5_000;
+
+Deno.test(`every Term method, fuzzed (${FUZZ_MESSAGES} messages, seed ${SEED}): no raw control, bidi or invisible character, no secret, own words intact`, async () => {
+  const rand = prng(SEED);
+  const int = (n: number) => Math.floor(rand() * n);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
+  const token = (n: number) => Array.from({ length: n }, () => alphabet[int(64)]).join("");
+  const known = [token(40), token(40), token(600)];
+  const secrets = createSecretRegistry();
+  known.forEach((s) => secrets.register(s));
+  const hostile = [
+    "\x1b]0;PWNED\x07",
+    "\x1b[31m",
+    "\x9b2J",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\u{e0041}",
+    "\r",
+    "\n",
+    "\\x1b",
+    "\x00",
+    "\x7f",
+    "\ud800",
+  ];
+  const value = (): string => {
+    let v = "";
+    for (let n = int(6); n >= 0; n--) {
+      const r = rand();
+      if (r < 0.3) v += hostile[int(hostile.length)];
+      else if (r < 0.5) {
+        const secret = known[int(known.length)];
+        const start = int(secret.length - PARTIAL_MATCH_LENGTH);
+        v += secret.slice(start, start + PARTIAL_MATCH_LENGTH + int(secret.length - start - 15));
+      } else if (r < 0.7) v += String.fromCharCode(int(0x10000));
+      else v += token(int(10));
+    }
+    return v;
+  };
+  const forbidden = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+  const term = captureTerm(
+    Array.from({ length: FUZZ_MESSAGES }, () => "y"),
+    { NO_COLOR: "1" },
+    secrets,
+  );
+  for (let i = 0; i < FUZZ_MESSAGES; i++) {
+    const words = [`own${i} words:`, " and ", "."];
+    const message: Message = msg`${words[0]}`;
+    const built = { ...message, own: [words[0], words[1], words[2]], values: [value(), value()] };
+    const method = i % 6;
+    if (method === 0) term.error(built, msg`hint ${value()}`);
+    else if (method === 1) term.warn(built);
+    else if (method === 2) term.info(built);
+    else if (method === 3) term.say(built);
+    else if (method === 4 && i < 600) await term.prompt(built); // reading the answers is not what is measured
+    else if (method === 4) term.say(built);
+    else term.text(value());
+  }
+  const output = term.output();
+  const lines = output.split("\n");
+  for (const line of lines) {
+    assert.ok(!forbidden.test(line), `seed ${SEED}: ${JSON.stringify(line)}`);
+    for (const secret of known) {
+      for (let s = 0; s + PARTIAL_MATCH_LENGTH <= secret.length; s += 8) {
+        assert.ok(
+          !line.includes(secret.slice(s, s + PARTIAL_MATCH_LENGTH)),
+          `seed ${SEED}: secret shown`,
+        );
+      }
+    }
+  }
+  // Own words come out as written, in order.
+  let at = 0;
+  for (let i = 0; i < FUZZ_MESSAGES; i++) {
+    if (i % 6 === 5) continue;
+    const found = output.indexOf(`own${i} words:`, at);
+    assert.ok(found >= 0, `seed ${SEED}: own words of message ${i}`);
+    at = found;
+  }
 });
 
 Deno.test("prompts read one line each from a pipe; the end of input is a clear error", async () => {
