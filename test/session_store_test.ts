@@ -232,7 +232,7 @@ for (
     const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z/, "Z");
     const plain = await home.write(
       "plain.txt",
-      `AWS_ACCESS_KEY_ID='ASIALEGACYEXAMPLE000'\nAWS_SECRET_ACCESS_KEY='s3cret/$(echo pwned)'\n` +
+      `AWS_ACCESS_KEY_ID='ASIALEGACYEXAMPLE000'\nAWS_SECRET_ACCESS_KEY='s3cret/$(echo\${IFS}pwned)'\n` +
         `AWS_SESSION_TOKEN='tok'\nAWS_PROFILE='awsops'\nAWS_USER='${ALICE_ARN}'\n` +
         `AWS_EXPIRATION='${expiration}'\n`,
     );
@@ -252,7 +252,7 @@ for (
     assert.match(restored.stderr, /Store it in stc's format/);
     const vars = await evalInBash(restored.stdout, VARS);
     assert.equal(vars.AWS_ACCESS_KEY_ID, "ASIALEGACYEXAMPLE000");
-    assert.equal(vars.AWS_SECRET_ACCESS_KEY, "s3cret/$(echo pwned)");
+    assert.equal(vars.AWS_SECRET_ACCESS_KEY, "s3cret/$(echo${IFS}pwned)");
     assert.equal(vars.AWS_USER, ALICE_ARN);
     await assert.rejects(() => Deno.stat(`${home.aws}/awsops.session.age`), Deno.errors.NotFound);
     assert.deepEqual(await Deno.readFile(path), bytes);

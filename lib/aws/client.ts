@@ -23,7 +23,8 @@ import {
 
 import type { Env } from "../core/env.ts";
 import { registerSecret } from "../core/secrets.ts";
-import { msg } from "../core/message.ts";
+import { credentialsProblem } from "../core/credentials.ts";
+import { msg, own } from "../core/message.ts";
 
 export type { Env } from "../core/env.ts";
 
@@ -505,14 +506,26 @@ function toCredentials(c: any, step: string): Credentials {
   if (!c?.AccessKeyId || !c?.SecretAccessKey) {
     throw new StcError(msg`${step}: AWS returned no credentials`);
   }
-  registerSecret(c.SecretAccessKey);
-  registerSecret(c.SessionToken);
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
+  const credentials: Credentials = {
+    accessKeyId: String(c.AccessKeyId),
+    secretAccessKey: String(c.SecretAccessKey),
+    sessionToken: c.SessionToken === undefined ? undefined : String(c.SessionToken),
     expiration: c.Expiration ? new Date(c.Expiration) : undefined,
   };
+  // Checked before anything is kept or shown: a huge or malformed value would break the shell or a file.
+  const problem = credentialsProblem(credentials);
+  if (problem !== undefined) {
+    throw new StcError(
+      msg`${own(step)} answered with credentials stc cannot use: ${own(problem)}`,
+      {
+        hint:
+          "nothing was changed; AWS never answers like this: check the endpoint (AWS_ENDPOINT_URL) or a proxy",
+      },
+    );
+  }
+  registerSecret(credentials.secretAccessKey);
+  registerSecret(credentials.sessionToken);
+  return credentials;
 }
 
 /** STS GetCallerIdentity. */

@@ -146,5 +146,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
   if (typeof token !== "string" || token === "") {
     throw new StcError(msg`the federation endpoint ${host} answered without a sign-in token`);
   }
+  // The token signs anyone in to the console for 15 minutes.
+  registerSecret(token);
   return token;
 }

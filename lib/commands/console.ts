@@ -257,7 +257,7 @@ function profileForBrowser(
   requested: string | undefined,
 ): string | undefined {
   const fromBase = requested || context.env.AWS_PROFILE_ASSUME_ROLE ||
-    readBaseSession(context.env)?.profile;
+    readBaseSession(context.env, context.term)?.profile;
   try {
     return selectProfile(fromBase, context.env, files).name;
   } catch {

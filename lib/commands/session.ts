@@ -40,6 +40,7 @@ import {
   storedSessionPath,
 } from "../session/store.ts";
 import {
+  checkSessionRecord,
   clearActions,
   readBaseSession,
   sessionActions,
@@ -129,7 +130,7 @@ async function restore(context: Context, requested: string | undefined): Promise
   guardSecretOutput(context);
   const profile = await restoreProfileName(context, requested);
   const now = context.now();
-  const base = readBaseSession(context.env);
+  const base = readBaseSession(context.env, context.term);
   if (
     base && base.profile === profile &&
     secondsLeft(base.expiration, now) > RETURN_TO_BASE_MIN_SECONDS
@@ -172,7 +173,11 @@ async function restoreLegacy(
   );
   const { decryptLegacySession, legacyToSessionRecord } = await import("../session/legacy.ts");
   const { variables } = decryptLegacySession(data, passphrase);
-  const session = legacyToSessionRecord(variables, profile);
+  const session = checkSessionRecord(
+    legacyToSessionRecord(variables, profile),
+    "the session-tool.sh session",
+    "it holds values AWS never issues; get a new session with 'stc session'",
+  );
   const now = context.now();
   checkNotExpired(session, now, "the session-tool.sh session");
   if (
@@ -255,7 +260,7 @@ async function newSession(
     serialNumber: device.serial,
     tokenCode: code,
   });
-  const session: SessionRecord = {
+  const session: SessionRecord = checkSessionRecord({
     profile: selected.name,
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
@@ -267,7 +272,7 @@ async function newSession(
     userName: resourceName(identity.arn),
     serial: device.serial,
     region: target.region,
-  };
+  });
   // The discovered MFA device and the remembered profile land in one write of the config file.
   await updateProfiles(
     "config",
@@ -331,7 +336,7 @@ export const sessionCommand: Command = defineCommand(
         return await restore(context, requested);
     }
     if (values.save && positionals.length === 0) {
-      const baseProfile = readBaseSession(context.env)?.profile;
+      const baseProfile = readBaseSession(context.env, context.term)?.profile;
       if (baseProfile !== undefined && (requested === undefined || requested === baseProfile)) {
         return await storeCurrent(context);
       }

@@ -35,6 +35,7 @@ import {
 } from "./ini.ts";
 import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 import { msg } from "../core/message.ts";
+import { registerSecret } from "../core/secrets.ts";
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
@@ -352,6 +353,11 @@ export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   if (await completePendingUpdate(env)) config = await readAwsFile("config", env);
   try {
     const files = parseProfileFiles({ config, credentials });
+    // Every key in the files is a secret this process knows: redacted wherever a server or library echoes it.
+    for (const profile of Object.values(files.profiles)) {
+      registerSecret(profile.aws_secret_access_key);
+      registerSecret(profile.aws_session_token);
+    }
     const configLines = new Map<string, number>();
     for (const section of parseProfileFile(config, "config")) {
       if (section.key.type === "profile") configLines.set(section.key.name, section.line);

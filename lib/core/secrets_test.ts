@@ -26,9 +26,20 @@ Deno.test("registered secrets are redacted whole and in parts of at least 16 cha
 
 Deno.test("short secrets (passphrases, common words) are never registered: stc's own words stay as written", () => {
   const secrets = createSecretRegistry();
-  for (const value of ["wrong pass", "pass", "phrase", "a".repeat(MIN_SECRET_LENGTH - 1)]) {
+  for (
+    const value of [
+      "wrong pass",
+      "pass",
+      "phrase",
+      "a".repeat(MIN_SECRET_LENGTH - 1),
+      "wrong passphrase or corrupt file", // long, but words: typed by a person
+      "=".repeat(40), // long, but not machine-made
+      "cannot\tdecrypt\tthe\tstored",
+    ]
+  ) {
     secrets.register(value);
   }
-  const message = "cannot decrypt the stored session: wrong passphrase or corrupt file";
+  const message =
+    "cannot decrypt the stored session: wrong passphrase or corrupt file ========================================";
   assert.equal(secrets.redact(message), message);
 });

@@ -11,6 +11,7 @@
 import { usageError } from "../core/errors.ts";
 import { isImportCommand, parseImportCommand } from "./transfer.ts";
 import { msg } from "../core/message.ts";
+import { registerSecret } from "../core/secrets.ts";
 
 /** A long-term access key. */
 export interface AccessKeyPair {
@@ -57,6 +58,7 @@ export function checkAccessKey(accessKeyId: string, secretAccessKey: string): Ac
       "a secret access key has 40 characters (letters, digits, / and +)",
     );
   }
+  registerSecret(secret);
   return { accessKeyId: id, secretAccessKey: secret };
 }
 

@@ -302,7 +302,7 @@ export async function obtainRoleCredentials(
   const env = context.env;
   const profiles = loaded ?? await loadProfiles(env);
   const files = profiles.files;
-  const shellBase = readBaseSession(env);
+  const shellBase = readBaseSession(env, context.term);
   const profile = chooseProfile(request, env, files, shellBase);
   const catalog = await loadRoleCatalog(env, profile, profiles);
   reportProblems(context.term, catalog.problems, 3);

@@ -8,10 +8,19 @@
  * @module
  */
 
-import type { Credentials } from "../core/credentials.ts";
+import {
+  type Credentials,
+  credentialsProblem,
+  fieldProblem,
+  type FieldRule,
+} from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { formatLocalTime, isoSeconds } from "../core/time.ts";
 import type { ShellAction } from "../shell/emitter.ts";
+import { msg, own, type Text } from "../core/message.ts";
+import { registerSecret } from "../core/secrets.ts";
+import { StcError } from "../core/errors.ts";
+import type { Notices } from "../term/term.ts";
 
 /** The unexported shell variable holding the base session (JSON). */
 export const BASE_SESSION_VARIABLE = "STC_BASE_SESSION";
@@ -202,10 +211,23 @@ export function clearActions(): ShellAction[] {
   return ALL_VARIABLES.map((name) => ({ kind: "unset", name }));
 }
 
-function isSessionRecord(value: unknown): value is SessionRecord {
-  if (!value || typeof value !== "object") return false;
+/** Rules for the names in a session record (IAM's, and bounds that keep every variable short). */
+const NAME_RULES: Readonly<Record<string, FieldRule>> = {
+  profile: { char: /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]$/u, min: 1, max: 256 },
+  userArn: { char: /^[\x21-\x7e]$/, min: 1, max: 2048 },
+  userName: { char: /^[\w+=,.@-]$/, min: 1, max: 64 },
+  serial: { char: /^[\x21-\x7e]$/, min: 1, max: 256 },
+  region: { char: /^[a-z0-9-]$/, min: 1, max: 32 },
+};
+
+/**
+ * What is wrong with `value` as a session record, without quoting any of it; undefined when it is one. Every field
+ * is checked against AWS's rules and bounded, so a record from the shell or a file can be used and kept safely.
+ */
+export function sessionRecordProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return "not a session record";
   const v = value as Record<string, unknown>;
-  const strings = [
+  const required = [
     "profile",
     "accessKeyId",
     "secretAccessKey",
@@ -214,24 +236,105 @@ function isSessionRecord(value: unknown): value is SessionRecord {
     "userArn",
     "userName",
   ];
-  return strings.every((key) => typeof v[key] === "string" && v[key] !== "") &&
-    !Number.isNaN(Date.parse(v.expiration as string));
-}
-
-/** Parses a session record from JSON; undefined when it is not one. */
-export function parseSessionRecord(text: string | undefined): SessionRecord | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text);
-    return isSessionRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
+  const missing = required.find((key) => typeof v[key] !== "string" || v[key] === "");
+  if (missing !== undefined) return `no ${missing}`;
+  for (const key of ["serial", "region"]) {
+    if (v[key] !== undefined && typeof v[key] !== "string") return `${key} is not text`;
   }
+  const expiration = new Date(v.expiration as string);
+  const credentials = credentialsProblem({
+    accessKeyId: v.accessKeyId as string,
+    secretAccessKey: v.secretAccessKey as string,
+    sessionToken: v.sessionToken as string,
+    expiration,
+  });
+  if (credentials !== undefined) return credentials;
+  for (const [key, rule] of Object.entries(NAME_RULES)) {
+    if (v[key] === undefined) continue;
+    const problem = fieldProblem(key, v[key] as string, rule);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
-/** The base session the shell function handed to stc, if any. */
-export function readBaseSession(env: Env): SessionRecord | undefined {
-  return parseSessionRecord(env[BASE_SESSION_VARIABLE]);
+/**
+ * `session` when it follows {@linkcode sessionRecordProblem}'s rules, else an error saying what is wrong with `what`:
+ * for a session made from AWS's answers (the user ARN, the credentials) or read from a file, before it is stored or
+ * handed to the shell. Its secrets are redacted from then on.
+ */
+export function checkSessionRecord(
+  session: SessionRecord,
+  what: Text = own("the new session"),
+  hint: Text =
+    "nothing was changed; AWS never answers like this: check the endpoint (AWS_ENDPOINT_URL) or a proxy",
+): SessionRecord {
+  const problem = sessionRecordProblem(session);
+  if (problem !== undefined) {
+    throw new StcError(msg`${what} cannot be used: ${own(problem)}`, { hint });
+  }
+  registerSecret(session.secretAccessKey);
+  registerSecret(session.sessionToken);
+  return session;
+}
+
+/** Parses a session record from JSON; undefined when it is not one (see {@linkcode sessionRecordProblem}). */
+export function parseSessionRecord(text: string | undefined): SessionRecord | undefined {
+  return text ? readSessionRecord(text).session : undefined;
+}
+
+/** A session record read from JSON, or what is wrong with the text. */
+export type SessionRecordReading = { session: SessionRecord; problem?: undefined } | {
+  session?: undefined;
+  problem: string;
+};
+
+/** Reads a session record from JSON, saying what is wrong when it is not one (never quoting the text). */
+export function readSessionRecord(text: string): SessionRecordReading {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: "not JSON" };
+  }
+  const problem = sessionRecordProblem(value);
+  if (problem !== undefined) return { problem };
+  const v = value as SessionRecord;
+  // Only the known fields, so nothing else the text held travels on.
+  registerSecret(v.secretAccessKey);
+  registerSecret(v.sessionToken);
+  const session: SessionRecord = {
+    profile: v.profile,
+    accessKeyId: v.accessKeyId,
+    secretAccessKey: v.secretAccessKey,
+    sessionToken: v.sessionToken,
+    expiration: v.expiration,
+    userArn: v.userArn,
+    userName: v.userName,
+    ...(v.serial !== undefined ? { serial: v.serial } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+  };
+  return { session };
+}
+
+const warnedUnreadable = new WeakSet<Env>();
+
+/**
+ * The base session the shell function handed to stc, if any. One that cannot be read (broken, cut, or breaking
+ * AWS's rules) is ignored, and `notices` gets one warning saying so, once per environment.
+ */
+export function readBaseSession(env: Env, notices?: Notices): SessionRecord | undefined {
+  const text = env[BASE_SESSION_VARIABLE];
+  if (!text) return undefined;
+  const reading = readSessionRecord(text);
+  if (reading.problem !== undefined && notices && !warnedUnreadable.has(env)) {
+    warnedUnreadable.add(env);
+    notices.warn(
+      msg`the base session in ${own(BASE_SESSION_VARIABLE)} is unreadable (${
+        own(reading.problem)
+      }); it is ignored (a new 'stc session' replaces it)`,
+    );
+  }
+  return reading.session;
 }
 
 /**

@@ -14,11 +14,9 @@
  * import assert from "node:assert/strict";
  *
  * const secrets = createSecretRegistry();
- * secrets.register("wrong passphrase or corrupt file");
- * const shown = sanitise(msg`wrong passphrase or corrupt file: ${"wrong passphrase or corrupt file\x1b[2J"}`, {
- *   secrets,
- * });
- * assert.equal(shown, "wrong passphrase or corrupt file: [redacted]\\x1b[2J");
+ * secrets.register("Z9/session-tool_bucketname+Q");
+ * const words = msg`set session-tool_bucketname: ${"session-tool_bucketname\x1b[2J"}`;
+ * assert.equal(sanitise(words, { secrets }), "set session-tool_bucketname: [redacted]\\x1b[2J");
  * ```
  *
  * @module

@@ -40,27 +40,27 @@ Deno.test("everything a Term writes is sanitised and redacted; only reveal shows
 });
 
 Deno.test("stc's own words are never redacted, however a secret reads; the values in them always are", () => {
-  // Secrets that happen to be (or contain) stc's words: redacting those words would tell the reader so.
+  // Secrets that happen to contain stc's words: redacting those words would tell the reader so.
   const secrets = createSecretRegistry();
-  secrets.register("wrong passphrase or corrupt file");
-  secrets.register("x".repeat(8) + "the stored session" + "y".repeat(8));
+  secrets.register("Z9/session-tool_bucketname+Q");
+  secrets.register("x".repeat(8) + "AWS_SECRET_ACCESS_KEY" + "0123456789");
   const term = captureTerm([], { NO_COLOR: "1" }, secrets);
   const error = new StcError(
-    msg`cannot decrypt the stored session: wrong passphrase or corrupt file`,
-    { hint: msg`echoed: ${"wrong passphrase or corrupt file"}` },
+    msg`profile ${"p"} has no session-tool_bucketname, and AWS_SECRET_ACCESS_KEY is not set`,
+    { hint: msg`echoed: ${"session-tool_bucketname"}` },
   );
   term.error(error.text, error.hintText);
-  term.info(msg`a plain ${"value \x1b"} and ${"xxxxxxxxthe stored session"}`);
+  term.info(msg`a plain ${"value \x1b"} and ${"xxxxxxxxAWS_SECRET_ACCESS_KEY"}`);
   assert.equal(
     term.output(),
-    "stc: error: cannot decrypt the stored session: wrong passphrase or corrupt file\n" +
+    "stc: error: profile p has no session-tool_bucketname, and AWS_SECRET_ACCESS_KEY is not set\n" +
       "hint: echoed: [redacted]\n" +
       "stc: a plain value \\x1b and [redacted]\n",
   );
   // A plain string is text of unknown origin: redacted whole.
   const plain = captureTerm([], { NO_COLOR: "1" }, secrets);
-  plain.warn("wrong passphrase or corrupt file");
-  assert.equal(plain.output(), "stc: warning: [redacted]\n");
+  plain.warn("set session-tool_bucketname");
+  assert.equal(plain.output(), "stc: warning: set [redacted]\n");
 });
 
 /** mulberry32, seeded: the fuzz cases can be replayed with STC_FUZZ_SEED. */
