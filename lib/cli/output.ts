@@ -7,7 +7,7 @@
 
 import { StcError } from "../core/errors.ts";
 import { SECRET_VARIABLES } from "../session/variables.ts";
-import { renderShell, type ShellAction } from "../shell/emitter.ts";
+import { renderShell, type ShellAction, type ShellName } from "../shell/emitter.ts";
 import type { Context } from "./command.ts";
 import { msg, type Text } from "../core/message.ts";
 import { sanitise } from "../term/sanitise.ts";

@@ -21,7 +21,7 @@ export const ExitCode = {
   Usage: 2,
   /** No session, or the session has expired: get or restore one. */
   SessionExpired: 3,
-  /** AWS rejected the credentials themselves (unknown, deleted, inactive key or bad signature). */
+  /** AWS rejected the credentials themselves (unknown, deleted, inactive key or bad signature), or they break AWS's rules. */
   CredentialsInvalid: 4,
   /** AWS could not be reached (network down, DNS, connection refused, timeout). */
   Unreachable: 5,
