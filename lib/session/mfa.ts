@@ -16,6 +16,9 @@ import { type MfaProcess, mfaProcessFrom, runMfaProcess } from "./mfa_process.ts
 
 const CODE = /^\d{6}$/;
 
+/** IAM's rule for an MFA serial number: an ARN, or a hardware device's serial. */
+const MFA_SERIAL: FieldRule = { char: /^[\w+=/:,.@-]$/, min: 9, max: 256 };
+
 /** Whether `code` looks like a TOTP code (six digits). */
 export function isMfaCode(code: string): boolean {
   return CODE.test(code);
