@@ -201,7 +201,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
-      term.text(overviewHelp(COMMANDS));
+      term.text(own(overviewHelp(COMMANDS)));
       return ExitCode.Usage;
     }
     if (first === "--version" || first === "-V") {
@@ -209,14 +209,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.Ok;
     }
     if (first === "--help" || first === "-h") {
-      term.text(overviewHelp(COMMANDS));
+      term.text(own(overviewHelp(COMMANDS)));
       return ExitCode.Ok;
     }
     if (first === "help") {
       if (rest.length > 1) {
         throw usageError("'stc help' takes one command", "usage: stc help [command]");
       }
-      term.text(rest.length === 0 ? overviewHelp(COMMANDS) : await helpOf(rest[0]));
+      term.text(own(rest.length === 0 ? overviewHelp(COMMANDS) : await helpOf(rest[0])));
       return ExitCode.Ok;
     }
     if (first.startsWith("-")) {
@@ -229,7 +229,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!command) throw unknownCommand(first);
     const parsed = parseArgs(command.spec, rest);
     if (parsed.values.help) {
-      term.text(commandHelp(command.spec));
+      term.text(own(commandHelp(command.spec)));
       return ExitCode.Ok;
     }
     checkArity(command.spec, parsed.positionals);
