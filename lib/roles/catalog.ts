@@ -12,7 +12,6 @@
 
 import type { Profile, ProfileFiles } from "../config/ini.ts";
 import { ROLE_LIMITS } from "../core/duration.ts";
-import { printable } from "../core/text.ts";
 import { type JsonMember, JsonMembersError, objectMembers } from "./json_members.ts";
 import type { RoleInfo } from "../session/variables.ts";
 

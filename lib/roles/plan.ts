@@ -31,7 +31,6 @@ import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
 import { didYouMean } from "../core/suggest.ts";
-import { printable } from "../core/text.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
 import { type ChainBase, ProfileChainError, resolveProfileChain } from "../config/profile_chain.ts";
@@ -46,6 +45,7 @@ import {
   type RoleEntry,
   roleInfo,
 } from "./catalog.ts";
+import { msg } from "../core/message.ts";
 
 /** What to assume. */
 export interface RoleRequest {
@@ -136,7 +136,7 @@ export function chooseProfile(
 
 function unknownAlias(name: string, catalog: RoleCatalog): StcError {
   const names = assumableNames(catalog);
-  return new StcError(`unknown role alias '${printable(name.slice(0, 80))}'`, {
+  return new StcError(msg`unknown role alias '${name.slice(0, 80)}'`, {
     hint: didYouMean(name, names) ??
       (names.length === 0
         ? "no roles are defined: get the organisation's list with 'stc roles --download', or add " +
@@ -158,13 +158,13 @@ function accountPartition(sources: PlanSources): string {
 function accountPlan(sources: PlanSources, account: string, roleName: string): Plan {
   const resolved = resolveAccount(sources.catalog, account);
   if (!resolved) {
-    throw new StcError(`unknown account '${printable(account.slice(0, 80))}'`, {
+    throw new StcError(msg`unknown account '${account.slice(0, 80)}'`, {
       hint: didYouMean(account, sources.catalog.accounts.map((a) => a.name)) ??
         "give a 12-digit account id, or a name from ~/.aws/accounts",
     });
   }
   if (!isValidRoleName(roleName)) {
-    throw usageError(`'${printable(roleName.slice(0, 80))}' is not a valid role name`);
+    throw usageError(msg`'${roleName.slice(0, 80)}' is not a valid role name`);
   }
   const arn = roleArn(resolved.accountId, roleName, accountPartition(sources));
   return {
@@ -184,7 +184,7 @@ function accountPlan(sources: PlanSources, account: string, roleName: string): P
 function chainBaseCredentials(base: ChainBase): Credentials | undefined {
   if (base.type !== "AccessKey") {
     throw new StcError(
-      `profile '${base.profile}' gets its credentials from ${base.type}, which stc does not use`,
+      msg`profile '${base.profile}' gets its credentials from ${base.type}, which stc does not use`,
       { hint: "give the role profile a source_profile with an access key (stc import)" },
     );
   }
@@ -203,7 +203,7 @@ function configPlan(entry: RoleEntry, catalog: RoleCatalog, files: ProfileFiles)
     chain = resolveProfileChain(files, entry.alias);
   } catch (error) {
     if (error instanceof ProfileChainError) {
-      throw new StcError(`profile '${entry.alias}' cannot be used: ${error.message}`, {
+      throw new StcError(msg`profile '${entry.alias}' cannot be used: ${error.message}`, {
         hint: "a role profile needs source_profile naming a profile with an access key",
         cause: error,
       });
@@ -262,7 +262,7 @@ export function resolvePlan(request: RoleRequest, sources: PlanSources): Plan {
   }
   if (resolveAccount(catalog, name) || isAccountId(name)) {
     throw usageError(
-      `'${name}' is an account, not a role alias: give the role name too`,
+      msg`'${name}' is an account, not a role alias: give the role name too`,
       `stc assume ${name} ROLE-NAME`,
     );
   }
@@ -300,7 +300,7 @@ export function chooseRoute(
   const long = wantsLongSession(duration);
   if (long && plan.steps.length > 1) {
     throw new StcError(
-      `'${plan.role.alias}' is reached through ${plan.steps.length} roles; AWS caps chained roles at 1 hour`,
+      msg`'${plan.role.alias}' is reached through ${plan.steps.length} roles; AWS caps chained roles at 1 hour`,
       { hint: "ask for at most 1 hour (--duration 1h)" },
     );
   }
