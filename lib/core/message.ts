@@ -22,7 +22,8 @@
  * @module
  */
 
-const MESSAGE = Symbol.for("stc.message");
+/** The key that marks a {@linkcode Message} (a plain object could not be told from an untrusted one otherwise). */
+export const MESSAGE: unique symbol = Symbol.for("stc.message");
 
 /** stc's own words (`own`, one more than `values`) with the values put between them. */
 export interface Message {
