@@ -74,8 +74,8 @@ function flag(env: Env, name: string): boolean {
   const value = env[name]?.trim().toLowerCase() ?? "";
   if (value === "" || value === "false") return false;
   if (value === "true") return true;
-  throw new StcError(`${name} must be true or false`, {
-    hint: `unset it, or set ${name}=true`,
+  throw new StcError(msg`${name} must be true or false`, {
+    hint: msg`unset it, or set ${name}=true`,
     exitCode: ExitCode.Usage,
   });
 }
@@ -184,7 +184,7 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
   if (error instanceof NetworkError) {
     const tls = error.failure === "tls";
     return new StcError(
-      `${step}: AWS could not be reached at ${error.host}: ${error.message}${retried}`,
+      msg`${step}: AWS could not be reached at ${error.host}: ${error.message}${retried}`,
       {
         hint: tls
           ? "the endpoint's certificate is not trusted: check the endpoint, or the proxy that intercepts TLS"
@@ -199,7 +199,7 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && code === undefined) {
     return new StcError(
-      `${step}: the answer${at} (HTTP ${status}) was not an AWS answer${retried}`,
+      msg`${step}: the answer${at} (HTTP ${status}) was not an AWS answer${retried}`,
       {
         hint:
           "the endpoint is not AWS, or something in between answered for it: check AWS_ENDPOINT_URL* and the proxy settings",
@@ -211,7 +211,7 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
   if (code === undefined) {
     const networkCode = e.code ?? e.name ?? "";
     if (NETWORK.has(networkCode) || /fetch failed|socket hang up|connect|network/i.test(message)) {
-      return new StcError(`${step}: AWS could not be reached${at} (${networkCode || message})`, {
+      return new StcError(msg`${step}: AWS could not be reached${at} (${networkCode || message})`, {
         hint: UNREACHABLE_HINT,
         exitCode: ExitCode.Unreachable,
         cause: error,
@@ -243,13 +243,13 @@ export function toStcError(error: unknown, step: string, host?: string): StcErro
   }
   if (isRetryable(e)) {
     // Throttling and server errors that outlasted the retries: AWS could not serve the call just now.
-    return new StcError(`${step}: ${message} (${code}${retried})`, {
+    return new StcError(msg`${step}: ${message} (${code}${retried})`, {
       hint: "AWS is busy or failing just now: try again in a minute",
       exitCode: ExitCode.Unreachable,
       cause: error,
     });
   }
-  return new StcError(`${step}: ${message} (${code}${retried})`, { cause: error });
+  return new StcError(msg`${step}: ${message} (${code}${retried})`, { cause: error });
 }
 
 // deno-lint-ignore no-explicit-any
@@ -287,6 +287,23 @@ function reportRetries(client: AnyClient, step: string, notices: Notices | undef
     },
     // Below the SDK's retry middleware (also in finalizeRequest, priority high): runs once per attempt.
     { step: "finalizeRequest", name: "stcReportRetries", priority: "low" },
+  );
+}
+
+/**
+ * Fails clearly when credentials break AWS's rules (a line feed in a token from the environment, a cut key):
+ * the SDK would fail with "Invalid character in header content", or send them.
+ */
+function checkUsable(credentials: Credentials, step: string): void {
+  const problem = credentialsProblem(credentials);
+  if (problem === undefined) return;
+  throw new StcError(
+    msg`${own(step)}: the credentials to sign with are not usable: ${own(problem)}`,
+    {
+      hint:
+        "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the profile's key in ~/.aws/credentials; 'stc session' gets new ones",
+      exitCode: ExitCode.CredentialsInvalid,
+    },
   );
 }
 
@@ -379,7 +396,8 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   create: (sdk: Sdk, config: ReturnType<typeof clientConfig>) => Client,
   call: (sdk: Sdk, client: Client) => Promise<T>,
 ): Promise<T> {
-  // Settings are checked before anything is opened or loaded.
+  // Settings and credentials are checked before anything is opened or loaded.
+  checkUsable(target.credentials, step);
   const timeouts = timeoutsFrom(target.env);
   const settings = endpointSettings(service, target.env);
   const sdk = await load();
@@ -756,12 +774,12 @@ export function getObject(
 ): Promise<Uint8Array> {
   const step = `GetObject s3://${bucket}/${key}`;
   const tooLarge = () =>
-    new StcError(`s3://${bucket}/${key} is larger than ${formatBytes(maxBytes)}`, {
+    new StcError(msg`s3://${bucket}/${key} is larger than ${formatBytes(maxBytes)}`, {
       hint: "the object is not what stc expects there; check it in the bucket",
     });
   return withS3(target, step, async (sdk, client) => {
     const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-    if (!out.Body) throw new StcError(`${step}: the object has no body`);
+    if (!out.Body) throw new StcError(msg`${step}: the object has no body`);
     // Refused before its body is read, when S3 says how large it is.
     if ((out.ContentLength ?? 0) > maxBytes) throw tooLarge();
     const bytes = await out.Body.transformToByteArray();

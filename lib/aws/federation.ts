@@ -11,6 +11,8 @@ import { ExitCode, StcError } from "../core/errors.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { fetchBytes, hostOf, NetworkError, openHttpClient, timeoutsFrom } from "./transport.ts";
+import { msg } from "../core/message.ts";
+import { registerSecret } from "../core/secrets.ts";
 
 /** Temporary credentials as the federation endpoint takes them. */
 export interface FederationSession {
@@ -116,7 +118,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     // Only the classified reason is shown: fetch's own error quotes the URL, which holds the credentials, so
     // neither it nor anything holding it is kept as the cause.
     const reason = error instanceof NetworkError ? error.message : "the request failed";
-    throw new StcError(`the federation endpoint ${host} could not be reached: ${reason}`, {
+    throw new StcError(msg`the federation endpoint ${host} could not be reached: ${reason}`, {
       hint: error instanceof NetworkError && error.failure === "tls"
         ? "the endpoint's certificate is not trusted: check STC_FEDERATION_ENDPOINT, or the proxy that intercepts TLS"
         : "check the network or proxy, or STC_FEDERATION_ENDPOINT; STC_CONNECT_TIMEOUT and STC_REQUEST_TIMEOUT set the deadlines",

@@ -13,6 +13,7 @@
 
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Env } from "../core/env.ts";
+import { msg } from "../core/message.ts";
 
 /** Deadlines of network calls, in milliseconds. */
 export interface Timeouts {
@@ -30,8 +31,8 @@ function seconds(env: Env, name: string, fallbackMs: number): number {
   if (raw === undefined || raw === "") return fallbackMs;
   const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
   if (!(value > 0) || value > 3600) {
-    throw new StcError(`${name} must be a number of seconds between 0 and 3600`, {
-      hint: `unset it, or set e.g. ${name}=${fallbackMs / 1000}`,
+    throw new StcError(msg`${name} must be a number of seconds between 0 and 3600`, {
+      hint: msg`unset it, or set e.g. ${name}=${fallbackMs / 1000}`,
       exitCode: ExitCode.Usage,
     });
   }
@@ -161,7 +162,7 @@ export async function openHttpClient(env: Env): Promise<Deno.HttpClient | undefi
       : error instanceof Error
       ? error.message.replace(/[^\x20-\x7e]/g, "?")
       : "unreadable";
-    throw new StcError(`AWS_CA_BUNDLE: cannot read the certificate file: ${reason}`, {
+    throw new StcError(msg`AWS_CA_BUNDLE: cannot read the certificate file: ${reason}`, {
       hint: "set AWS_CA_BUNDLE to a PEM file of the certificates to trust, or unset it",
     });
   }

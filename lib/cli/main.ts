@@ -18,6 +18,7 @@ import { commandHelp, HELP_HELP, overviewHelp } from "./help.ts";
 import { emit, writeStdout } from "./output.ts";
 import { checkArity, parseArgs, type ParsedArgs } from "./parse.ts";
 import { COMMAND_LOOKUP, COMMANDS } from "./registry.ts";
+import { msg, own } from "../core/message.ts";
 
 /** Finds a command by name and loads it. */
 export function findCommand(name: string): Promise<Command | undefined> {

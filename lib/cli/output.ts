@@ -44,11 +44,26 @@ export function guardSecretOutput(context: Context): void {
  */
 export function guardShellChange(context: Context, what: string): void {
   if (context.viaShellFunction || !context.stdoutIsTerminal) return;
-  throw new StcError(`nothing ${what}: run directly, stc cannot change this shell's variables`, {
-    hint: `load the shell functions with 'eval "$(stc init ${
+  throw new StcError(msg`nothing ${what}: run directly, stc cannot change this shell's variables`, {
+    hint: msg`load the shell functions with 'eval "$(stc init ${
       context.shell === "sh" ? "bash" : context.shell
     })"', or run it as 'eval "$(stc …)"'`,
   });
+}
+
+/**
+ * The shell code of `actions`. Text the shell is to print on stderr is for people, so it passes through the same
+ * sanitiser as the Term's.
+ */
+export function shellOutput(shell: ShellName, actions: readonly ShellAction[]): string {
+  return renderShell(
+    shell,
+    actions.map((action): ShellAction =>
+      action.kind === "print" && action.stream === "stderr"
+        ? { ...action, text: sanitise(action.text, { keepNewlines: true }) }
+        : action
+    ),
+  );
 }
 
 /**
@@ -64,7 +79,7 @@ export function emit(context: Context, actions: readonly ShellAction[]): void {
   const evaluatesAll = context.viaShellFunction && context.shellCodeMark === undefined;
   if (changesEnvironment || evaluatesAll) {
     if (actions.some(holdsSecret)) guardSecretOutput(context);
-    const code = renderShell(context.shell, actions);
+    const code = shellOutput(context.shell, actions);
     const mark = context.shellCodeMark;
     writeStdout(mark === undefined ? code : `${mark}\n${code}`);
     return;

@@ -91,7 +91,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     }
     const problem = option.check?.(value);
     if (problem) {
-      throw usageError(`invalid --${option.name} ${shownName(value)} ${where}: ${problem}`, hint);
+      throw usageError(
+        msg`invalid --${option.name} ${shownName(value)} ${where}: ${problem}`,
+        hint,
+      );
     }
     values[option.name] = value;
   };

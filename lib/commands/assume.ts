@@ -15,7 +15,6 @@ import { obtainRoleCredentials, roleChoices, type RoleRequest } from "../roles/a
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import { baseSessionAction, roleActions } from "../session/variables.ts";
 import { isRegionName } from "../console/url.ts";
-import { printable } from "../core/text.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { shareSession } from "../agent/share.ts";
 import { SPECS } from "./specs.ts";
@@ -56,7 +55,7 @@ export function roleRequestFromArgs(
   if (region !== undefined) {
     if (!isRegionName(region)) {
       throw usageError(
-        `'${printable(region.slice(0, 30))}' is not a region name`,
+        msg`'${region.slice(0, 30)}' is not a region name`,
         "e.g. eu-west-1, us-east-1",
       );
     }

@@ -341,9 +341,10 @@ function planBrowser(
     const section = browserProfile === undefined || browserProfile === "default"
       ? "[default]"
       : `[profile ${browserProfile}]`;
-    throw new StcError(`browser: '${command}' not found`, {
-      hint: `name the browser in ${awsPaths(env).config}: a line '${BROWSER_KEY} = ` +
-        `/path/to/chrome' under ${section}`,
+    throw new StcError(msg`browser: '${command}' not found`, {
+      hint: msg`name the browser in ${
+        awsPaths(env).config
+      }: a line '${BROWSER_KEY} = /path/to/chrome' under ${section}`,
     });
   }
   return planLaunch;

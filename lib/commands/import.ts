@@ -25,6 +25,7 @@ import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.
 import { checkBucketName } from "../config/bucket.ts";
 import { SPECS } from "./specs.ts";
 import { counted } from "../core/plural.ts";
+import { msg, own } from "../core/message.ts";
 
 const PAIR_ARGUMENT = /^AKIA[A-Z0-9]{16},/;
 
@@ -86,7 +87,7 @@ async function promptKey(term: Term): Promise<KeyInput> {
     .trim();
   if (/[,\s]/.test(first)) return await parseKeyInput(first);
   // Shown once it is known to be a key id, not a secret pasted at the wrong question.
-  if (/^A[KS]IA[A-Z0-9]{16}$/.test(first)) term.say(`Access key ID: ${first}`);
+  if (/^A[KS]IA[A-Z0-9]{16}$/.test(first)) term.say(msg`Access key ID: ${first}`);
   const secret = await term.prompt("Secret access key:", { secret: true });
   return await parseKeyInput(`${first},${secret.trim()}`);
 }
@@ -134,8 +135,8 @@ async function store(
       setDefault ? { default: { [DEFAULT_PROFILE_KEY]: profile } } : {},
     ),
   }, context.env);
-  context.term.info(`imported ${key.accessKeyId} into profile '${profile}'`);
-  if (bucket) context.term.info(`roles bucket of '${profile}': ${bucket}`);
+  context.term.info(msg`imported ${key.accessKeyId} into profile '${profile}'`);
+  if (bucket) context.term.info(msg`roles bucket of '${profile}': ${bucket}`);
   if (makeDefault || !currentDefault) {
     context.term.info(msg`'${profile}' is the default profile (${DEFAULT_PROFILE_KEY})`);
   } else if (currentDefault !== profile) {
@@ -170,10 +171,11 @@ export const importCommand: Command = defineCommand(
         const { files } = await loadProfiles(context.env);
         const result = await downloadRoles(context, profile, files);
         context.term.info(
-          `downloaded ${
+          msg`downloaded ${
             counted(result.roles, "role")
-          } from s3://${result.location.bucket}/${result.location.key} ` +
-            `to ${result.path}${result.changed ? "" : " (unchanged)"}`,
+          } from s3://${result.location.bucket}/${result.location.key} to ${result.path}${
+            own(result.changed ? "" : " (unchanged)")
+          }`,
         );
       } catch (error) {
         throw withContext(

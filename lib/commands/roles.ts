@@ -26,6 +26,7 @@ import { writeManagedProfiles } from "../config/managed_profiles.ts";
 import { getProfile } from "../config/ini.ts";
 import { SPECS } from "./specs.ts";
 import { counted } from "../core/plural.ts";
+import { msg } from "../core/message.ts";
 
 const SOURCE_LABEL: Record<RoleSource, string> = {
   local: "local",
@@ -154,7 +155,7 @@ async function transfer(
       environmentCredentials(context),
     );
     context.term.info(
-      `uploaded ${
+      msg`uploaded ${
         counted(result.roles, "role")
       } from ${result.path} to s3://${result.location.bucket}/${result.location.key}`,
     );

@@ -9,6 +9,7 @@ import type { Context } from "../cli/command.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { formatLocalTime, secondsLeft } from "../core/time.ts";
+import { msg } from "../core/message.ts";
 
 /** The shell's credentials; fails with exit code 3 when there are none or they have expired. */
 export function requireShellCredentials(context: Context): Credentials {
@@ -21,7 +22,7 @@ export function requireShellCredentials(context: Context): Credentials {
   }
   if (credentials.expiration && secondsLeft(credentials.expiration, context.now()) <= 0) {
     throw new StcError(
-      `the session in this shell expired at ${formatLocalTime(credentials.expiration)}`,
+      msg`the session in this shell expired at ${formatLocalTime(credentials.expiration)}`,
       {
         hint: "get a new one with 'stc session', or restore one with 'stc session -r'",
         exitCode: ExitCode.SessionExpired,

@@ -112,7 +112,7 @@ function applyEdit(
     next = edit(text);
   } catch (error) {
     if (error instanceof StcError) throw error;
-    throw new StcError(`cannot update ${path}: ${(error as Error).message}`, { cause: error });
+    throw new StcError(msg`cannot update ${path}: ${(error as Error).message}`, { cause: error });
   }
   if (next !== text) parseProfileFile(next, kind);
   return next;

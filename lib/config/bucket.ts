@@ -18,6 +18,7 @@
 import { usageError } from "../core/errors.ts";
 import { validateBucketName } from "../core/bucket.ts";
 import { shownName } from "../core/profile_name.ts";
+import { msg } from "../core/message.ts";
 
 /**
  * `name` when it is a valid S3 bucket name; else a usage error saying where it came from (`where`, e.g.
@@ -27,7 +28,7 @@ export function checkBucketName(name: string, where: string, hint?: string): str
   const problem = validateBucketName(name);
   if (problem === undefined) return name;
   throw usageError(
-    `${where}: ${shownName(name)} is not an S3 bucket name (${problem})`,
+    msg`${where}: ${shownName(name)} is not an S3 bucket name (${problem})`,
     hint ?? "use the name of the S3 bucket that holds the organisation's roles file",
   );
 }

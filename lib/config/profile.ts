@@ -45,8 +45,8 @@ export function selectProfile(
     const problem = validateProfileName(configured);
     if (problem) {
       throw new StcError(
-        `invalid ${DEFAULT_PROFILE_KEY} ${shownName(configured)} in [default]: ${problem}`,
-        { hint: `fix ${DEFAULT_PROFILE_KEY} in the config file, or give a profile with -p` },
+        msg`invalid ${DEFAULT_PROFILE_KEY} ${shownName(configured)} in [default]: ${problem}`,
+        { hint: msg`fix ${DEFAULT_PROFILE_KEY} in the config file, or give a profile with -p` },
       );
     }
     return { name: configured, source: "session_tool_default_profile" };
@@ -66,7 +66,7 @@ export function checkProfileName(name: string, from: string): string {
   const problem = validateProfileName(name);
   if (problem) {
     throw usageError(
-      `invalid profile name ${shownName(name)} (from ${from}): ${problem}`,
+      msg`invalid profile name ${shownName(name)} (from ${from}): ${problem}`,
       "profile names are section names of ~/.aws/config and ~/.aws/credentials",
     );
   }

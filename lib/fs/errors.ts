@@ -6,6 +6,7 @@
 
 import { StcError } from "../core/errors.ts";
 import { dirname } from "./path.ts";
+import { msg } from "../core/message.ts";
 
 /** What went wrong, in a few words: `read-only file system`, `no space left on the device`, … */
 export function describeFsError(error: unknown): string {
@@ -50,7 +51,7 @@ export function fileWriteError(path: string, error: unknown): StcError {
   else if (error instanceof Deno.errors.PermissionDenied || code === "EACCES") {
     hint = `check the owner and permissions of ${dirname(path)}`;
   }
-  return new StcError(`cannot write ${path}: ${why}`, { hint, cause: error });
+  return new StcError(msg`cannot write ${path}: ${why}`, { hint, cause: error });
 }
 
 /** Deno's operation names, by what they do to a file. */
@@ -81,5 +82,5 @@ export function unhandledFsError(error: unknown): StcError | undefined {
   if (!match) return undefined;
   const [, op, path] = match;
   const verb = WRITING_OPS.has(op) ? "write" : op === "open" ? "open" : "read";
-  return new StcError(`cannot ${verb} ${path}: ${describeFsError(error)}`, { cause: error });
+  return new StcError(msg`cannot ${verb} ${path}: ${describeFsError(error)}`, { cause: error });
 }

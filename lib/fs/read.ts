@@ -21,7 +21,7 @@ export interface ReadOptions {
 }
 
 function notRegular(path: string): StcError {
-  return new StcError(`cannot read ${path}: not a regular file`, {
+  return new StcError(msg`cannot read ${path}: not a regular file`, {
     hint: "point the setting at a regular file",
   });
 }
@@ -48,7 +48,7 @@ export async function readOptionalFile(
       return undefined;
     }
     if (error instanceof StcError) throw error;
-    throw new StcError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
+    throw new StcError(msg`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
   }
   try {
     // Checked on the open file, not the path: nothing can swap the file in between.
@@ -56,7 +56,7 @@ export async function readOptionalFile(
     if (!info.isFile) throw notRegular(path);
     if (info.size > maxBytes) {
       throw new StcError(
-        `cannot read ${path}: it is larger than ${formatBytes(maxBytes)}`,
+        msg`cannot read ${path}: it is larger than ${formatBytes(maxBytes)}`,
         { hint: "the file is not what stc expects there; check its contents" },
       );
     }

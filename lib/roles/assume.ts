@@ -402,8 +402,7 @@ function explainLongRoute(
     );
   } else if (!shellBase && newSession) {
     context.term.info(
-      `this shell has no MFA session: getting one for profile '${plan.sourceProfile}' (12 hours) with ` +
-        `a new MFA code, then assuming ${plan.role.alias} from it; later assumes need no code`,
+      msg`this shell has no MFA session: getting one for profile '${plan.sourceProfile}' (12 hours) with a new MFA code, then assuming ${plan.role.alias} from it; later assumes need no code`,
     );
   } else if (!shellBase) {
     context.term.info(

@@ -171,7 +171,7 @@ export async function uploadRoles(
   const { profile, location, path } = transferPlan(env, profileName, files);
   const bytes = await readOptionalFile(path, { maxBytes: MAX_ROLES_FILE_BYTES });
   if (bytes === undefined) {
-    throw new StcError(`there is no organisation list to upload: ${path} does not exist`, {
+    throw new StcError(msg`there is no organisation list to upload: ${path} does not exist`, {
       hint: "download it first with 'stc roles --download', edit it, then upload",
     });
   }

@@ -23,6 +23,7 @@ import {
 import type { Notices } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
 import { counted } from "../core/plural.ts";
+import { msg } from "../core/message.ts";
 
 /** The files roles come from for one profile. */
 export interface RolePaths {
@@ -83,7 +84,7 @@ export function reportProblems(
   for (const problem of problems.slice(0, limit)) notices.warn(formatProblem(problem));
   if (problems.length > limit) {
     notices.warn(
-      `${
+      msg`${
         counted(problems.length - limit, "more problem")
       } in the role files ('stc roles' lists them all)`,
     );

@@ -81,9 +81,31 @@ export async function resolveMfaDevice(
   target: AwsTarget,
   callerArn?: string,
 ): Promise<MfaDevice> {
-  if (profile.mfa_serial) return { serial: profile.mfa_serial, discovered: false };
+  if (profile.mfa_serial) {
+    const problem = fieldProblem("the serial", profile.mfa_serial, MFA_SERIAL);
+    if (problem !== undefined) {
+      throw new StcError(
+        msg`mfa_serial of profile '${profileName}' is not usable: ${own(problem)}`,
+        {
+          hint: "set it to the device's ARN (arn:aws:iam::ACCOUNT:mfa/NAME) in ~/.aws/config",
+        },
+      );
+    }
+    return { serial: profile.mfa_serial, discovered: false };
+  }
   const arn = callerArn ?? (await getCallerIdentity(target)).arn;
   const serials = await listMfaDevices(target, iamUserName(arn));
+  for (const serial of serials) {
+    const problem = fieldProblem("a device serial", serial, MFA_SERIAL);
+    if (problem !== undefined) {
+      throw new StcError(
+        msg`ListMFADevices answered with a serial stc cannot use: ${own(problem)}`,
+        {
+          hint: msg`set mfa_serial in profile '${profileName}' of ~/.aws/config`,
+        },
+      );
+    }
+  }
   if (serials.length === 0) {
     throw new StcError(msg`the IAM user of profile '${profileName}' has no MFA device`, {
       hint: "assign a virtual MFA device in the IAM console, or set mfa_serial in the profile",

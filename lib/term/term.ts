@@ -69,7 +69,7 @@ export interface Term extends Notices {
   /** Asks a yes/no question; an empty answer gives `defaultAnswer`. */
   confirm(question: Text, defaultAnswer?: boolean): Promise<boolean>;
   /** Asks for a new secret twice (passphrases): refuses an empty one and a mismatch, three tries. */
-  promptNewSecret(question: string): Promise<string>;
+  promptNewSecret(question: Text): Promise<string>;
   /**
    * Lets a person choose one of `choices` at the terminal (type to filter, arrows, Enter) and returns its value;
    * Esc or Ctrl-C cancel (exit 130). Fails when stdin is not a terminal: callers check `stdinIsTerminal` first.
