@@ -90,7 +90,7 @@ Deno.test("assume: access denied changes nothing and exits 1", async () => {
   assert.equal(result.code, 1);
   assert.equal(result.stdout, "");
   assert.match(result.stderr, /AccessDenied/);
-  assert.doesNotMatch(result.stderr, new RegExp(base.secretAccessKey.slice(0, 12)));
+  assert.ok(!result.stderr.includes(base.secretAccessKey.slice(0, 12)), "no part of the secret");
 });
 
 Deno.test("assume: an unknown alias suggests close matches", async () => {

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { type Message, msg } from "./message.ts";
+
 /** The SDKs' identifier characters (the same rule as config/ini.ts applies to section names). */
 const PROFILE_NAME = /^[A-Za-z0-9_\-/.%@:+]+$/;
 
@@ -28,14 +30,10 @@ export function validateProfileName(name: string): string | undefined {
 }
 
 /**
- * `value` for an error message: as it is between quotes when it is short printable ASCII, else shortened, with
- * control characters, quotes and non-ASCII characters shown as `\u{…}` escapes.
+ * `value` for an error message, shortened, between quotes: a value of the message, which the Term's one sanitiser
+ * shows with control, bidi and invisible characters escaped.
  */
-export function shownName(value: string): string {
+export function shownName(value: string): Message {
   const short = value.length > 64 ? `${value.slice(0, 64)}…` : value;
-  const escaped = short.replace(
-    /[^\x20-\x7e…]|'/g,
-    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
-  );
-  return `'${escaped}'`;
+  return msg`'${short}'`;
 }
