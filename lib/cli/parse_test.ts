@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { StcError } from "../core/errors.ts";
 import { checkArity, commandInput, parseArgs, parseCommandLine } from "./parse.ts";
 import { profileOption } from "./spec.ts";
+import { sanitise } from "../term/sanitise.ts";
 
 const SPEC = {
   name: "demo",
@@ -80,8 +81,10 @@ Deno.test("an option's check makes a bad value a usage error: -p with a name no 
       () => parseArgs(spec, ["-p", name]),
       (e) =>
         e instanceof StcError && e.exitCode === 2 &&
-        /^invalid --profile '.*' for 'stc demo': a profile name has only letters/.test(e.message) &&
-        !e.message.includes("\n"),
+        /^invalid --profile '.*' for 'stc demo': a profile name has only letters/.test(
+          sanitise(e.text),
+        ) &&
+        !sanitise(e.text).includes("\n"),
       JSON.stringify(name),
     );
   }
