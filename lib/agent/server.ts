@@ -20,6 +20,7 @@ import {
   parseRequest,
   PROTOCOL_VERSION,
 } from "./protocol.ts";
+import { msg } from "../core/message.ts";
 
 /** How long a fresh agent waits for its first session before it exits. */
 export const IDLE_START_MS = 60_000;
@@ -239,7 +240,7 @@ export async function serveAgent(path: string, options: ServeOptions = {}): Prom
   const now = options.now ?? Date.now;
   await ensureOwnPrivateDir(dirname(path));
   if (await answers(path)) {
-    throw new StcError(`an agent is already running on ${path}`, {
+    throw new StcError(msg`an agent is already running on ${path}`, {
       hint: "see it with 'stc agent --status'; stop it with 'stc session -c --all'",
     });
   }

@@ -6,9 +6,9 @@ import type { SessionRecord } from "../session/variables.ts";
 function session(profile: string, expiration: Date): SessionRecord {
   return {
     profile,
-    accessKeyId: "ASIAEXAMPLE",
-    secretAccessKey: "secret",
-    sessionToken: "token",
+    accessKeyId: "ASIAEXAMPLEEXAMPLE01",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYAGENTTEST1",
+    sessionToken: "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ",
     expiration: expiration.toISOString(),
     userArn: `arn:aws:iam::111111111111:user/${profile}`,
     userName: profile,
@@ -34,7 +34,7 @@ Deno.test("agent state: sessions by profile, the last one by default, expiry dro
   const status = handleRequest(state, { op: "status" }, t0, 7).response;
   assert.ok("sessions" in status);
   assert.deepEqual(status.sessions.map((s) => [s.profile, s.roles]), [["a", 1], ["b", 0]]);
-  assert.ok(!JSON.stringify(status).includes("secret"), "status holds no secret");
+  assert.ok(!JSON.stringify(status).includes("wJalrXUtnFEMI"), "status holds no secret");
   assert.equal(pruneExpired(state, t0 + 2000), t0 + 3000);
   assert.equal(state.sessions.has("a"), false);
   assert.equal(pruneExpired(state, t0 + 4000), t0 + 5000);

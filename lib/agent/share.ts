@@ -12,6 +12,7 @@ import type { SessionRecord } from "../session/variables.ts";
 import type { Notices } from "../term/term.ts";
 import { handSessionToAgent, stopAgent } from "./client.ts";
 import { agentDisabled } from "./socket_path.ts";
+import { msg } from "../core/message.ts";
 
 async function disabled(env: Env): Promise<boolean> {
   return agentDisabled(env) || agentDisabled(env, (await loadProfiles(env)).files);
@@ -33,7 +34,7 @@ export async function shareSession(
     notices.info("the session agent holds it for your other shells and programs");
   } catch (error) {
     const reason = error instanceof StcError ? error.message : "it did not answer";
-    notices.warn(`the session agent does not have the session: ${reason}`);
+    notices.warn(msg`the session agent does not have the session: ${reason}`);
   }
 }
 
@@ -51,6 +52,6 @@ export async function forgetAll(env: Env, notices: Notices): Promise<void> {
     );
   } catch (error) {
     const reason = error instanceof StcError ? error.message : "it did not answer";
-    notices.warn(`the session agent was not stopped: ${reason}`);
+    notices.warn(msg`the session agent was not stopped: ${reason}`);
   }
 }

@@ -172,7 +172,7 @@ export function checkArity(spec: CommandSpec, positionals: readonly string[]): v
   if (!variadic && positionals.length > before.length) {
     // The extra argument is not echoed: it may be a secret typed in the wrong place.
     throw usageError(
-      `too many arguments for 'stc ${spec.name}' (${positionals.length} given, at most ${before.length})`,
+      msg`too many arguments for 'stc ${spec.name}' (${positionals.length} given, at most ${before.length})`,
       `usage: ${synopsis(spec)}`,
     );
   }

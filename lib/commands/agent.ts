@@ -12,6 +12,7 @@ import { serveAgent } from "../agent/server.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /** `stc agent`. */
 export const agentCommand: Command = defineCommand(SPECS.agent, async (context, input) => {
@@ -19,10 +20,10 @@ export const agentCommand: Command = defineCommand(SPECS.agent, async (context, 
   if (input.options.status) {
     const status = await agentStatus(context.env);
     if (!status) {
-      context.term.info(`no agent is running (socket ${path})`);
+      context.term.info(msg`no agent is running (socket ${path})`);
       return [];
     }
-    context.term.info(`agent pid ${status.pid} on ${path}`);
+    context.term.info(msg`agent pid ${status.pid} on ${path}`);
     if (status.sessions.length === 0) context.term.info("it holds no session");
     const now = context.now();
     return status.sessions.map((s): ShellAction =>
@@ -35,7 +36,7 @@ export const agentCommand: Command = defineCommand(SPECS.agent, async (context, 
   }
   // The starter (`stc session`) waits for this line on the agent's stdout; nothing else is ever written there.
   const onReady = context.stdoutIsTerminal
-    ? () => context.term.info(`the session agent listens on ${path} (Ctrl-C stops it)`)
+    ? () => context.term.info(msg`the session agent listens on ${path} (Ctrl-C stops it)`)
     : () => writeStdout("ready\n");
   await serveAgent(path, { onReady });
   return [];

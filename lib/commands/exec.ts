@@ -17,6 +17,7 @@ import { loadProfiles } from "../config/aws_files.ts";
 import { getProfile } from "../config/ini.ts";
 import { profileRegion } from "../config/profile.ts";
 import { SPECS } from "./specs.ts";
+import { msg } from "../core/message.ts";
 
 /** Signals passed on to the command: what a terminal, `kill` or a closed session send. */
 const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -120,7 +121,7 @@ async function run(argv: readonly string[], env: Record<string, string>): Promis
     } catch (error) {
       if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
         throw new StcError(
-          `cannot run '${program.slice(0, 80)}': ${
+          msg`cannot run '${program.slice(0, 80)}': ${
             error instanceof Deno.errors.NotFound ? "command not found" : "permission denied"
           }`,
           { hint: "give the command after '--': stc exec ALIAS -- COMMAND [ARGS…]" },
@@ -142,7 +143,7 @@ export const execCommand: Command = defineCommand(SPECS.exec, async (context, in
   const nested = context.env[EXEC_VARIABLE];
   if (nested) {
     throw usageError(
-      `already inside 'stc exec' (as ${nested.slice(0, 80)}): credentials do not nest`,
+      msg`already inside 'stc exec' (as ${nested.slice(0, 80)}): credentials do not nest`,
       "exit that shell first, then run 'stc exec' again",
     );
   }

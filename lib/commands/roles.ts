@@ -228,14 +228,13 @@ async function writeConfig(
   }
   const result = await writeManagedProfiles(wanted, context.env);
   for (const name of result.skipped) {
-    context.term.warn(`profile '${name}' exists and was not written by stc: left as it is`);
+    context.term.warn(msg`profile '${name}' exists and was not written by stc: left as it is`);
   }
   if (result.removed.length > 0) {
-    context.term.info(`removed ${result.removed.length} profiles of aliases that are gone`);
+    context.term.info(msg`removed ${result.removed.length} profiles of aliases that are gone`);
   }
   context.term.info(
-    `wrote ${result.written.length} credential_process profiles to ~/.aws/config ` +
-      "(marked stc_managed; e.g. aws --profile ALIAS …)",
+    msg`wrote ${result.written.length} credential_process profiles to ~/.aws/config (marked stc_managed; e.g. aws --profile ALIAS …)`,
   );
   return [];
 }

@@ -94,10 +94,10 @@ function twoKeysError(
 ): StcError {
   const created = unused.created ? `, created ${unused.created.toISOString().slice(0, 10)}` : "";
   return new StcError(
-    `user ${user.userName} already has two access keys; ${unused.accessKeyId} (${unused.status}${created}) is not the key of profile '${rotation.profile}'`,
+    msg`user ${user.userName} already has two access keys; ${unused.accessKeyId} (${unused.status}${created}) is not the key of profile '${rotation.profile}'`,
     {
       hint:
-        `if no other host uses it, run 'stc rotate -t -p ${rotation.profile}': it deletes that key, rotates this profile's key, and creates a second key for another host`,
+        msg`if no other host uses it, run 'stc rotate -t -p ${rotation.profile}': it deletes that key, rotates this profile's key, and creates a second key for another host`,
     },
   );
 }
@@ -129,8 +129,8 @@ async function startRotation(
   try {
     await writeRecord(rotation, record);
   } catch (error) {
-    throw new StcError(`the key rotation cannot start: ${reason(error)}`, {
-      hint: `nothing was changed; make ${rotation.credentialsPath} writable, then try again`,
+    throw new StcError(msg`the key rotation cannot start: ${reason(error)}`, {
+      hint: msg`nothing was changed; make ${rotation.credentialsPath} writable, then try again`,
       cause: error,
     });
   }
@@ -138,7 +138,7 @@ async function startRotation(
     await changeConsolePassword(rotation.term, target, user, wishes.password);
     for (const key of unused) {
       await deleteAccessKey(target, key.accessKeyId);
-      rotation.term.info(`deleted the key not in use ${key.accessKeyId}`);
+      rotation.term.info(msg`deleted the key not in use ${key.accessKeyId}`);
     }
   } catch (error) {
     // No key was created: the record of the start would only make the next run look for one.
@@ -159,9 +159,9 @@ async function changeConsolePassword(
   choice: boolean | undefined,
 ): Promise<void> {
   const wanted = choice ??
-    await term.confirm(`Change the console password of ${user.userName} too?`, false);
+    await term.confirm(msg`Change the console password of ${user.userName} too?`, false);
   if (!wanted) return;
-  const current = await term.prompt(`Current console password of ${user.userName}:`, {
+  const current = await term.prompt(msg`Current console password of ${user.userName}:`, {
     secret: true,
   });
   if (current === "") throw new StcError("no password entered; nothing was changed");
@@ -177,14 +177,14 @@ async function changeConsolePassword(
   try {
     await changePassword(target, current, password);
   } catch (error) {
-    throw new StcError(`the console password was not changed: ${reason(error)}`, {
+    throw new StcError(msg`the console password was not changed: ${reason(error)}`, {
       hint: (error instanceof StcError ? error.hint : undefined) ??
         "check the current password and try again; the access key was not touched",
       exitCode: error instanceof StcError ? error.exitCode : undefined,
       cause: error,
     });
   }
-  term.say(`New console password of ${user.userName} (shown only now, store it safely):`);
+  term.say(msg`New console password of ${user.userName} (shown only now, store it safely):`);
   term.reveal(`  ${password}`);
 }
 
@@ -208,7 +208,7 @@ function importLines(
     bucket,
   };
   rotation.term.info(
-    `${
+    msg`${
       finished.secondKey
         ? "import the second key on the other host"
         : "to use the new key on another host too"

@@ -53,6 +53,7 @@ import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { requireShellCredentials } from "./shell_credentials.ts";
 import { SPECS } from "./specs.ts";
 import { forgetAll, shareSession } from "../agent/share.ts";
+import { msg } from "../core/message.ts";
 
 /** A base session with more than this many seconds left is returned to by `-r` without a passphrase. */
 const RETURN_TO_BASE_MIN_SECONDS = 600;
@@ -149,7 +150,7 @@ async function restore(context: Context, requested: string | undefined): Promise
     );
     const session = await decryptSession(stored, passphrase, storedSessionPath(dir, profile));
     checkNotExpired(session, now, "the stored session");
-    context.term.info(`restored: ${describe(session, now)}`);
+    context.term.info(msg`restored: ${describe(session, now)}`);
     await shareSession(context.env, context.self, context.term, session);
     return sessionActions(session, toolPath(context));
   }
@@ -293,7 +294,7 @@ async function newSession(
     const path = await saveSession(sessionStoreDir(context.env), session, passphrase, now);
     context.term.info(msg`stored in ${path}`);
   }
-  context.term.info(`session: ${describe(session, now)}`);
+  context.term.info(msg`session: ${describe(session, now)}`);
   await shareSession(context.env, context.self, context.term, session);
   return sessionActions(session, toolPath(context));
 }

@@ -6,6 +6,7 @@
  */
 
 import { StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 
 /** Why a directory is not private to the current user; undefined when it is. */
 export function privateDirProblem(
@@ -44,7 +45,7 @@ export async function ensureOwnPrivateDir(dir: string): Promise<void> {
   }
   const problem = privateDirProblem(info, Deno.uid() ?? -1);
   if (problem) {
-    throw new StcError(`the agent's socket directory ${dir} ${problem}`, {
+    throw new StcError(msg`the agent's socket directory ${dir} ${problem}`, {
       hint: "remove it or fix it (chmod 700), or name another socket with STC_AGENT_SOCKET",
     });
   }
@@ -76,7 +77,7 @@ export async function checkOwnPrivateDir(dir: string): Promise<boolean> {
   }
   const problem = privateDirProblem(info, Deno.uid() ?? -1);
   if (problem) {
-    throw new StcError(`the agent's socket directory ${dir} ${problem}`, {
+    throw new StcError(msg`the agent's socket directory ${dir} ${problem}`, {
       hint: "remove it or fix it (chmod 700), or name another socket with STC_AGENT_SOCKET",
     });
   }

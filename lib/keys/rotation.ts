@@ -45,6 +45,7 @@ import type { AccessKeyInfo } from "../aws/client.ts";
 import type { ProfileChanges } from "../config/aws_files.ts";
 import type { Profile } from "../config/ini.ts";
 import { StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 
 /** The environment variable bounding the wait for a new key to work, in seconds (default 60). */
 export const PROPAGATION_TIMEOUT_VARIABLE = "STC_ROTATE_PROPAGATION_TIMEOUT";
@@ -125,15 +126,15 @@ export function parseRotationRecord(
   if (!section) return undefined;
   const name = recordProfileName(profile);
   if (section[RECORD_KEYS.of] !== profile) {
-    throw new StcError(`profile '${name}' exists and was not made by stc rotate`, {
+    throw new StcError(msg`profile '${name}' exists and was not made by stc rotate`, {
       hint:
-        `stc rotate keeps the state of a rotation of '${profile}' in a profile of that name; rename yours, then run stc rotate again`,
+        msg`stc rotate keeps the state of a rotation of '${profile}' in a profile of that name; rename yours, then run stc rotate again`,
     });
   }
   const unreadable = (what: string) =>
-    new StcError(`profile '${name}' holds a key rotation stc cannot read: ${what}`, {
+    new StcError(msg`profile '${name}' holds a key rotation stc cannot read: ${what}`, {
       hint:
-        `if it is damaged and no rotation of '${profile}' is under way, remove that profile from the credentials file, then run stc rotate again`,
+        msg`if it is damaged and no rotation of '${profile}' is under way, remove that profile from the credentials file, then run stc rotate again`,
     });
   const step = section[RECORD_KEYS.step] as RotationStep;
   if (!ROTATION_STEPS.includes(step)) throw unreadable("no known step");

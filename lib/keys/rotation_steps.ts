@@ -53,6 +53,7 @@ import {
   type RotationStep,
   unsavedKeyCandidates,
 } from "./rotation.ts";
+import { msg } from "../core/message.ts";
 
 /** How long to wait for a new key to be accepted, from {@linkcode PROPAGATION_TIMEOUT_VARIABLE}. */
 export function propagationTimeoutMs(env: Env): number {
@@ -61,7 +62,7 @@ export function propagationTimeoutMs(env: Env): number {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0) {
     throw usageError(
-      `${PROPAGATION_TIMEOUT_VARIABLE} must be a number of seconds`,
+      msg`${PROPAGATION_TIMEOUT_VARIABLE} must be a number of seconds`,
       `unset it for the default of ${DEFAULT_PROPAGATION_TIMEOUT_S}`,
     );
   }
@@ -130,14 +131,14 @@ function stopWithState(
   finish: string,
   cause: unknown,
 ): StcError {
-  rotation.term.say(`State of the key rotation of profile '${rotation.profile}':`, {
+  rotation.term.say(msg`State of the key rotation of profile '${rotation.profile}':`, {
     style: "bold",
   });
-  for (const line of state) rotation.term.say(`  - ${line}`);
+  for (const line of state) rotation.term.say(msg`  - ${line}`);
   // Exit 4 would say the profile's key is bad; it is not, the rotation is unfinished.
   const unreachable = exitCodeOf(cause) === ExitCode.Unreachable;
   return new StcError(message, {
-    hint: `to finish: ${finish}`,
+    hint: msg`to finish: ${finish}`,
     exitCode: unreachable ? ExitCode.Unreachable : ExitCode.Failure,
     cause,
   });
@@ -209,7 +210,7 @@ export async function discardUnsavedKeys(
     const use = await getAccessKeyLastUsed(as(rotation, signer), key.accessKeyId);
     if (use.lastUsed) {
       rotation.term.warn(
-        `the key ${key.accessKeyId} was created after the rotation started, but IAM shows it used (${
+        msg`the key ${key.accessKeyId} was created after the rotation started, but IAM shows it used (${
           isoSeconds(use.lastUsed)
         }, ${use.service}): not stc's, so left alone`,
       );
@@ -218,7 +219,7 @@ export async function discardUnsavedKeys(
     await deleteKey(rotation, signer, key.accessKeyId);
     deleted.push(key.accessKeyId);
     rotation.term.info(
-      `deleted the key ${key.accessKeyId}, which the interrupted rotation created but could not save (IAM shows it never used)`,
+      msg`deleted the key ${key.accessKeyId}, which the interrupted rotation created but could not save (IAM shows it never used)`,
     );
   }
   return deleted;
@@ -246,7 +247,7 @@ async function createNewKey(rotation: Rotation, state: RotationState): Promise<R
     throw await failedSave(rotation, old, fresh, error);
   }
   rotation.term.info(
-    `created the new key ${fresh.accessKeyId}; saved it in profile '${
+    msg`created the new key ${fresh.accessKeyId}; saved it in profile '${
       recordProfileName(rotation.profile)
     }' until it is proven`,
   );
@@ -360,7 +361,7 @@ async function proveAndInstall(rotation: Rotation, state: RotationState): Promis
       error,
     );
   }
-  rotation.term.info(`profile '${rotation.profile}' now holds the new key ${fresh.accessKeyId}`);
+  rotation.term.info(msg`profile '${rotation.profile}' now holds the new key ${fresh.accessKeyId}`);
   return { ...state, record: next, profileKey: fresh };
 }
 
@@ -377,7 +378,7 @@ async function waitUntilAccepted(
     let problem: unknown;
     try {
       await getCallerIdentity(target);
-      if (attempt > 0) rotation.term.info(`AWS accepts the new key ${fresh.accessKeyId}`);
+      if (attempt > 0) rotation.term.info(msg`AWS accepts the new key ${fresh.accessKeyId}`);
       return;
     } catch (error) {
       problem = error;
@@ -397,7 +398,7 @@ async function waitUntilAccepted(
     }
     const delay = Math.min(backoffMs(attempt), left);
     rotation.term.info(
-      `waiting for AWS to accept the new key ${fresh.accessKeyId} (new keys take a while to propagate): ${
+      msg`waiting for AWS to accept the new key ${fresh.accessKeyId} (new keys take a while to propagate): ${
         Math.round(elapsed / 1000)
       } s of ${Math.round(timeoutMs / 1000)} s, next try in ${Math.ceil(delay / 1000)} s…`,
     );
@@ -423,7 +424,7 @@ async function deleteOldKey(rotation: Rotation, state: RotationState): Promise<R
       error,
     );
   }
-  rotation.term.info(`deleted the old key ${record.oldKeyId}`);
+  rotation.term.info(msg`deleted the old key ${record.oldKeyId}`);
   const next: RotationRecord | undefined = record.twoKeys
     ? { ...record, step: "second-key" }
     : undefined;
@@ -455,7 +456,7 @@ async function createSecondKey(rotation: Rotation, state: RotationState): Promis
     );
   }
   rotation.term.info(
-    `created the second key ${second.accessKeyId} for another host (not stored here)`,
+    msg`created the second key ${second.accessKeyId} for another host (not stored here)`,
   );
   // The record goes before the key is shown: once shown, the key may be in use and is no longer the rotation's.
   const done = await advance(rotation, state, undefined, [
@@ -492,7 +493,7 @@ export async function resumeRotation(
 ): Promise<RotationState | undefined> {
   const term = rotation.term;
   term.info(
-    `finishing the rotation of profile '${rotation.profile}' that stopped while ${
+    msg`finishing the rotation of profile '${rotation.profile}' that stopped while ${
       describeStep(record)
     } (started ${isoSeconds(record.started)})`,
   );
@@ -502,9 +503,9 @@ export async function resumeRotation(
       await removeRecord(rotation);
     } catch (error) {
       throw new StcError(
-        `the record of the interrupted rotation could not be removed: ${reason(error)}`,
+        msg`the record of the interrupted rotation could not be removed: ${reason(error)}`,
         {
-          hint: `make ${rotation.credentialsPath} writable, then ${again(rotation, "")}`,
+          hint: msg`make ${rotation.credentialsPath} writable, then ${again(rotation, "")}`,
           cause: error,
         },
       );
@@ -519,9 +520,9 @@ export async function resumeRotation(
       return { record: { ...record, step: "delete-old" }, profileKey };
     }
     throw new StcError(
-      `profile '${rotation.profile}' holds the key ${profileKey.accessKeyId}, not the key ${expected} the interrupted rotation left in it`,
+      msg`profile '${rotation.profile}' holds the key ${profileKey.accessKeyId}, not the key ${expected} the interrupted rotation left in it`,
       {
-        hint: `if you changed the profile on purpose, remove the profile '${
+        hint: msg`if you changed the profile on purpose, remove the profile '${
           recordProfileName(rotation.profile)
         }' from ${rotation.credentialsPath} (nothing else needs it), then ${again(rotation, "")}`,
       },

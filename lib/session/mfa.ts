@@ -13,6 +13,8 @@ import type { Profile } from "../config/ini.ts";
 import type { Term } from "../term/term.ts";
 import { MFA_PROCESS_KEY } from "../config/keys.ts";
 import { type MfaProcess, mfaProcessFrom, runMfaProcess } from "./mfa_process.ts";
+import { fieldProblem, type FieldRule } from "../core/credentials.ts";
+import { msg, own } from "../core/message.ts";
 
 const CODE = /^\d{6}$/;
 

@@ -19,6 +19,7 @@
 
 import type { Env } from "../core/env.ts";
 import { StcError, usageError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 
 /** The variable naming the MFA program; it wins over the profile's `mfa_process`. */
 export const MFA_PROCESS_VARIABLE = "STC_MFA_PROCESS";
@@ -76,7 +77,7 @@ export function mfaProcessFrom(
   const limit = env[MFA_PROCESS_TIMEOUT_VARIABLE];
   const seconds = limit ? Number(limit) : DEFAULT_MFA_PROCESS_TIMEOUT_S;
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw usageError(`${MFA_PROCESS_TIMEOUT_VARIABLE} must be a number of seconds`);
+    throw usageError(msg`${MFA_PROCESS_TIMEOUT_VARIABLE} must be a number of seconds`);
   }
   return { argv, timeoutMs: seconds * 1000, source };
 }
@@ -85,7 +86,7 @@ export function mfaProcessFrom(
 export async function runMfaProcess(process: MfaProcess): Promise<string> {
   const [program, ...args] = process.argv;
   const fail = (why: string, cause?: unknown) =>
-    new StcError(`the MFA program (${process.source}) ${why}`, {
+    new StcError(msg`the MFA program (${process.source}) ${why}`, {
       hint: `check it by running it yourself: it must print a six-digit code`,
       cause,
     });

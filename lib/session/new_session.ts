@@ -13,7 +13,7 @@ import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
 import type { Env } from "../core/env.ts";
 import type { Term } from "../term/term.ts";
 import { mfaProcessFor, obtainMfaCode, rememberMfaDevice, resolveMfaDevice } from "./mfa.ts";
-import type { SessionRecord } from "./variables.ts";
+import { checkSessionRecord, type SessionRecord } from "./variables.ts";
 
 /** What making a session needs. */
 export interface NewSessionContext {
@@ -90,7 +90,8 @@ export async function requestBaseSession(
     serialNumber: request.serial,
     tokenCode: request.code,
   });
-  return {
+  // Checked before it is kept or handed on: a hostile answer fails here, before any write.
+  return checkSessionRecord({
     profile: request.profile,
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
@@ -101,5 +102,5 @@ export async function requestBaseSession(
     userName: resourceName(request.userArn),
     serial: request.serial,
     region: target.region,
-  };
+  });
 }

@@ -8,7 +8,7 @@
  */
 
 import { ExitCode, StcError } from "../core/errors.ts";
-import { printable } from "../core/text.ts";
+import { sanitise } from "../term/sanitise.ts";
 import type { Term } from "../term/term.ts";
 
 /** What the script exits with when the process has no controlling terminal. */
@@ -42,7 +42,7 @@ export function terminalPrompts(term: Term, noTerminal: () => StcError): Term {
     stdinIsTerminal: false,
     async prompt(question, options = {}) {
       const out = await new Deno.Command("sh", {
-        args: ["-c", ASK, "sh", printable(question), options.secret ? "secret" : "plain"],
+        args: ["-c", ASK, "sh", sanitise(question), options.secret ? "secret" : "plain"],
         stdin: "null",
         stdout: "piped",
         stderr: "null",
