@@ -220,3 +220,67 @@ function assume-role --description 'Coinbase assume-role, run by stc'
     end
     stc assume $argv
 end
+
+# Auto-renew (stc init fish --auto-renew): before each prompt, an assumed role with fewer than 5 minutes left
+# (by this computer's clock) is assumed again from the MFA session, quietly, by `stc assume --renew`. The check
+# starts no process when nothing is due. A failed renewal is shown once for those credentials, then retried
+# quietly after 1, 2, 4, 8 and at most every 15 minutes; stc's network deadlines bound each attempt.
+function _stc_auto_renew
+    string match -qr '^[0-9]+$' -- "$AWS_EXPIRATION_S"; and test -n "$AWS_ROLE_ALIAS"; or return 0
+    set -l _stc_now (_stc_now)
+    test (math $AWS_EXPIRATION_S - $_stc_now) -lt 300; and _stc_renew $_stc_now
+    return 0
+end
+
+# The time in seconds since 1970 without starting a process: fish has no clock variable, but `path mtime`
+# (fish 3.5) tells a file's modification time and its age, whose sum is now.
+if builtin -q path 2>/dev/null
+    function _stc_now
+        set -l _stc_age (path mtime --relative -- $__fish_data_dir)
+        and set -l _stc_mtime (path mtime -- $__fish_data_dir)
+        and math $_stc_mtime + $_stc_age
+        or date +%s
+    end
+else
+    function _stc_now
+        date +%s
+    end
+end
+
+# Renews the role ($argv[1]: now). A failure is remembered for these credentials: _stc_renew_for (their
+# expiry), _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
+function _stc_renew --argument-names _stc_now
+    set -l _stc_rc 0
+    set -l _stc_first false
+    if test "$_stc_renew_for" != "$AWS_EXPIRATION_S"
+        set _stc_first true
+        set -g _stc_renew_wait 30
+        stc assume --renew </dev/null
+        set _stc_rc $status
+    else if test $_stc_now -ge $_stc_renew_next
+        stc assume --renew </dev/null 2>/dev/null
+        set _stc_rc $status
+    else
+        return 0
+    end
+    # Credentials due as soon as they are renewed would be renewed at every prompt.
+    if test $_stc_rc -eq 0; and test (math $AWS_EXPIRATION_S - $_stc_now) -lt 300
+        test $_stc_first = false
+        or printf '%s\n' "stc: warning: renewed credentials expire within 5 minutes by this computer's clock; is it right?" >&2
+        set _stc_rc 1
+    end
+    if test $_stc_rc -eq 0
+        set -e _stc_renew_for _stc_renew_next _stc_renew_wait
+        return 0
+    end
+    set -g _stc_renew_for $AWS_EXPIRATION_S
+    set -g _stc_renew_wait (math "min($_stc_renew_wait * 2, 900)")
+    set -g _stc_renew_next (math $_stc_now + $_stc_renew_wait)
+end
+
+# Runs _stc_auto_renew at each fish_prompt event, which comes before the prompt is drawn.
+function _stc_auto_renew_enable
+    function _stc_auto_renew_on_prompt --on-event fish_prompt
+        _stc_auto_renew
+    end
+end

@@ -75,7 +75,21 @@ export function renderInit(
     .replaceAll(SELF_PLACEHOLDER, () => command);
 }
 
+/** What `stc init` adds to the functions. */
+export interface InitOptions {
+  /** Renew an assumed role before each prompt when fewer than 5 minutes are left (`--auto-renew`). */
+  readonly autoRenew?: boolean;
+}
+
+/** The command, defined by every init template, that registers the auto-renew prompt hook. */
+export const AUTO_RENEW_ENABLE = "_stc_auto_renew_enable";
+
 /** The init code of `shell` for the stc run by `self`. */
-export async function initScript(shell: InitShell, self: readonly string[]): Promise<string> {
-  return renderInit(shell, self, await Promise.all(initAssets(shell).map(readAsset)));
+export async function initScript(
+  shell: InitShell,
+  self: readonly string[],
+  options: InitOptions = {},
+): Promise<string> {
+  const texts = await Promise.all(initAssets(shell).map(readAsset));
+  return renderInit(shell, self, options.autoRenew ? [...texts, AUTO_RENEW_ENABLE] : texts);
 }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { getoptsString, SEED_COMMANDS } from "../commands/seed.ts";
 import {
+  AUTO_RENEW_ENABLE,
   INIT_ASSETS,
   INIT_SHELLS,
   initAssets,
+  initScript,
   readAsset,
   renderInit,
   SELF_PLACEHOLDER,
@@ -78,5 +80,16 @@ Deno.test("the seed functions parse the options the completions offer", async ()
         `${seed.name} (fish) parses ${letters.join(" ")}`,
       );
     }
+  }
+});
+
+Deno.test("initScript registers the auto-renew prompt hook only when asked", async () => {
+  for (const shell of INIT_SHELLS) {
+    const plain = await initScript(shell, ["/bin/stc"]);
+    const renewing = await initScript(shell, ["/bin/stc"], { autoRenew: true });
+    // Every template defines the hook and the command that registers it; only --auto-renew runs that command.
+    assert.match(plain, new RegExp(`function ${AUTO_RENEW_ENABLE}\\b`), shell);
+    assert.ok(!plain.trimEnd().endsWith(AUTO_RENEW_ENABLE), shell);
+    assert.equal(renewing, `${plain}\n${AUTO_RENEW_ENABLE}\n`, shell);
   }
 });
