@@ -225,27 +225,21 @@ end
 # (by this computer's clock) is assumed again from the MFA session, quietly, by `stc assume --renew`. The check
 # starts no process when nothing is due. A failed renewal is shown once for those credentials, then retried
 # quietly after 1, 2, 4, 8 and at most every 15 minutes; stc's network deadlines bound each attempt.
+# fish has no clock variable, but `path mtime` (fish 3.5) tells a file's modification time and its age, whose
+# sum is now; older fish starts `date`.
 function _stc_auto_renew
-    string match -qr '^[0-9]+$' -- "$AWS_EXPIRATION_S"; and test -n "$AWS_ROLE_ALIAS"; or return 0
-    set -l _stc_now (_stc_now)
-    test (math $AWS_EXPIRATION_S - $_stc_now) -lt 300; and _stc_renew $_stc_now
+    test -n "$AWS_ROLE_ALIAS"; and set -q AWS_EXPIRATION_S[1]; or return 0
+    set -l _stc_clock
+    if set -q _stc_has_path
+        set _stc_clock (path mtime -- $__fish_data_dir) (path mtime --relative -- $__fish_data_dir)
+    end
+    set -q _stc_clock[2]; or set _stc_clock (date +%s) 0
+    set -l _stc_due (math $_stc_clock[1] + $_stc_clock[2] + 300)
+    # test fails, quietly, for an expiry that is not a number.
+    test "$AWS_EXPIRATION_S" -lt $_stc_due 2>/dev/null; and _stc_renew (math $_stc_due - 300)
     return 0
 end
-
-# The time in seconds since 1970 without starting a process: fish has no clock variable, but `path mtime`
-# (fish 3.5) tells a file's modification time and its age, whose sum is now.
-if builtin -q path 2>/dev/null
-    function _stc_now
-        set -l _stc_age (path mtime --relative -- $__fish_data_dir)
-        and set -l _stc_mtime (path mtime -- $__fish_data_dir)
-        and math $_stc_mtime + $_stc_age
-        or date +%s
-    end
-else
-    function _stc_now
-        date +%s
-    end
-end
+builtin -q path 2>/dev/null; and set -g _stc_has_path
 
 # Renews the role ($argv[1]: now). A failure is remembered for these credentials: _stc_renew_for (their
 # expiry), _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).

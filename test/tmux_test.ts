@@ -285,7 +285,16 @@ async function autoRenewScenario(shell: InitShell): Promise<void> {
   await using home = await prepare(shell, emulator);
   const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
   assert.equal(init.code, 0, init.stderr);
-  await home.write(`init.${shell}`, init.stdout);
+  // A prompt hook of the user's own, which must stay and see the status of the last command.
+  const userHook = {
+    bash: `PROMPT_COMMAND='user_status=$?'\n`,
+    zsh: "function user_hook { user_status=$? }; precmd_functions+=(user_hook)\n",
+    fish: "function user_hook --on-event fish_prompt; set -g user_status $status; end\n",
+  }[shell];
+  await home.write(
+    `init.${shell}`,
+    shell === "fish" ? init.stdout + userHook : userHook + init.stdout,
+  );
   const tmux = tmuxServer(home.env, home.home);
   try {
     await tmux.start("one", shellCommand(shell, home));
@@ -301,7 +310,8 @@ async function autoRenewScenario(shell: InitShell): Promise<void> {
     assert.equal(await childSees(tmux, "one", "AWS_ACCESS_KEY_ID"), key);
 
     // Four minutes left: the next prompt renews the role, quietly.
-    await sh(tmux, "one", shell, expireIn(shell, 240));
+    await tmux.type("one", `${expireIn(shell, 240)}; false`);
+    assert.equal(await shellSays(tmux, "one", "$user_status"), "1");
     const renewed = await childSees(tmux, "one", "AWS_ACCESS_KEY_ID");
     assert.equal(emulator.calls("AssumeRole"), assumed + 1);
     assert.match(renewed, /^ASIA/);
