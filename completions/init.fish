@@ -239,7 +239,6 @@ function _stc_auto_renew
     test "$AWS_EXPIRATION_S" -lt $_stc_due 2>/dev/null; and _stc_renew (math $_stc_due - 300)
     return 0
 end
-builtin -q path 2>/dev/null; and set -g _stc_has_path
 
 # Renews the role ($argv[1]: now). A failure is remembered for these credentials: _stc_renew_for (their
 # expiry), _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
@@ -274,6 +273,7 @@ end
 
 # Runs _stc_auto_renew at each fish_prompt event, which comes before the prompt is drawn.
 function _stc_auto_renew_enable
+    builtin -q path 2>/dev/null; and set -g _stc_has_path
     function _stc_auto_renew_on_prompt --on-event fish_prompt
         _stc_auto_renew
     end

@@ -774,3 +774,38 @@ Deno.test("get_session -i KEYID,SECRET imports the key and warns that the secret
   assert.equal(piped.code, 0, piped.stderr);
   assert.doesNotMatch(piped.stderr, /warning/);
 });
+
+Deno.test("--auto-renew puts its hook first among the prompt hooks, once, keeping the user's", async () => {
+  await using home = await makeHome();
+  const cases: Record<InitShell, [string, string, string]> = {
+    // bash: a string PROMPT_COMMAND, and an array (bash 5.1+).
+    bash: [
+      "set -eu; PROMPT_COMMAND='mine; also'",
+      `_stc_auto_renew_enable; printf '<%s>' "$PROMPT_COMMAND"; PROMPT_COMMAND=(a b); ` +
+      `_stc_auto_renew_enable; _stc_auto_renew_enable; printf '<%s>' "\${PROMPT_COMMAND[@]}"`,
+      "<_stc_auto_renew\nmine; also><_stc_auto_renew><a><b>",
+    ],
+    zsh: [
+      "set -eu; function mine { }; precmd_functions=(mine)",
+      '_stc_auto_renew_enable; print -rn -- "<${(j:,:)precmd_functions}>"',
+      "<_stc_auto_renew,mine,_stc_compdef>", // completion waits for compinit there
+    ],
+    fish: [
+      "",
+      "_stc_auto_renew_enable; functions --handlers-type generic | string match -q 'fish_prompt _stc_auto_renew_on_prompt'; and printf '<registered>'",
+      "<registered>",
+    ],
+  };
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
+    assert.equal(init.code, 0, init.stderr);
+    const load = await loadStatement(home, shell, init.stdout);
+    const [before, after, expected] = cases[shell];
+    // Loaded with --auto-renew, the hook is in; enabling it again adds nothing.
+    const result = await runShell(shell, `${before}\n${load}\n${after}`, home.env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.equal(result.stderr, "", shell);
+    assert.equal(result.stdout, expected, shell);
+  }
+});

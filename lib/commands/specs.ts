@@ -588,6 +588,10 @@ In zsh, completion needs compinit (it is registered at the first prompt after co
         command: "stc init zsh --install",
         description: "Load it from ~/.zshrc (ZDOTDIR honoured)",
       },
+      {
+        command: `eval "$(stc init bash --auto-renew)"`,
+        description: "Also renew an assumed role before a prompt when it is about to expire",
+      },
       { command: "stc init --usage get_session", description: "What get_session -h shows" },
     ],
   },
