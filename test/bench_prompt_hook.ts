@@ -38,7 +38,10 @@ math "round(($end - $start) / ${CALLS})"`;
 }
 
 /** One line per shell: the hook's cost per prompt when nothing is due, against the budget. */
-export async function benchPromptHook(stc: readonly string[], env: Record<string, string>) {
+export async function benchPromptHook(
+  stc: readonly string[],
+  env: Record<string, string>,
+): Promise<void> {
   const lines: string[] = [];
   for (const shell of ["bash", "zsh", "fish"] as const) {
     const init = await new Deno.Command(stc[0], {
