@@ -9,7 +9,9 @@ import {
   readAsset,
   renderInit,
   SELF_PLACEHOLDER,
+  withAutoRenew,
 } from "./init_script.ts";
+import type { StcError } from "../core/errors.ts";
 
 Deno.test("the assets are exactly the files in completions/, and all are in main.ts's module graph", async () => {
   const dir = new URL("../../completions/", import.meta.url);
@@ -92,4 +94,16 @@ Deno.test("initScript registers the auto-renew prompt hook only when asked", asy
     assert.ok(!plain.trimEnd().endsWith(AUTO_RENEW_ENABLE), shell);
     assert.equal(renewing, `${plain}\n${AUTO_RENEW_ENABLE}\n`, shell);
   }
+});
+
+Deno.test("withAutoRenew: a shell whose templates lack the hook gets a usage error", () => {
+  assert.deepEqual(withAutoRenew("zsh", ["a", "function _stc_auto_renew_enable {\n}"]), [
+    "a",
+    "function _stc_auto_renew_enable {\n}",
+    AUTO_RENEW_ENABLE,
+  ]);
+  assert.throws(
+    () => withAutoRenew("nu", ["def stc [] {}"]),
+    (error: StcError) => error.exitCode === 2 && /not available in nu/.test(error.message),
+  );
 });
