@@ -141,15 +141,16 @@ function _stc_auto_renew {
   return "$_stc_status"
 }
 
-# Renews the role ($1: now). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# Renews the role ($1: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's session
+# or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
 # _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
 function _stc_renew {
   local _stc_rc=0 _stc_first=false
   if [ "${_stc_renew_for-}" != "$AWS_EXPIRATION_S" ]; then
     _stc_first=true _stc_renew_wait=30
-    stc assume --renew </dev/null || _stc_rc=$?
+    stc assume --renew ${AWS_PROFILE:+"--profile=$AWS_PROFILE"} </dev/null || _stc_rc=$?
   elif (($1 >= ${_stc_renew_next-0})); then
-    stc assume --renew </dev/null 2>/dev/null || _stc_rc=$?
+    stc assume --renew ${AWS_PROFILE:+"--profile=$AWS_PROFILE"} </dev/null 2>/dev/null || _stc_rc=$?
   else
     return 0
   fi

@@ -240,18 +240,21 @@ function _stc_auto_renew
     return 0
 end
 
-# Renews the role ($argv[1]: now). A failure is remembered for these credentials: _stc_renew_for (their
-# expiry), _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
+# Renews the role ($argv[1]: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's
+# session or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
 function _stc_renew --argument-names _stc_now
     set -l _stc_rc 0
     set -l _stc_first false
+    set -l _stc_profile
+    test -n "$AWS_PROFILE"; and set _stc_profile --profile=$AWS_PROFILE
     if test "$_stc_renew_for" != "$AWS_EXPIRATION_S"
         set _stc_first true
         set -g _stc_renew_wait 30
-        stc assume --renew </dev/null
+        stc assume --renew $_stc_profile </dev/null
         set _stc_rc $status
     else if test $_stc_now -ge $_stc_renew_next
-        stc assume --renew </dev/null 2>/dev/null
+        stc assume --renew $_stc_profile </dev/null 2>/dev/null
         set _stc_rc $status
     else
         return 0

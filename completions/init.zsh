@@ -128,7 +128,8 @@ function _stc_auto_renew {
   return _stc_status
 }
 
-# Renews the role ($1: now). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# Renews the role ($1: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's session
+# or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
 # _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
 function _stc_renew {
   emulate -L zsh
@@ -136,9 +137,9 @@ function _stc_renew {
   if [[ ${_stc_renew_for-} != $AWS_EXPIRATION_S ]]; then
     _stc_first=true
     typeset -gi _stc_renew_wait=30
-    stc assume --renew </dev/null || _stc_rc=$?
+    stc assume --renew ${AWS_PROFILE:+--profile=$AWS_PROFILE} </dev/null || _stc_rc=$?
   elif (( $1 >= ${_stc_renew_next-0} )); then
-    stc assume --renew </dev/null 2>/dev/null || _stc_rc=$?
+    stc assume --renew ${AWS_PROFILE:+--profile=$AWS_PROFILE} </dev/null 2>/dev/null || _stc_rc=$?
   else
     return 0
   fi
