@@ -126,3 +126,56 @@ if ! shopt -oq posix; then
   eval 'function aws-assume-role { _stc_aws_assume_role "$@"; }
 function assume-role { _stc_coinbase_assume_role "$@"; }'
 fi
+
+# Auto-renew (stc init bash --auto-renew): before each prompt, an assumed role with fewer than 5 minutes left
+# (by this computer's clock) is assumed again from the MFA session, quietly, by `stc assume --renew`. The check
+# starts no process when nothing is due. A failed renewal is shown once for those credentials, then retried
+# quietly after 1, 2, 4, 8 and at most every 15 minutes; stc's network deadlines bound each attempt.
+function _stc_auto_renew {
+  local _stc_status=$? _stc_now
+  case ${AWS_EXPIRATION_S-} in '' | *[!0-9]*) return "$_stc_status" ;; esac
+  [ -n "${AWS_ROLE_ALIAS-}" ] || return "$_stc_status"
+  _stc_now=${EPOCHSECONDS-}
+  [ -n "$_stc_now" ] || printf -v _stc_now '%(%s)T' -1 2>/dev/null || _stc_now=$(date +%s)
+  ((AWS_EXPIRATION_S - _stc_now < 300)) && _stc_renew "$_stc_now"
+  return "$_stc_status"
+}
+
+# Renews the role ($1: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's session
+# or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
+function _stc_renew {
+  local _stc_rc=0 _stc_first=false
+  if [ "${_stc_renew_for-}" != "$AWS_EXPIRATION_S" ]; then
+    _stc_first=true _stc_renew_wait=30
+    stc assume --renew ${AWS_PROFILE:+"--profile=$AWS_PROFILE"} </dev/null || _stc_rc=$?
+  elif (($1 >= ${_stc_renew_next-0})); then
+    stc assume --renew ${AWS_PROFILE:+"--profile=$AWS_PROFILE"} </dev/null 2>/dev/null || _stc_rc=$?
+  else
+    return 0
+  fi
+  # Credentials due as soon as they are renewed would be renewed at every prompt.
+  if ((_stc_rc == 0 && AWS_EXPIRATION_S - $1 < 300)); then
+    [ "$_stc_first" = false ] ||
+      printf '%s\n' "stc: warning: renewed credentials expire within 5 minutes by this computer's clock; is it right?" >&2
+    _stc_rc=1
+  fi
+  if ((_stc_rc == 0)); then
+    unset _stc_renew_for _stc_renew_next _stc_renew_wait
+    return 0
+  fi
+  _stc_renew_for=$AWS_EXPIRATION_S
+  ((_stc_renew_wait = _stc_renew_wait < 450 ? _stc_renew_wait * 2 : 900))
+  ((_stc_renew_next = $1 + _stc_renew_wait))
+}
+
+# Runs _stc_auto_renew first in PROMPT_COMMAND (a string, or an array in bash 5.1 and later), keeping the
+# user's commands, which then see the renewed credentials and the status of the last command.
+function _stc_auto_renew_enable {
+  case ${PROMPT_COMMAND[*]-} in *_stc_auto_renew*) return 0 ;; esac
+  if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == 'declare -a'* ]]; then
+    PROMPT_COMMAND=(_stc_auto_renew "${PROMPT_COMMAND[@]}")
+  else
+    PROMPT_COMMAND="_stc_auto_renew${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}"
+  fi
+}

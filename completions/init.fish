@@ -220,3 +220,64 @@ function assume-role --description 'Coinbase assume-role, run by stc'
     end
     stc assume $argv
 end
+
+# Auto-renew (stc init fish --auto-renew): before each prompt, an assumed role with fewer than 5 minutes left
+# (by this computer's clock) is assumed again from the MFA session, quietly, by `stc assume --renew`. The check
+# starts no process when nothing is due. A failed renewal is shown once for those credentials, then retried
+# quietly after 1, 2, 4, 8 and at most every 15 minutes; stc's network deadlines bound each attempt.
+# fish has no clock variable, but `path mtime` (fish 3.5) tells a file's modification time and its age, whose
+# sum is now; older fish starts `date`.
+function _stc_auto_renew
+    test -n "$AWS_ROLE_ALIAS"; and set -q AWS_EXPIRATION_S[1]; or return 0
+    set -l _stc_clock
+    if set -q _stc_has_path
+        set _stc_clock (path mtime -- $__fish_data_dir) (path mtime --relative -- $__fish_data_dir)
+    end
+    set -q _stc_clock[2]; or set _stc_clock (date +%s) 0
+    set -l _stc_due (math $_stc_clock[1] + $_stc_clock[2] + 300)
+    # test fails, quietly, for an expiry that is not a number.
+    test "$AWS_EXPIRATION_S" -lt $_stc_due 2>/dev/null; and _stc_renew (math $_stc_due - 300)
+    return 0
+end
+
+# Renews the role ($argv[1]: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's
+# session or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
+function _stc_renew --argument-names _stc_now
+    set -l _stc_rc 0
+    set -l _stc_first false
+    set -l _stc_profile
+    test -n "$AWS_PROFILE"; and set _stc_profile --profile=$AWS_PROFILE
+    if test "$_stc_renew_for" != "$AWS_EXPIRATION_S"
+        set _stc_first true
+        set -g _stc_renew_wait 30
+        stc assume --renew $_stc_profile </dev/null
+        set _stc_rc $status
+    else if test $_stc_now -ge $_stc_renew_next
+        stc assume --renew $_stc_profile </dev/null 2>/dev/null
+        set _stc_rc $status
+    else
+        return 0
+    end
+    # Credentials due as soon as they are renewed would be renewed at every prompt.
+    if test $_stc_rc -eq 0; and test (math $AWS_EXPIRATION_S - $_stc_now) -lt 300
+        test $_stc_first = false
+        or printf '%s\n' "stc: warning: renewed credentials expire within 5 minutes by this computer's clock; is it right?" >&2
+        set _stc_rc 1
+    end
+    if test $_stc_rc -eq 0
+        set -e _stc_renew_for _stc_renew_next _stc_renew_wait
+        return 0
+    end
+    set -g _stc_renew_for $AWS_EXPIRATION_S
+    set -g _stc_renew_wait (math "min($_stc_renew_wait * 2, 900)")
+    set -g _stc_renew_next (math $_stc_now + $_stc_renew_wait)
+end
+
+# Runs _stc_auto_renew at each fish_prompt event, which comes before the prompt is drawn.
+function _stc_auto_renew_enable
+    builtin -q path 2>/dev/null; and set -g _stc_has_path
+    function _stc_auto_renew_on_prompt --on-event fish_prompt
+        _stc_auto_renew
+    end
+end

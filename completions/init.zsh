@@ -112,3 +112,54 @@ function _stc_visible {
 
 function aws-assume-role { _stc_aws_assume_role "$@"; }
 function assume-role { _stc_coinbase_assume_role "$@"; }
+
+# Auto-renew (stc init zsh --auto-renew): before each prompt, an assumed role with fewer than 5 minutes left
+# (by this computer's clock) is assumed again from the MFA session, quietly, by `stc assume --renew`. The check
+# starts no process when nothing is due. A failed renewal is shown once for those credentials, then retried
+# quietly after 1, 2, 4, 8 and at most every 15 minutes; stc's network deadlines bound each attempt.
+function _stc_auto_renew {
+  local _stc_status=$?
+  emulate -L zsh
+  [[ ${AWS_EXPIRATION_S-} == <-> && -n ${AWS_ROLE_ALIAS-} ]] || return _stc_status
+  (( ${+EPOCHSECONDS} )) || zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+  local _stc_now=${EPOCHSECONDS-}
+  [[ -n $_stc_now ]] || _stc_now=$(date +%s)
+  (( AWS_EXPIRATION_S - _stc_now >= 300 )) || _stc_renew $_stc_now
+  return _stc_status
+}
+
+# Renews the role ($1: now) from an MFA session of the profile it came from (AWS_PROFILE: the shell's session
+# or the agent's). A failure is remembered for these credentials: _stc_renew_for (their expiry),
+# _stc_renew_next (no attempt before) and _stc_renew_wait (the pause, doubled at each failure).
+function _stc_renew {
+  emulate -L zsh
+  local _stc_rc=0 _stc_first=false
+  if [[ ${_stc_renew_for-} != $AWS_EXPIRATION_S ]]; then
+    _stc_first=true
+    typeset -gi _stc_renew_wait=30
+    stc assume --renew ${AWS_PROFILE:+--profile=$AWS_PROFILE} </dev/null || _stc_rc=$?
+  elif (( $1 >= ${_stc_renew_next-0} )); then
+    stc assume --renew ${AWS_PROFILE:+--profile=$AWS_PROFILE} </dev/null 2>/dev/null || _stc_rc=$?
+  else
+    return 0
+  fi
+  # Credentials due as soon as they are renewed would be renewed at every prompt.
+  if (( _stc_rc == 0 && AWS_EXPIRATION_S - $1 < 300 )); then
+    [[ $_stc_first == false ]] ||
+      print -ru2 -- "stc: warning: renewed credentials expire within 5 minutes by this computer's clock; is it right?"
+    _stc_rc=1
+  fi
+  if (( _stc_rc == 0 )); then
+    unset _stc_renew_for _stc_renew_next _stc_renew_wait
+    return 0
+  fi
+  typeset -g _stc_renew_for=$AWS_EXPIRATION_S
+  (( _stc_renew_wait = _stc_renew_wait < 450 ? _stc_renew_wait * 2 : 900 ))
+  typeset -gi _stc_renew_next=$(( $1 + _stc_renew_wait ))
+}
+
+# Runs _stc_auto_renew first among the precmd hooks, so that the others see the renewed credentials.
+function _stc_auto_renew_enable {
+  emulate -L zsh
+  (( ${precmd_functions[(Ie)_stc_auto_renew]} )) || precmd_functions=(_stc_auto_renew $precmd_functions)
+}

@@ -9,6 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { makeHome, stcCommandLine } from "./helpers.ts";
+import { benchPromptHook } from "./bench_prompt_hook.ts";
 
 interface Row {
   name: string;
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   console.log(`stc bench: median of ${runs} runs, ${Deno.build.target}`);
   console.log(line(header));
   for (const row of table) console.log(line(row));
+  await benchPromptHook(stc, env);
 }
 
 function mib(kib: number | undefined): string {

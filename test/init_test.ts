@@ -774,3 +774,82 @@ Deno.test("get_session -i KEYID,SECRET imports the key and warns that the secret
   assert.equal(piped.code, 0, piped.stderr);
   assert.doesNotMatch(piped.stderr, /warning/);
 });
+
+Deno.test("--auto-renew puts its hook first among the prompt hooks, once, keeping the user's", async () => {
+  await using home = await makeHome();
+  const cases: Record<InitShell, [string, string, string]> = {
+    // bash: a string PROMPT_COMMAND, and an array (bash 5.1+).
+    bash: [
+      "set -eu; PROMPT_COMMAND='mine; also'",
+      `_stc_auto_renew_enable; printf '<%s>' "$PROMPT_COMMAND"; PROMPT_COMMAND=(a b); ` +
+      `_stc_auto_renew_enable; _stc_auto_renew_enable; printf '<%s>' "\${PROMPT_COMMAND[@]}"`,
+      "<_stc_auto_renew\nmine; also><_stc_auto_renew><a><b>",
+    ],
+    zsh: [
+      "set -eu; function mine { }; precmd_functions=(mine)",
+      '_stc_auto_renew_enable; print -rn -- "<${(j:,:)precmd_functions}>"',
+      "<_stc_auto_renew,mine,_stc_compdef>", // completion waits for compinit there
+    ],
+    fish: [
+      "",
+      "_stc_auto_renew_enable; functions --handlers-type generic | string match -q 'fish_prompt _stc_auto_renew_on_prompt'; and printf '<registered>'",
+      "<registered>",
+    ],
+  };
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
+    assert.equal(init.code, 0, init.stderr);
+    const load = await loadStatement(home, shell, init.stdout);
+    const [before, after, expected] = cases[shell];
+    // Loaded with --auto-renew, the hook is in; enabling it again adds nothing.
+    const result = await runShell(shell, `${before}\n${load}\n${after}`, home.env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.equal(result.stderr, "", shell);
+    assert.equal(result.stdout, expected, shell);
+  }
+});
+
+Deno.test("auto-renew backs off after a failure: one warning, quiet retries after 1, 2, 4 minutes", async () => {
+  await using home = await makeHome();
+  // A stand-in for the stc function, which records its arguments: failing (exit 3, a message) until `ok` is
+  // set, then renewing to AWS_EXPIRATION_S=`ok`. `_stc_renew NOW` is called with chosen times.
+  const scripts: Record<InitShell, string> = {
+    bash: `set -eu; calls=0; ok=
+function stc { calls=$((calls + 1)) args="$*"; [ -n "$ok" ] || { echo "failed $calls" >&2; return 3; }; AWS_EXPIRATION_S=$ok; }
+AWS_ROLE_ALIAS=x AWS_EXPIRATION_S=1200 AWS_PROFILE='my prof' 
+for now in 1000 1059 1060 1179 1180; do _stc_renew $now; done; echo "calls=$calls"
+ok=5000; _stc_renew 1419; echo "calls=$calls"; _stc_renew 1420; echo "calls=$calls $AWS_EXPIRATION_S \${_stc_renew_for-none}"
+ok=5100; AWS_EXPIRATION_S=4900; _stc_renew 5000; _stc_renew 5001; _stc_renew 5060; echo "calls=$calls"; echo "$args"`,
+    zsh: `set -eu; calls=0; ok=
+function stc { calls=$((calls + 1)) args="$*"; [[ -n $ok ]] || { echo "failed $calls" >&2; return 3; }; AWS_EXPIRATION_S=$ok; }
+AWS_ROLE_ALIAS=x AWS_EXPIRATION_S=1200 AWS_PROFILE='my prof' 
+for now in 1000 1059 1060 1179 1180; do _stc_renew $now; done; echo "calls=$calls"
+ok=5000; _stc_renew 1419; echo "calls=$calls"; _stc_renew 1420; echo "calls=$calls $AWS_EXPIRATION_S \${_stc_renew_for-none}"
+ok=5100; AWS_EXPIRATION_S=4900; _stc_renew 5000; _stc_renew 5001; _stc_renew 5060; echo "calls=$calls"; echo "$args"`,
+    fish: `set -g calls 0; set -g ok
+function stc; set -g calls (math $calls + 1); set -g args "$argv"; test -n "$ok"; or begin; echo "failed $calls" >&2; return 3; end; set -g AWS_EXPIRATION_S $ok; end
+set -g AWS_ROLE_ALIAS x; set -g AWS_EXPIRATION_S 1200; set -g AWS_PROFILE 'my prof' 
+for now in 1000 1059 1060 1179 1180; _stc_renew $now; end; echo "calls=$calls"
+set ok 5000; _stc_renew 1419; echo "calls=$calls"; _stc_renew 1420; echo "calls=$calls $AWS_EXPIRATION_S" (set -q _stc_renew_for; and echo $_stc_renew_for; or echo none)
+set ok 5100; set AWS_EXPIRATION_S 4900; _stc_renew 5000; _stc_renew 5001; _stc_renew 5060; echo "calls=$calls"; echo "$args"`,
+  };
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
+    const result = await runShell(shell, `${load}\n${scripts[shell]}`, home.env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    // Failing at 1000 (shown), 1060 and 1180 (quiet); renewed at 1420, four minutes after 1180.
+    assert.equal(
+      result.stdout,
+      "calls=3\ncalls=3\ncalls=4 5000 none\ncalls=6\nassume --renew --profile=my prof\n",
+      shell,
+    );
+    // Renewed to credentials due at once (5100 at 5000): one warning, then a retry only after a minute.
+    assert.equal(
+      result.stderr,
+      "failed 1\nstc: warning: renewed credentials expire within 5 minutes by this computer's clock; is it right?\n",
+      shell,
+    );
+  }
+});

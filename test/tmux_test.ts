@@ -262,3 +262,96 @@ for (const shell of ["bash", "zsh", "fish"] as const) {
     () => scenario(shell),
   );
 }
+
+/** The command line that makes the shell's role credentials expire `seconds` from now by the shell's clock. */
+function expireIn(shell: InitShell, seconds: number): string {
+  return shell === "fish"
+    ? `set -gx AWS_EXPIRATION_S (math (date +%s) + ${seconds})`
+    : `AWS_EXPIRATION_S=$(( $(date +%s) + ${seconds} ))`;
+}
+
+/** What the shell prints for its clock: seconds since 1970. */
+async function shellNow(tmux: Tmux, window: string): Promise<number> {
+  return Number(await shellSays(tmux, window, "$(date +%s)"));
+}
+
+/**
+ * `stc init --auto-renew`: the prompt hook renews a role with fewer than 5 minutes left (the expiry variables are
+ * set by hand, as the hook reads the shell's own clock, not the emulator's), quietly and only then; a renewal
+ * that fails is shown once, not at every prompt, and changes nothing.
+ */
+async function autoRenewScenario(shell: InitShell): Promise<void> {
+  await using emulator = await emulated();
+  await using home = await prepare(shell, emulator);
+  const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
+  assert.equal(init.code, 0, init.stderr);
+  // A prompt hook of the user's own, which must stay and see the status of the last command.
+  const userHook = {
+    bash: `PROMPT_COMMAND='user_status=$?'\n`,
+    zsh: "function user_hook { user_status=$? }; precmd_functions+=(user_hook)\n",
+    fish: "function user_hook --on-event fish_prompt; set -g user_status $status; end\n",
+  }[shell];
+  await home.write(
+    `init.${shell}`,
+    shell === "fish" ? init.stdout + userHook : userHook + init.stdout,
+  );
+  const tmux = tmuxServer(home.env, home.home);
+  try {
+    await tmux.start("one", shellCommand(shell, home));
+    await sh(tmux, "one", shell, "true");
+    await sh(tmux, "one", shell, `get_session ${freshCode(emulator)}`);
+    await sh(tmux, "one", shell, "assume_role dev-admin");
+    const key = await childSees(tmux, "one", "AWS_ACCESS_KEY_ID");
+    const assumed = emulator.calls("AssumeRole");
+
+    // An hour left: prompts cost no call.
+    for (let i = 0; i < 3; i++) await sh(tmux, "one", shell, "true");
+    assert.equal(emulator.calls("AssumeRole"), assumed);
+    assert.equal(await childSees(tmux, "one", "AWS_ACCESS_KEY_ID"), key);
+
+    // Four minutes left: the next prompt renews the role, quietly.
+    await tmux.type("one", `${expireIn(shell, 240)}; false`);
+    assert.equal(await shellSays(tmux, "one", "$user_status"), "1");
+    const renewed = await childSees(tmux, "one", "AWS_ACCESS_KEY_ID");
+    assert.equal(emulator.calls("AssumeRole"), assumed + 1);
+    assert.match(renewed, /^ASIA/);
+    assert.notEqual(renewed, key);
+    const left = Number(await childSees(tmux, "one", "AWS_EXPIRATION_S")) -
+      await shellNow(tmux, "one");
+    assert.ok(left > 3000, `${left} s left after the renewal`);
+    assert.equal(await childSees(tmux, "one", "AWS_ROLE_ALIAS"), "dev-admin");
+    assert.equal(await childSees(tmux, "one", "STC_BASE_SESSION"), "UNSET");
+    for (let i = 0; i < 2; i++) await sh(tmux, "one", shell, "true");
+    assert.equal(emulator.calls("AssumeRole"), assumed + 1, "renewed once");
+    const afterRenewal = await tmux.screen("one");
+    assert.doesNotMatch(
+      afterRenewal.slice(afterRenewal.lastIndexOf(expireIn(shell, 240))),
+      /stc: (assumed|error|warning)/,
+    );
+
+    // The MFA session has expired (at AWS): one warning naming what to run, no loop, nothing changed.
+    emulator.advanceClock(13 * 3600);
+    await sh(tmux, "one", shell, expireIn(shell, 240));
+    for (let i = 0; i < 4; i++) await sh(tmux, "one", shell, "true");
+    const screen = await tmux.screen("one");
+    const warnings = screen.match(/stc: error: could not renew role 'dev-admin': /g) ?? [];
+    assert.equal(warnings.length, 1, screen);
+    assert.match(
+      screen,
+      /hint: get a new MFA session with 'stc session' .*, then 'stc assume dev-admin'/,
+    );
+    // Retries wait at least a minute.
+    assert.ok(emulator.calls("AssumeRole") <= assumed + 3, `${emulator.calls("AssumeRole")} calls`);
+    assert.equal(await childSees(tmux, "one", "AWS_ACCESS_KEY_ID"), renewed);
+  } finally {
+    await tmux.kill();
+  }
+}
+
+for (const shell of ["bash", "zsh", "fish"] as const) {
+  await testWith(
+    ["tmux", shell],
+    `tmux: ${shell} --auto-renew renews a role due at the next prompt, and warns once when it cannot`,
+    () => autoRenewScenario(shell),
+  );
+}

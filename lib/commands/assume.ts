@@ -6,7 +6,8 @@
  */
 
 import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
-import { StcError, usageError } from "../core/errors.ts";
+import { ExitCode, StcError, usageError, withContext } from "../core/errors.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import type { LoadedProfiles } from "../config/aws_files.ts";
 import type { Choice } from "../term/picker.ts";
 import { checkMfaCode, isMfaCode } from "../session/mfa.ts";
@@ -90,12 +91,64 @@ export async function chooseRole(
   return await context.term.choose("Role:", choices);
 }
 
+/**
+ * `stc assume --renew`: the shell's current role again, from the session the shell holds, for the prompt hook of
+ * `stc init --auto-renew`. Nothing is printed when it works; an error says that the renewal failed.
+ */
+async function renewRole(context: Context, request: RoleRequest): Promise<ShellAction[]> {
+  const alias = context.env.AWS_ROLE_ALIAS;
+  if (
+    request.role !== undefined || request.mfaCode !== undefined ||
+    request.durationSeconds !== undefined
+  ) {
+    throw usageError(
+      "--renew takes no alias, MFA code or duration",
+      "it renews the shell's current role (AWS_ROLE_ALIAS) from its MFA session",
+    );
+  }
+  if (!alias) {
+    throw new StcError("no role to renew: this shell has not assumed one", {
+      hint: "assume one with 'stc assume ALIAS'",
+    });
+  }
+  try {
+    // The profile the role came from, which may not be the MFA session's.
+    const profile = request.profile ?? context.env.AWS_PROFILE;
+    const result = await obtainRoleCredentials(context, {
+      ...request,
+      ...(profile ? { profile } : {}),
+      renew: true,
+    });
+    return roleActions(
+      result.owner,
+      result.role,
+      result.credentials,
+      toolPath(context),
+      context.now(),
+    );
+  } catch (error) {
+    const shown = printable(alias.slice(0, 80));
+    const context = `could not renew role '${shown}'`;
+    // What to run is the same whichever way the session is gone; the role is then assumed again by hand.
+    throw error instanceof StcError && error.exitCode === ExitCode.SessionExpired
+      ? new StcError(`${context}: ${error.message}`, {
+        hint:
+          "get a new MFA session with 'stc session' (or restore one with 'stc session -r'), then " +
+          `'stc assume ${shown}'`,
+        exitCode: error.exitCode,
+        cause: error,
+      })
+      : withContext(error, context);
+  }
+}
+
 /** `stc assume`. */
 export const assumeCommand: Command = defineCommand(
   SPECS.assume,
   async (context, input) => {
     const request = roleRequestFromArgs(input.positionals, input.options);
     guardSecretOutput(context);
+    if (input.options.renew) return await renewRole(context, request);
     if (request.role === undefined && !context.env.AWS_ROLE_ALIAS && context.term.stdinIsTerminal) {
       request.role = await chooseRole(context, request);
     }

@@ -39,8 +39,11 @@ export const initCommand: Command = defineCommand(
   SPECS.init,
   async (context, input) => {
     if (input.options.usage !== undefined) {
-      if (input.positionals.length > 0 || input.options.install) {
-        throw usageError("--usage takes no shell and no --install", "usage: stc init --usage NAME");
+      if (input.positionals.length > 0 || input.options.install || input.options["auto-renew"]) {
+        throw usageError(
+          "--usage takes no shell, --install or --auto-renew",
+          "usage: stc init --usage NAME",
+        );
       }
       context.term.text(seedUsage(requireSeed(input.options.usage)));
       return [];
@@ -49,8 +52,9 @@ export const initCommand: Command = defineCommand(
       throw usageError("missing argument <shell> for 'stc init'", "usage: stc init <shell>");
     }
     const shell = parseInitShell(input.positionals[0]);
+    const options = { autoRenew: input.options["auto-renew"] === true };
     if (input.options.install) {
-      const { file, outcome } = await installInit(shell, context.self, context.env);
+      const { file, outcome } = await installInit(shell, context.self, context.env, options);
       const what = {
         added: `added the line that loads stc to ${file}`,
         updated: `updated the line that loads stc in ${file}`,
@@ -61,6 +65,6 @@ export const initCommand: Command = defineCommand(
       );
       return [];
     }
-    return [{ kind: "print", text: await initScript(shell, context.self) }];
+    return [{ kind: "print", text: await initScript(shell, context.self, options) }];
   },
 );

@@ -264,6 +264,12 @@ column is not used). A failed assume changes nothing.`,
         description: "Region: of the AWS calls, and exported as AWS_REGION and AWS_DEFAULT_REGION",
       },
       profileOption("Profile whose roles and key to use"),
+      {
+        name: "renew",
+        type: "boolean",
+        description:
+          "Renew the current role from the MFA session only, quietly (what 'stc init --auto-renew' runs)",
+      },
     ],
     examples: [
       { command: "stc assume dev-admin", description: "Assume the role of alias dev-admin" },
@@ -563,6 +569,12 @@ In zsh, completion needs compinit (it is registered at the first prompt after co
         description: "Add the line that loads it to the shell's start-up file (once)",
       },
       {
+        name: "auto-renew",
+        type: "boolean",
+        description:
+          "Renew an assumed role before a prompt when under 5 minutes are left (from the MFA session)",
+      },
+      {
         name: "usage",
         type: "string",
         valueName: "NAME",
@@ -575,6 +587,10 @@ In zsh, completion needs compinit (it is registered at the first prompt after co
       {
         command: "stc init zsh --install",
         description: "Load it from ~/.zshrc (ZDOTDIR honoured)",
+      },
+      {
+        command: `eval "$(stc init bash --auto-renew)"`,
+        description: "Also renew an assumed role before a prompt when it is about to expire",
       },
       { command: "stc init --usage get_session", description: "What get_session -h shows" },
     ],

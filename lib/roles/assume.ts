@@ -26,6 +26,8 @@ import {
   getCallerIdentity,
 } from "../aws/client.ts";
 import { requestBaseSession } from "../session/new_session.ts";
+import { CHAINED_ROLE_MAX_SECONDS } from "../core/duration.ts";
+import { printable } from "../core/text.ts";
 import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
@@ -117,6 +119,16 @@ function expiredBase(base: SessionRecord): StcError {
     {
       hint: "get a new one with 'stc session' (or restore a saved one with 'stc session -r'), " +
         "then assume again",
+      exitCode: ExitCode.SessionExpired,
+    },
+  );
+}
+
+function noSessionToRenewFrom(profile: string): StcError {
+  return new StcError(
+    `this shell holds no MFA session of profile '${printable(profile)}' to renew from`,
+    {
+      hint: "get one with 'stc session' (one MFA code), then 'stc assume' the role again",
       exitCode: ExitCode.SessionExpired,
     },
   );
@@ -307,12 +319,19 @@ export async function obtainRoleCredentials(
   const catalog = await loadRoleCatalog(env, profile, profiles);
   reportProblems(context.term, catalog.problems, 3);
   const plan = resolvePlan(request, { env, catalog, files, profile, base: shellBase });
-  const duration = requestedDuration(request, plan, env);
+  const asked = requestedDuration(request, plan, env);
+  // A renewal cannot ask for a code, so it keeps to what a role assumed from the session may last.
+  const duration = request.renew && asked !== undefined
+    ? Math.min(asked, CHAINED_ROLE_MAX_SECONDS)
+    : asked;
   const base = shellBase?.profile === plan.sourceProfile ? shellBase : undefined;
   const route = chooseRoute(plan, base, duration, {
     ...(request.startBaseSession ? { startBaseSession: true } : {}),
     ...(shellBase ? { shellBase } : {}),
   });
+  if (request.renew && route !== "base-session" && route !== "profile-credentials") {
+    throw noSessionToRenewFrom(plan.sourceProfile);
+  }
   const sourceProfile = requireProfile(files, plan.sourceProfile);
   const region = request.region ?? profileRegion(env, sourceProfile);
   const target = (credentials: Credentials): AwsTarget => ({
@@ -320,6 +339,7 @@ export async function obtainRoleCredentials(
     region,
     credentials,
     notices: context.term,
+    ...(request.renew ? { maxAttempts: 1 } : {}),
   });
   const start = await startChain(context, {
     route,

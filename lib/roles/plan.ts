@@ -70,6 +70,12 @@ export interface RoleRequest {
    * Only for callers that hand the base session to the shell (`stc assume`).
    */
   startBaseSession?: boolean;
+  /**
+   * An automatic renewal (`stc assume --renew`, run by the prompt hook): only from a session the shell holds,
+   * never with an MFA code, at most the one hour AWS allows such a role, and one attempt per AWS call, so that a
+   * prompt waits for at most one round trip.
+   */
+  renew?: boolean;
 }
 
 /** One AssumeRole call of a chain. */

@@ -8,7 +8,7 @@ import { ensureDir, fileMode, writeFileAtomic } from "../fs/atomic.ts";
 import { dirname, join } from "../fs/path.ts";
 import { readOptionalText } from "../fs/read.ts";
 import type { Env } from "../core/env.ts";
-import { type InitShell, quoteCommand } from "./init_script.ts";
+import { type InitOptions, type InitShell, quoteCommand } from "./init_script.ts";
 
 /** The comment written above the line, by which a later `--install` finds it. */
 export const INSTALL_MARKER = "# stc shell integration (added by 'stc init --install')";
@@ -29,10 +29,15 @@ export function rcFile(shell: InitShell, env: Env): string {
   }
 }
 
-/** The line that loads stc's init code in `shell`, running stc as `self`. */
-export function installLine(shell: InitShell, self: readonly string[]): string {
+/** The line that loads stc's init code in `shell`, running stc as `self`, with the options of `stc init`. */
+export function installLine(
+  shell: InitShell,
+  self: readonly string[],
+  options: InitOptions = {},
+): string {
   const command = quoteCommand(shell, self);
-  return shell === "fish" ? `${command} init fish | source` : `eval "$(${command} init ${shell})"`;
+  const init = `init ${shell}${options.autoRenew ? " --auto-renew" : ""}`;
+  return shell === "fish" ? `${command} ${init} | source` : `eval "$(${command} ${init})"`;
 }
 
 /** What `--install` did. */
@@ -72,6 +77,7 @@ export async function installInit(
   shell: InitShell,
   self: readonly string[],
   env: Env,
+  options: InitOptions = {},
 ): Promise<{ file: string; outcome: InstallOutcome }> {
   const file = rcFile(shell, env);
   let text = "";
@@ -83,7 +89,7 @@ export async function installInit(
     text = current;
     mode = existingMode;
   }
-  const plan = planInstall(text, shell, installLine(shell, self));
+  const plan = planInstall(text, shell, installLine(shell, self, options));
   if (plan.outcome !== "present") await writeFileAtomic(file, plan.text, { mode });
   return { file, outcome: plan.outcome };
 }

@@ -14,6 +14,19 @@ Deno.test("installLine: quoted command, eval for bash/zsh, source for fish", () 
   assert.equal(installLine("bash", ["/opt/my stc"]), `eval "$('/opt/my stc' init bash)"`);
   assert.equal(installLine("zsh", ["/bin/stc"]), `eval "$('/bin/stc' init zsh)"`);
   assert.equal(installLine("fish", ["/bin/it's"]), `'/bin/it\\'s' init fish | source`);
+  assert.equal(
+    installLine("bash", ["/bin/stc"], { autoRenew: true }),
+    `eval "$('/bin/stc' init bash --auto-renew)"`,
+  );
+  assert.equal(
+    installLine("fish", ["/bin/stc"], { autoRenew: true }),
+    `'/bin/stc' init fish --auto-renew | source`,
+  );
+  // Installed again with --auto-renew, the marked line gains it.
+  const plain = planInstall("", "zsh", installLine("zsh", ["/bin/stc"])).text;
+  const renewing = planInstall(plain, "zsh", installLine("zsh", ["/bin/stc"], { autoRenew: true }));
+  assert.equal(renewing.outcome, "updated");
+  assert.equal(renewing.text, plain.replace("init zsh", "init zsh --auto-renew"));
 });
 
 Deno.test("planInstall: appends once, keeps the rest, updates a moved binary", () => {

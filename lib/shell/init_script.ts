@@ -12,6 +12,7 @@
  */
 
 import { quoteShell } from "./emitter.ts";
+import { usageError } from "../core/errors.ts";
 
 /** The shells `stc init` supports. */
 export type InitShell = "bash" | "zsh" | "fish";
@@ -75,7 +76,41 @@ export function renderInit(
     .replaceAll(SELF_PLACEHOLDER, () => command);
 }
 
+/** What `stc init` adds to the functions. */
+export interface InitOptions {
+  /** Renew an assumed role before each prompt when fewer than 5 minutes are left (`--auto-renew`). */
+  readonly autoRenew?: boolean;
+}
+
+/** The command, defined by every init template, that registers the auto-renew prompt hook. */
+export const AUTO_RENEW_ENABLE = "_stc_auto_renew_enable";
+
+/**
+ * The asset texts of `shell` with the call that registers the auto-renew hook after them, or a usage error when
+ * its templates do not define that command (the shell has no auto-renew).
+ *
+ * @example
+ * ```ts
+ * import { withAutoRenew } from "./init_script.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const texts = withAutoRenew("bash", ["function _stc_auto_renew_enable { :; }"]);
+ * assert.equal(texts.at(-1), "_stc_auto_renew_enable");
+ * ```
+ */
+export function withAutoRenew(shell: string, texts: readonly string[]): string[] {
+  if (!texts.some((text) => text.includes(`function ${AUTO_RENEW_ENABLE}`))) {
+    throw usageError(`--auto-renew is not available in ${shell}`, "use it in bash, zsh or fish");
+  }
+  return [...texts, AUTO_RENEW_ENABLE];
+}
+
 /** The init code of `shell` for the stc run by `self`. */
-export async function initScript(shell: InitShell, self: readonly string[]): Promise<string> {
-  return renderInit(shell, self, await Promise.all(initAssets(shell).map(readAsset)));
+export async function initScript(
+  shell: InitShell,
+  self: readonly string[],
+  options: InitOptions = {},
+): Promise<string> {
+  const texts = await Promise.all(initAssets(shell).map(readAsset));
+  return renderInit(shell, self, options.autoRenew ? withAutoRenew(shell, texts) : texts);
 }

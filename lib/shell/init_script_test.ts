@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { getoptsString, SEED_COMMANDS } from "../commands/seed.ts";
 import {
+  AUTO_RENEW_ENABLE,
   INIT_ASSETS,
   INIT_SHELLS,
   initAssets,
+  initScript,
   readAsset,
   renderInit,
   SELF_PLACEHOLDER,
+  withAutoRenew,
 } from "./init_script.ts";
+import type { StcError } from "../core/errors.ts";
 
 Deno.test("the assets are exactly the files in completions/, and all are in main.ts's module graph", async () => {
   const dir = new URL("../../completions/", import.meta.url);
@@ -79,4 +83,27 @@ Deno.test("the seed functions parse the options the completions offer", async ()
       );
     }
   }
+});
+
+Deno.test("initScript registers the auto-renew prompt hook only when asked", async () => {
+  for (const shell of INIT_SHELLS) {
+    const plain = await initScript(shell, ["/bin/stc"]);
+    const renewing = await initScript(shell, ["/bin/stc"], { autoRenew: true });
+    // Every template defines the hook and the command that registers it; only --auto-renew runs that command.
+    assert.match(plain, new RegExp(`function ${AUTO_RENEW_ENABLE}\\b`), shell);
+    assert.ok(!plain.trimEnd().endsWith(AUTO_RENEW_ENABLE), shell);
+    assert.equal(renewing, `${plain}\n${AUTO_RENEW_ENABLE}\n`, shell);
+  }
+});
+
+Deno.test("withAutoRenew: a shell whose templates lack the hook gets a usage error", () => {
+  assert.deepEqual(withAutoRenew("zsh", ["a", "function _stc_auto_renew_enable {\n}"]), [
+    "a",
+    "function _stc_auto_renew_enable {\n}",
+    AUTO_RENEW_ENABLE,
+  ]);
+  assert.throws(
+    () => withAutoRenew("nu", ["def stc [] {}"]),
+    (error: StcError) => error.exitCode === 2 && /not available in nu/.test(error.message),
+  );
 });
