@@ -69,12 +69,18 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-sys=osRelease,uid",
 ];
 
+/**
+ * How `deno run` loads stc from source: `import()`s load when reached, as in the compiled binary, instead of
+ * every module any command could import (the AWS SDK's graph included) being read before the first line runs.
+ */
+export const LOAD_FLAGS: readonly string[] = ["--unstable-lazy-dynamic-imports"];
+
 /** How to run this stc again: the compiled binary itself, or `deno run` of main.ts with stc's permissions. */
 export function selfCommand(runtime: RuntimeFacts = currentRuntime()): string[] {
   if (runtime.standalone) return [runtime.execPath];
   const main = new URL(runtime.mainUrl);
   const script = main.protocol === "file:" ? decodeURIComponent(main.pathname) : main.href;
-  return [runtime.execPath, "run", "--quiet", ...PERMISSION_FLAGS, script];
+  return [runtime.execPath, "run", "--quiet", ...LOAD_FLAGS, ...PERMISSION_FLAGS, script];
 }
 
 function stdoutIsTerminal(): boolean {

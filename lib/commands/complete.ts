@@ -8,7 +8,7 @@ import { RECORD_SUFFIX } from "../keys/rotation.ts";
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { SERVICE_NAMES } from "../console/url.ts";
 import { selectProfile } from "../config/profile.ts";
-import { loadRoleCatalog } from "../roles/load.ts";
+import { loadRoleListing } from "../roles/load.ts";
 import { usageError } from "../core/errors.ts";
 import {
   type Candidate,
@@ -91,18 +91,19 @@ export async function kindCandidates(
     case "account": {
       // One read of the AWS files serves both the profile choice and the catalog: this runs on every Tab.
       const loaded = await loadProfiles(context.env);
-      const catalog = await loadRoleCatalog(
+      // The names alone, scanned rather than parsed: with thousands of roles, parsing is most of a Tab's time.
+      const listing = await loadRoleListing(
         context.env,
         rolesProfile(context, loaded, profile),
         loaded,
       );
-      const accounts = catalog.accounts.map((a) => ({
+      const accounts = listing.accounts.map((a) => ({
         value: a.name,
         description: `account ${a.accountId}`,
       }));
       if (kind === "account") return accounts;
       return [
-        ...catalog.roles.map((r) => ({ value: r.alias, description: r.roleArn })),
+        ...listing.roles.map((r) => ({ value: r.alias, description: r.roleArn })),
         ...accounts,
       ];
     }
