@@ -14,7 +14,6 @@ import { BASE_SESSION_VARIABLE, readBaseSession, SECRET_VARIABLES } from "../ses
 import { parseShellName, type ShellName } from "../shell/emitter.ts";
 import { createTerm, type Term } from "../term/term.ts";
 import type { Command, Context } from "./command.ts";
-import { commandHelp, HELP_HELP, overviewHelp } from "./help.ts";
 import { emit, writeStdout } from "./output.ts";
 import { checkArity, parseArgs, type ParsedArgs } from "./parse.ts";
 import { COMMAND_LOOKUP, COMMANDS } from "./registry.ts";
@@ -178,9 +177,13 @@ function unknownCommand(name: string): StcError {
   );
 }
 
+/** Help texts, loaded only to show one. */
+const help = () => import("./help.ts");
+
 /** The help of `stc help NAME`: a command's, `help`'s own, or that of a function `stc init` defines. */
 async function helpOf(name: string): Promise<string> {
   // `stc help help`, and `stc help --help` as `stc COMMAND --help` reads.
+  const { commandHelp, HELP_HELP } = await help();
   if (name === "help" || name === "--help" || name === "-h") return HELP_HELP;
   const command = await findCommand(name);
   if (command) return commandHelp(command.spec);
@@ -207,7 +210,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
-      term.text(overviewHelp(COMMANDS));
+      term.text((await help()).overviewHelp(COMMANDS));
       return ExitCode.Usage;
     }
     if (first === "--version" || first === "-V") {
@@ -215,14 +218,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.Ok;
     }
     if (first === "--help" || first === "-h") {
-      term.text(overviewHelp(COMMANDS));
+      term.text((await help()).overviewHelp(COMMANDS));
       return ExitCode.Ok;
     }
     if (first === "help") {
       if (rest.length > 1) {
         throw usageError("'stc help' takes one command", "usage: stc help [command]");
       }
-      term.text(rest.length === 0 ? overviewHelp(COMMANDS) : await helpOf(rest[0]));
+      term.text(rest.length === 0 ? (await help()).overviewHelp(COMMANDS) : await helpOf(rest[0]));
       return ExitCode.Ok;
     }
     if (first.startsWith("-")) {
@@ -235,7 +238,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!command) throw unknownCommand(first);
     const parsed = parseArgs(command.spec, rest);
     if (parsed.values.help) {
-      term.text(commandHelp(command.spec));
+      term.text((await help()).commandHelp(command.spec));
       return ExitCode.Ok;
     }
     checkArity(command.spec, parsed.positionals);

@@ -8,7 +8,6 @@
 
 import { type Command, defineCommand } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
-import { installInit } from "../shell/init_install.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "./seed.ts";
 import { SPECS } from "./specs.ts";
@@ -49,6 +48,7 @@ export const initCommand: Command = defineCommand(
     }
     const shell = parseInitShell(input.positionals[0]);
     if (input.options.install) {
+      const { installInit } = await import("../shell/init_install.ts");
       const { file, outcome } = await installInit(shell, context.self, context.env);
       const what = {
         added: `added the line that loads stc to ${file}`,

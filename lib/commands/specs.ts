@@ -8,7 +8,7 @@
 
 import { type CommandSpec, profileOption } from "../cli/spec.ts";
 import { BROWSER_KEY, IMPORT_PROFILE } from "../config/keys.ts";
-import { SERVICE_NAMES } from "../console/url.ts";
+import { SERVICE_NAMES } from "../console/services.ts";
 import { wrapWords } from "../core/text.ts";
 import { validateBucketName } from "../core/bucket.ts";
 import {
