@@ -49,13 +49,16 @@ export const initCommand: Command = defineCommand(
     const shell = parseInitShell(input.positionals[0]);
     if (input.options.install) {
       const { installInit } = await import("../shell/init_install.ts");
-      const { file, outcome } = await installInit(shell, context.self, context.env);
+      const { file, cache, outcome } = await installInit(shell, context.self, context.env);
       const what = {
         added: `added the line that loads stc to ${file}`,
         updated: `updated the line that loads stc in ${file}`,
-        present: `${file} already loads stc; nothing changed`,
+        present: `${file} already loads stc`,
       }[outcome];
-      context.term.info(`${what}${outcome === "present" ? "" : "; it takes effect in new shells"}`);
+      context.term.info(
+        `wrote the init code to ${cache}; ${what}` +
+          (outcome === "present" ? "" : "; it takes effect in new shells"),
+      );
       return [];
     }
     return [{ kind: "print", text: await initScript(shell, context.self) }];
