@@ -283,6 +283,51 @@ Deno.test("start-up budget: no command statically loads an npm package or a Node
   );
 });
 
+/**
+ * The start-up budget of the commands that need no network (issue 16), on top of the rule above for every
+ * command: what their static module graph may hold besides lib/ modules outside `forbiddenFolders`. They run on
+ * every shell start, Tab and prompt, so they may load no npm package, no Node built-in but
+ * `allowedNodeBuiltins` (none), and not the AWS layer, which exists to load the SDK and open connections.
+ */
+const OFFLINE_STARTUP_BUDGET = {
+  roots: [
+    "main.ts",
+    "lib/commands/init.ts",
+    "lib/commands/version.ts",
+    "lib/commands/complete.ts",
+    "lib/commands/status.ts",
+    "lib/commands/roles.ts",
+  ],
+  allowedNodeBuiltins: [] as readonly string[],
+  forbiddenFolders: ["aws/"],
+} as const;
+
+Deno.test("offline start-up budget: init, version, help, complete, status and roles load no SDK, node: or AWS layer", async () => {
+  const graph = await moduleGraph();
+  const over: string[] = [];
+  for (const root of OFFLINE_STARTUP_BUDGET.roots) {
+    const url = `file://${REPO_ROOT}${root}`;
+    assert.ok(graph.has(url), `${root} is in main.ts's graph`);
+    for (const specifier of staticGraph(graph, url)) {
+      const inLib = specifier.startsWith(`file://${LIB}`)
+        ? specifier.slice(`file://${LIB}`.length)
+        : "";
+      if (
+        specifier.startsWith("npm:") ||
+        (specifier.startsWith("node:") &&
+          !OFFLINE_STARTUP_BUDGET.allowedNodeBuiltins.includes(specifier)) ||
+        OFFLINE_STARTUP_BUDGET.forbiddenFolders.some((folder) => inLib.startsWith(folder))
+      ) {
+        over.push(`${root} loads ${specifier.replace(`file://${REPO_ROOT}`, "")}`);
+      }
+    }
+  }
+  assert.deepEqual(over, []);
+  // The check is real: a network command's graph does reach the AWS layer.
+  const assume = staticGraph(graph, `file://${LIB}commands/assume.ts`);
+  assert.ok([...assume].some((s) => s.startsWith(`file://${LIB}aws/`)));
+});
+
 Deno.test("only aws/ imports the AWS SDK", async () => {
   const graph = await moduleGraph();
   const importers = new Set<string>();

@@ -730,9 +730,12 @@ Deno.test("stc init --install adds the line once and says what it did", async ()
   const first = await runStc(["init", "zsh", "--install"], { env });
   assert.equal(first.code, 0, first.stderr);
   assert.equal(first.stdout, "");
-  assert.match(first.stderr, /added the line that loads stc to .*\/zdot\/\.zshrc/);
+  assert.match(
+    first.stderr,
+    /wrote the init code to .*\/\.cache\/stc\/init\.zsh; added the line that loads stc to .*\/zdot\/\.zshrc/,
+  );
   const second = await runStc(["init", "zsh", "--install"], { env });
-  assert.match(second.stderr, /already loads stc; nothing changed/);
+  assert.match(second.stderr, /already loads stc$/m);
   const text = await home.read("zdot/.zshrc");
   assert.equal(text?.split(INSTALL_MARKER).length, 2);
   // The installed line really loads stc.
@@ -743,6 +746,36 @@ Deno.test("stc init --install adds the line once and says what it did", async ()
       env,
     );
     assert.equal(result.stdout, "get_session: function\n", result.stderr);
+  }
+});
+
+Deno.test("stc init --install: new shells source the cached code, and write it again when stc is newer", async () => {
+  await using home = await makeHome();
+  const cache = ".cache/stc/init.SHELL";
+  for (const shell of INIT_SHELLS) {
+    if (!(await hasShell(shell))) continue;
+    const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/.config` };
+    const installed = await runStc(["init", shell, "--install"], { env });
+    assert.equal(installed.code, 0, installed.stderr);
+    const file = `${home.home}/${cache.replace("SHELL", shell)}`;
+    const rc = shell === "fish" ? ".config/fish/config.fish" : `.${shell}rc`;
+    const probe = shell === "fish"
+      ? "functions -q get_session; and echo defined"
+      : "declare -f get_session >/dev/null && echo defined";
+    // Fresh: the cache is sourced as it is (a line added to it shows), no stc is run to make it.
+    await Deno.writeTextFile(file, "\necho from-cache\n", { append: true });
+    const fresh = await runShell(shell, `source '${home.home}/${rc}'; ${probe}`, env);
+    assert.equal(fresh.stdout, "from-cache\ndefined\n", `${shell}: ${fresh.stderr}`);
+    // Older than stc (replaced by a new version): written again before it is sourced.
+    await Deno.utime(file, 0, 0);
+    const stale = await runShell(shell, `source '${home.home}/${rc}'; ${probe}`, env);
+    assert.equal(stale.stdout, "defined\n", `${shell}: ${stale.stderr}`);
+    assert.ok((await Deno.stat(file)).mtime!.getTime() > 0);
+    // Missing: written again too.
+    await Deno.remove(file);
+    const missing = await runShell(shell, `source '${home.home}/${rc}'; ${probe}`, env);
+    assert.equal(missing.stdout, "defined\n", `${shell}: ${missing.stderr}`);
+    assert.doesNotMatch(await Deno.readTextFile(file), /from-cache/);
   }
 });
 

@@ -128,6 +128,58 @@ Deno.test("roles lists 10,000 roles correctly", async () => {
   ]);
 });
 
+Deno.test("roles --names and complete roles/accounts list what the full parse of roles --json does", async () => {
+  await using w = await world(
+    "[profile cli-admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = awsops\n" +
+      "[profile shared]\nrole_arn = arn:aws:iam::333333333333:role/FromConfig\nsource_profile = awsops\n",
+  );
+  // Valid, invalid, repeated and shadowed lines across both roles files, the config and the accounts file.
+  const local = [
+    "shared arn:aws:iam::444444444444:role/Local",
+    "dup arn:aws:iam::444444444444:role/A",
+  ];
+  const organisation = ["# organisation"];
+  for (let i = 0; i < 3000; i++) {
+    const arn = `arn:aws:iam::${100_000_000_000 + i}:role/R${i % 7}`;
+    const shapes = [
+      `r-${i} ${arn}`,
+      `\tr-${i}\t${arn}\tsess-${i}  ext:${i}\r`,
+      `r-${i} ${arn} s`,
+      `r-${i} not-an-arn`,
+      `dup ${arn}`,
+      `r-${i} ${arn} a b c`,
+      `r ${i} ${arn}`,
+    ];
+    organisation.push(shapes[i % shapes.length]);
+  }
+  await w.home.write(".aws/awsops_roles.cfg", local.join("\n") + "\n");
+  await w.home.write(ORG_FILE, organisation.join("\n") + "\n");
+  await w.home.write(
+    ".aws/accounts",
+    '{ "dev": "222222222222", "dup": "333333333333", "x y": "1" }\n',
+  );
+
+  const json = await runStc(["roles", "--json"], { env: w.env });
+  assert.equal(json.code, 0, json.stderr);
+  const full = JSON.parse(json.stdout) as { roles: ListedRole[]; accounts: { name: string }[] };
+  assert.ok(full.roles.length > 800);
+  const aliases = full.roles.map((r) => r.alias);
+  const accounts = full.accounts.map((a) => a.name);
+
+  const names = await runStc(["roles", "--names"], { env: w.env });
+  assert.equal(names.code, 0, names.stderr);
+  assert.equal(names.stdout, [...new Set([...aliases, ...accounts])].map((n) => `${n}\n`).join(""));
+  const roles = await runStc(["complete", "roles"], { env: w.env });
+  assert.equal(roles.stdout, names.stdout);
+  const prefixed = await runStc(["complete", "roles", "r-1"], { env: w.env });
+  assert.equal(
+    prefixed.stdout,
+    aliases.filter((a) => a.startsWith("r-1")).map((n) => `${n}\n`).join(""),
+  );
+  const accountNames = await runStc(["complete", "accounts"], { env: w.env });
+  assert.equal(accountNames.stdout, accounts.map((n) => `${n}\n`).join(""));
+});
+
 Deno.test("roles --download replaces the list only with a valid download", async () => {
   await using w = await world();
   const path = `${w.home.aws}/awsops_session-tool_roles.cfg`;

@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { testWith } from "./tools.ts";
+import { overlapping } from "./emulator/server.ts";
 import { evalInBash, type RunResult, runStc, runStcOnTerminal, type TempHome } from "./helpers.ts";
 import {
   ALICE_ARN,
@@ -449,4 +450,59 @@ Deno.test("status --verify and session -v fail alike, exit 3, for missing or exp
   }
   // Known to have expired: AWS is not asked.
   assert.equal(emulator.calls("GetCallerIdentity"), 0);
+});
+
+Deno.test("stc session with mfa_serial and a code: GetCallerIdentity and GetSessionToken in one round trip", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome(
+    "[default]\nsession_tool_default_profile = awsops\n" +
+      "[profile awsops]\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n",
+  );
+  emulator.setLatency("GetCallerIdentity", 400);
+  emulator.setLatency("GetSessionToken", 400);
+  const result = await runStc(["session", freshCode(emulator)], {
+    env: { ...home.env, ...emulator.env() },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const calls = emulator.requests().filter((r) => r.service === "sts");
+  assert.deepEqual(calls.map((r) => r.action).sort(), ["GetCallerIdentity", "GetSessionToken"]);
+  assert.ok(overlapping(calls), "both calls were in flight at once");
+  assert.equal(emulator.calls("ListMFADevices"), 0);
+});
+
+Deno.test("stc session without mfa_serial: the device is found from the caller first, then the session", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome();
+  const result = await runStc(["session", freshCode(emulator)], {
+    env: { ...home.env, ...emulator.env() },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const calls = emulator.requests();
+  assert.deepEqual(calls.map((r) => r.action), [
+    "GetCallerIdentity",
+    "ListMFADevices",
+    "GetSessionToken",
+  ]);
+  for (let i = 1; i < calls.length; i++) assert.ok(calls[i].startedAt >= calls[i - 1].endedAt!);
+});
+
+Deno.test("stc session with mfa_serial and a rejected key reports the key, from GetCallerIdentity", async () => {
+  await using emulator = await emulated();
+  await using home = await aliceHome(
+    "[profile awsops]\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n",
+  );
+  await home.write(
+    ".aws/credentials",
+    `[awsops]\naws_access_key_id = ${ALICE_KEY}\naws_secret_access_key = wrong${
+      ALICE_SECRET.slice(5)
+    }\n`,
+    0o600,
+  );
+  const before = await snapshot(home);
+  const result = await runStc(["session", "-p", "awsops", freshCode(emulator)], {
+    env: { ...home.env, ...emulator.env() },
+  });
+  assertFailure(result, 4);
+  assert.match(result.stderr, /stc: error: GetCallerIdentity/);
+  assert.deepEqual(await snapshot(home), before);
 });

@@ -416,6 +416,13 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   }
 }
 
+/** The failure of one of several calls made at once on one client: which step failed, and why. */
+class StepFailure extends Error {
+  constructor(readonly step: string, cause: unknown) {
+    super(step, { cause });
+  }
+}
+
 /**
  * Runs `call` on `client` with visible, narrowed retries and the deadline of the whole call: every `send` gets
  * its abort signal. Errors are translated by toStcError, naming the endpoint last asked.
@@ -439,8 +446,9 @@ async function callWithin<Client extends SdkClient, T>(
   try {
     return await call();
   } catch (error) {
-    const reason = deadline.signal.aborted ? deadline.signal.reason : error;
-    throw toStcError(reason, step, handler.lastHost());
+    const failure = error instanceof StepFailure ? error : undefined;
+    const reason = deadline.signal.aborted ? deadline.signal.reason : failure?.cause ?? error;
+    throw toStcError(reason, failure?.step ?? step, handler.lastHost());
   } finally {
     clearTimeout(timer);
   }
@@ -551,6 +559,36 @@ export function getCallerIdentity(target: AwsTarget): Promise<CallerIdentity> {
   return withSts(target, "GetCallerIdentity", async (sdk, client) => {
     const out = await client.send(new sdk.GetCallerIdentityCommand({}));
     return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };
+  });
+}
+
+/**
+ * STS GetCallerIdentity and GetSessionToken sent at once on one client: one round trip of latency instead of
+ * two, for a session whose MFA device and code are known before the key is checked. When both fail, the
+ * identity's error is the one reported: it is about the key, which the MFA code cannot fix.
+ */
+export function getIdentityAndSessionToken(
+  target: AwsTarget,
+  request: SessionTokenRequest,
+): Promise<{ identity: CallerIdentity; credentials: Credentials }> {
+  return withSts(target, "GetCallerIdentity", async (sdk, client) => {
+    const [identity, token] = await Promise.allSettled([
+      client.send(new sdk.GetCallerIdentityCommand({})),
+      client.send(
+        new sdk.GetSessionTokenCommand({
+          DurationSeconds: request.durationSeconds,
+          SerialNumber: request.serialNumber,
+          TokenCode: request.tokenCode,
+        }),
+      ),
+    ]);
+    if (identity.status === "rejected") throw new StepFailure("GetCallerIdentity", identity.reason);
+    if (token.status === "rejected") throw new StepFailure("GetSessionToken", token.reason);
+    const out = identity.value;
+    return {
+      identity: { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" },
+      credentials: toCredentials(token.value.Credentials, "GetSessionToken"),
+    };
   });
 }
 

@@ -14,7 +14,6 @@ import { BASE_SESSION_VARIABLE, readBaseSession, SECRET_VARIABLES } from "../ses
 import { parseShellName, type ShellName } from "../shell/emitter.ts";
 import { createTerm, type Term } from "../term/term.ts";
 import type { Command, Context } from "./command.ts";
-import { commandHelp, HELP_HELP, overviewHelp } from "./help.ts";
 import { emit, writeStdout } from "./output.ts";
 import { checkArity, parseArgs, type ParsedArgs } from "./parse.ts";
 import { COMMAND_LOOKUP, COMMANDS } from "./registry.ts";
@@ -70,12 +69,18 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-sys=osRelease,uid",
 ];
 
+/**
+ * How `deno run` loads stc from source: `import()`s load when reached, as in the compiled binary, instead of
+ * every module any command could import (the AWS SDK's graph included) being read before the first line runs.
+ */
+export const LOAD_FLAGS: readonly string[] = ["--unstable-lazy-dynamic-imports"];
+
 /** How to run this stc again: the compiled binary itself, or `deno run` of main.ts with stc's permissions. */
 export function selfCommand(runtime: RuntimeFacts = currentRuntime()): string[] {
   if (runtime.standalone) return [runtime.execPath];
   const main = new URL(runtime.mainUrl);
   const script = main.protocol === "file:" ? decodeURIComponent(main.pathname) : main.href;
-  return [runtime.execPath, "run", "--quiet", ...PERMISSION_FLAGS, script];
+  return [runtime.execPath, "run", "--quiet", ...LOAD_FLAGS, ...PERMISSION_FLAGS, script];
 }
 
 function stdoutIsTerminal(): boolean {
@@ -173,9 +178,13 @@ function unknownCommand(name: string): StcError {
   );
 }
 
+/** Help texts, loaded only to show one. */
+const help = () => import("./help.ts");
+
 /** The help of `stc help NAME`: a command's, `help`'s own, or that of a function `stc init` defines. */
 async function helpOf(name: string): Promise<string> {
   // `stc help help`, and `stc help --help` as `stc COMMAND --help` reads.
+  const { commandHelp, HELP_HELP } = await help();
   if (name === "help" || name === "--help" || name === "-h") return HELP_HELP;
   const command = await findCommand(name);
   if (command) return commandHelp(command.spec);
@@ -202,7 +211,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
-      term.text(own(overviewHelp(COMMANDS)));
+      term.text(own((await help()).overviewHelp(COMMANDS)));
       return ExitCode.Usage;
     }
     if (first === "--version" || first === "-V") {
@@ -210,14 +219,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.Ok;
     }
     if (first === "--help" || first === "-h") {
-      term.text(own(overviewHelp(COMMANDS)));
+      term.text(own((await help()).overviewHelp(COMMANDS)));
       return ExitCode.Ok;
     }
     if (first === "help") {
       if (rest.length > 1) {
         throw usageError("'stc help' takes one command", "usage: stc help [command]");
       }
-      term.text(own(rest.length === 0 ? overviewHelp(COMMANDS) : await helpOf(rest[0])));
+      term.text(
+        own(rest.length === 0 ? (await help()).overviewHelp(COMMANDS) : await helpOf(rest[0])),
+      );
       return ExitCode.Ok;
     }
     if (first.startsWith("-")) {
@@ -230,7 +241,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!command) throw unknownCommand(first);
     const parsed = parseArgs(command.spec, rest);
     if (parsed.values.help) {
-      term.text(own(commandHelp(command.spec)));
+      term.text(own((await help()).commandHelp(command.spec)));
       return ExitCode.Ok;
     }
     checkArity(command.spec, parsed.positionals);

@@ -127,17 +127,15 @@ async function renewRole(context: Context, request: RoleRequest): Promise<ShellA
       context.now(),
     );
   } catch (error) {
-    const shown = printable(alias.slice(0, 80));
-    const context = `could not renew role '${shown}'`;
+    const shown = alias.slice(0, 80);
+    const context = msg`could not renew role '${shown}'`;
     // What to run is the same whichever way the session is gone; the role is then assumed again by hand.
     throw error instanceof StcError && error.exitCode === ExitCode.SessionExpired
-      ? new StcError(`${context}: ${error.message}`, {
-        hint:
-          "get a new MFA session with 'stc session' (or restore one with 'stc session -r'), then " +
-          `'stc assume ${shown}'`,
-        exitCode: error.exitCode,
-        cause: error,
-      })
+      ? withContext(
+        new StcError(error.text, { exitCode: error.exitCode, cause: error }),
+        context,
+        msg`get a new MFA session with 'stc session' (or restore one with 'stc session -r'), then 'stc assume ${shown}'`,
+      )
       : withContext(error, context);
   }
 }

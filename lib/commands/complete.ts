@@ -6,9 +6,7 @@
 
 import { RECORD_SUFFIX } from "../keys/rotation.ts";
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
-import { SERVICE_NAMES } from "../console/url.ts";
-import { selectProfile } from "../config/profile.ts";
-import { loadRoleCatalog } from "../roles/load.ts";
+import { SERVICE_NAMES } from "../console/services.ts";
 import { usageError } from "../core/errors.ts";
 import {
   type Candidate,
@@ -21,7 +19,7 @@ import {
 } from "../shell/completion.ts";
 import { SEED_COMMANDS } from "./seed.ts";
 import { type CompletionKind, GLOBAL_OPTIONS } from "../cli/spec.ts";
-import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
+import type { LoadedProfiles } from "../config/aws_files.ts";
 import { SPECS } from "./specs.ts";
 import { msg } from "../core/message.ts";
 
@@ -58,7 +56,18 @@ function commandCandidates(context: Context): Candidate[] {
   ];
 }
 
+/** The AWS files and role sources, loaded only for the kinds that read them. */
+async function fileReaders() {
+  const [{ loadProfiles }, { selectProfile }, { loadRoleListing }] = await Promise.all([
+    import("../config/aws_files.ts"),
+    import("../config/profile.ts"),
+    import("../roles/load.ts"),
+  ]);
+  return { loadProfiles, selectProfile, loadRoleListing };
+}
+
 async function profileNames(context: Context): Promise<string[]> {
+  const { loadProfiles } = await fileReaders();
   const { files } = await loadProfiles(context.env);
   // The record of a rotation in progress is a section of the credentials file, not a profile to offer.
   return Object.keys(files.profiles).filter((name) => !name.endsWith(RECORD_SUFFIX)).sort();
@@ -69,6 +78,7 @@ function rolesProfile(
   context: Context,
   loaded: LoadedProfiles,
   requested: string | undefined,
+  selectProfile: Awaited<ReturnType<typeof fileReaders>>["selectProfile"],
 ): string {
   try {
     return selectProfile(requested, context.env, loaded.files).name;
@@ -91,19 +101,21 @@ export async function kindCandidates(
     case "role":
     case "account": {
       // One read of the AWS files serves both the profile choice and the catalog: this runs on every Tab.
+      const { loadProfiles, selectProfile, loadRoleListing } = await fileReaders();
       const loaded = await loadProfiles(context.env);
-      const catalog = await loadRoleCatalog(
+      // The names alone, scanned rather than parsed: with thousands of roles, parsing is most of a Tab's time.
+      const listing = await loadRoleListing(
         context.env,
-        rolesProfile(context, loaded, profile),
+        rolesProfile(context, loaded, profile, selectProfile),
         loaded,
       );
-      const accounts = catalog.accounts.map((a) => ({
+      const accounts = listing.accounts.map((a) => ({
         value: a.name,
         description: `account ${a.accountId}`,
       }));
       if (kind === "account") return accounts;
       return [
-        ...catalog.roles.map((r) => ({ value: r.alias, description: r.roleArn })),
+        ...listing.roles.map((r) => ({ value: r.alias, description: r.roleArn })),
         ...accounts,
       ];
     }

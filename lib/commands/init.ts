@@ -8,7 +8,6 @@
 
 import { type Command, defineCommand } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
-import { installInit } from "../shell/init_install.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "./seed.ts";
 import { SPECS } from "./specs.ts";
@@ -54,14 +53,17 @@ export const initCommand: Command = defineCommand(
     const shell = parseInitShell(input.positionals[0]);
     const options = { autoRenew: input.options["auto-renew"] === true };
     if (input.options.install) {
-      const { file, outcome } = await installInit(shell, context.self, context.env, options);
+      const { installInit } = await import("../shell/init_install.ts");
+      const { file, cache, outcome } = await installInit(shell, context.self, context.env, options);
       const what = {
         added: `added the line that loads stc to ${file}`,
         updated: `updated the line that loads stc in ${file}`,
-        present: `${file} already loads stc; nothing changed`,
+        present: `${file} already loads stc`,
       }[outcome];
       context.term.info(
-        msg`${what}${outcome === "present" ? "" : "; it takes effect in new shells"}`,
+        msg`wrote the init code to ${cache}; ${what}${
+          outcome === "present" ? "" : "; it takes effect in new shells"
+        }`,
       );
       return [];
     }

@@ -9,15 +9,8 @@ import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
 import { requireProfile, selectProfile } from "../config/profile.ts";
-import {
-  accountName,
-  assumableNames,
-  formatProblem,
-  type RoleCatalog,
-  type RoleSource,
-} from "../roles/catalog.ts";
-import { downloadRoles, uploadRoles } from "../roles/download.ts";
-import { loadRoleCatalog, reportProblems } from "../roles/load.ts";
+import { accountName, formatProblem, type RoleCatalog, type RoleSource } from "../roles/catalog.ts";
+import { listingNames, loadRoleCatalog, loadRoleListing, reportProblems } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
@@ -136,6 +129,8 @@ async function transfer(
     selectProfile(undefined, context.env, loaded.files);
     throw new StcError("no profile selected");
   }
+  // S3 and the AWS SDK, loaded only to transfer: listing roles (tab completion) needs neither.
+  const { downloadRoles, uploadRoles } = await import("../roles/download.ts");
   if (direction === "download") {
     const result = await downloadRoles(context, profile, loaded.files);
     for (const problem of result.problems) {
@@ -163,6 +158,15 @@ async function transfer(
   return [];
 }
 
+/** A profile named with -p that is defined nowhere is a typo, not a profile without roles files. */
+function checkRequestedProfile(
+  loaded: LoadedProfiles,
+  requested: string | undefined,
+  hasRolesFiles: boolean,
+): void {
+  if (requested !== undefined && !hasRolesFiles) requireProfile(loaded.files, requested);
+}
+
 /** How `stc roles` lists: a table for people, JSON for scripts, the names alone for completion. */
 export type RolesFormat = "table" | "json" | "names";
 
@@ -178,15 +182,15 @@ export async function listRoles(
 ): Promise<ShellAction[]> {
   loaded ??= await loadProfiles(context.env);
   const profile = profileFor(context, requestedProfile, loaded);
-  const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
-  // A profile named with -p that is defined nowhere is a typo, not a profile without roles.
-  if (requestedProfile !== undefined && !catalog.roles.some((r) => r.source !== "config")) {
-    requireProfile(loaded.files, requestedProfile);
-  }
   if (format === "names") {
-    const names = assumableNames(catalog);
+    // Completion runs this on every Tab: the names alone, without parsing the catalog.
+    const listing = await loadRoleListing(context.env, profile ?? "", loaded);
+    checkRequestedProfile(loaded, requestedProfile, listing.fromFiles);
+    const names = listingNames(listing);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
   }
+  const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
+  checkRequestedProfile(loaded, requestedProfile, catalog.roles.some((r) => r.source !== "config"));
   reportProblems(context.term, catalog.problems, Infinity);
   if (format === "json") return [printLine(catalogJson(catalog, profile))];
   if (catalog.roles.length === 0 && catalog.accounts.length === 0) {

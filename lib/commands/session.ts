@@ -8,7 +8,13 @@
 
 import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
-import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/client.ts";
+import {
+  type AwsTarget,
+  type CallerIdentity,
+  getCallerIdentity,
+  getIdentityAndSessionToken,
+  getSessionToken,
+} from "../aws/client.ts";
 import {
   awsPaths,
   checkWritable,
@@ -19,11 +25,13 @@ import {
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import {
   checkMfaCode,
+  type MfaDevice,
   mfaProcessFor,
   mfaSerialUpdate,
   obtainMfaCode,
   resolveMfaDevice,
 } from "../session/mfa.ts";
+import type { Credentials } from "../core/credentials.ts";
 import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
 import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
@@ -236,31 +244,41 @@ async function newSession(
     getProfile(files, "default")?.[DEFAULT_PROFILE_KEY] !== requested;
   // The config is written after the call when the profile is remembered or its MFA device is discovered.
   if (rememberProfile || !profile.mfa_serial) await checkWritable([awsPaths(context.env).config]);
-  // The key is checked before the MFA code is spent: a deleted key fails here with its own message.
-  const identity = await getCallerIdentity(target);
-  const device = await resolveMfaDevice(
-    context.term,
-    profile,
-    selected.name,
-    target,
-    identity.arn,
-  );
-  const passphrase = store
-    ? await context.term.promptNewSecret(
-      msg`New passphrase for the stored session of '${selected.name}':`,
-    )
-    : undefined;
-  const code = await obtainMfaCode(
-    context.term,
-    given,
-    device.serial,
-    mfaProcessFor(context.env, profile),
-  );
-  const credentials = await getSessionToken(target, {
-    durationSeconds,
-    serialNumber: device.serial,
-    tokenCode: code,
-  });
+  let identity: CallerIdentity;
+  let device: MfaDevice;
+  let credentials: Credentials;
+  let passphrase: string | undefined;
+  if (profile.mfa_serial && given !== undefined && !store) {
+    // Nothing to find out or ask between the two calls: both at once, one round trip. A deleted key fails both,
+    // and its own message is reported; AWS refuses the key before it looks at the MFA code.
+    device = { serial: profile.mfa_serial, discovered: false };
+    ({ identity, credentials } = await getIdentityAndSessionToken(target, {
+      durationSeconds,
+      serialNumber: device.serial,
+      tokenCode: given,
+    }));
+  } else {
+    // The key is checked before the MFA code is spent or asked for: a deleted key fails here with its own
+    // message. Without mfa_serial, the device is found from the user the key belongs to.
+    identity = await getCallerIdentity(target);
+    device = await resolveMfaDevice(context.term, profile, selected.name, target, identity.arn);
+    passphrase = store
+      ? await context.term.promptNewSecret(
+        msg`New passphrase for the stored session of '${selected.name}':`,
+      )
+      : undefined;
+    const code = await obtainMfaCode(
+      context.term,
+      given,
+      device.serial,
+      mfaProcessFor(context.env, profile),
+    );
+    credentials = await getSessionToken(target, {
+      durationSeconds,
+      serialNumber: device.serial,
+      tokenCode: code,
+    });
+  }
   const session: SessionRecord = checkSessionRecord({
     profile: selected.name,
     accessKeyId: credentials.accessKeyId,

@@ -8,7 +8,7 @@
 
 import { type CommandSpec, profileOption } from "../cli/spec.ts";
 import { BROWSER_KEY, IMPORT_PROFILE } from "../config/keys.ts";
-import { SERVICE_NAMES } from "../console/url.ts";
+import { SERVICE_NAMES } from "../console/services.ts";
 import { wrapWords } from "../core/text.ts";
 import { validateBucketName } from "../core/bucket.ts";
 import {
@@ -540,10 +540,13 @@ changed; without either, stc asks.`,
     name: "init",
     summary: "Print the shell code that sets up stc in bash, zsh or fish (or --install it)",
     description: `
-Load it from your shell's start-up file (or let --install add the line, once):
+Load it from your shell's start-up file:
   bash (~/.bashrc):                  eval "$(stc init bash)"
   zsh (~/.zshrc):                    eval "$(stc init zsh)"
   fish (~/.config/fish/config.fish): stc init fish | source
+or let --install write the code to ~/.cache/stc/init.SHELL ($XDG_CACHE_HOME) and add the line that
+sources it, once: new shells then start no stc process. The line writes the cache again when stc is
+newer than it (a new version) or it is missing.
 
 It defines:
   stc                 runs stc and applies the environment changes it prints, so 'stc session',
@@ -566,7 +569,8 @@ In zsh, completion needs compinit (it is registered at the first prompt after co
       {
         name: "install",
         type: "boolean",
-        description: "Add the line that loads it to the shell's start-up file (once)",
+        description:
+          "Cache it in ~/.cache/stc and add the line that sources it to the start-up file (once)",
       },
       {
         name: "auto-renew",

@@ -6,7 +6,7 @@
  */
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
-import { type CallerIdentity, getCallerIdentity } from "../aws/client.ts";
+import type { CallerIdentity } from "../aws/client.ts";
 import { humanLine, printLine } from "../cli/output.ts";
 import { profileRegion } from "../config/profile.ts";
 import { readBaseSession } from "../session/variables.ts";
@@ -122,6 +122,8 @@ export const statusCommand: Command = defineCommand(
     const status = sessionStatus(context.env, context.now());
     if (input.options.verify) {
       const credentials = requireShellCredentials(context);
+      // The AWS layer only for --verify: the status itself is read from the environment.
+      const { getCallerIdentity } = await import("../aws/client.ts");
       status.verified = await getCallerIdentity({
         env: context.env,
         region: profileRegion(context.env, undefined),

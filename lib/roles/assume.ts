@@ -126,7 +126,7 @@ function expiredBase(base: SessionRecord): StcError {
 
 function noSessionToRenewFrom(profile: string): StcError {
   return new StcError(
-    `this shell holds no MFA session of profile '${printable(profile)}' to renew from`,
+    msg`this shell holds no MFA session of profile '${profile}' to renew from`,
     {
       hint: "get one with 'stc session' (one MFA code), then 'stc assume' the role again",
       exitCode: ExitCode.SessionExpired,

@@ -198,6 +198,51 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
 }
 
 /**
+ * A whole valid line of a roles file (trimmed): the fields of {@linkcode parseRolesFile}, each with its own rule,
+ * separated by spaces or tabs, which no field may hold. One test per line instead of a split and four.
+ */
+const VALID_ROLES_LINE =
+  /^([\w+=,.@:/-]{1,128})[ \t]+(arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})(?:[ \t]+[\w+=,.@-]{2,64}(?:[ \t]+[\w+=,.@:/-]{2,1224})?)?$/;
+
+/** A role alias and its ARN: what completion shows of a role. */
+export interface RoleName {
+  /** The alias. */
+  alias: string;
+  /** The role's ARN. */
+  roleArn: string;
+}
+
+/**
+ * The roles {@linkcode parseRolesFile} finds in a roles file, in the same order, as alias and ARN alone, without
+ * building its entries and problems: what tab completion needs from a list of thousands of roles, on every Tab.
+ *
+ * @example
+ * ```ts
+ * import { scanRolesFile } from "./catalog.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "dev arn:aws:iam::123456789012:role/Dev\nbad not-an-arn\ndev arn:aws:iam::210987654321:role/X\n";
+ * assert.deepEqual(scanRolesFile(text), [{ alias: "dev", roleArn: "arn:aws:iam::123456789012:role/Dev" }]);
+ * ```
+ */
+export function scanRolesFile(text: string): RoleName[] {
+  const roles: RoleName[] = [];
+  const seen = new Set<string>();
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const trimmed = text.slice(start, end).trim();
+    start = end + 1;
+    if (trimmed === "" || trimmed.charCodeAt(0) === 35 /* # */) continue;
+    const match = VALID_ROLES_LINE.exec(trimmed);
+    if (match === null || seen.has(match[1])) continue;
+    seen.add(match[1]);
+    roles.push({ alias: match[1], roleArn: match[2] });
+  }
+  return roles;
+}
+
+/**
  * Parses Coinbase assume-role's accounts file: a JSON object of account name → account id. An id written as
  * a JSON number is reported: a number cannot keep leading zeros (an 11-digit number is read as the 12-digit
  * id with its zero restored) and above 2^53 loses precision (skipped). Other bad entries are skipped.

@@ -11,6 +11,7 @@ import {
   resolveAccount,
   roleInfo,
   rolesFromProfiles,
+  scanRolesFile,
 } from "./catalog.ts";
 import { printable } from "../core/text.ts";
 import { sanitise } from "../term/sanitise.ts";
@@ -235,4 +236,79 @@ Deno.test("duration_seconds of a profile role is checked against the role limits
     "profile 'r899': duration_seconds must be a number of seconds (900-43200)",
     "profile 'r43201': duration_seconds must be a number of seconds (900-43200)",
   ]);
+});
+
+/** A small seeded generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Lines of a roles file, valid and invalid in every way parseRolesFile tells apart. */
+function generatedRolesFile(seed: number, lines: number): string {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  const aliases = [
+    "dev",
+    "prod",
+    "a:b",
+    "x/y",
+    "a.b@c",
+    "d-e_f",
+    "+=,",
+    "",
+    "bad alias",
+    "é",
+    "a".repeat(129),
+    "a".repeat(128),
+    "#c",
+  ];
+  const arns = [
+    "arn:aws:iam::123456789012:role/Dev",
+    "arn:aws-cn:iam::123456789012:role/path/to/Role",
+    "arn:aws:iam::12345678901:role/Short",
+    "arn:aws:iam::123456789012:user/NotRole",
+    "arn:aws:iam::123456789012:role/" + "r".repeat(65),
+    "arn:aws:iam::123456789012:role/",
+    "not-an-arn",
+  ];
+  const sessions = ["alice", "a".repeat(64), "a", "a".repeat(65), "bad:name"];
+  const externalIds = ["ext-1", "a:b/c", "x", "bad id"];
+  const spaces = [" ", "\t", "  \t ", "\u00a0", "\r"];
+  const ends = ["", " ", "\t", "\r", " \r", "\u00a0"];
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    // Half the lines use only the good values (the first two of each list), so that many are valid.
+    const good = next() < 0.5;
+    const from = <T>(items: readonly T[]): T => good ? items[Math.floor(next() * 2)] : pick(items);
+    // Numbered aliases are mostly new; the fixed ones repeat (a repeated alias keeps its first line).
+    const fields = [next() < 0.5 ? `role-${i}` : from(aliases), from(arns)];
+    if (next() < 0.4) fields.push(from(sessions));
+    if (next() < 0.2) fields.push(from(externalIds));
+    if (!good && next() < 0.05) fields.push("extra");
+    if (!good && next() < 0.1) fields.splice(1);
+    let line = fields.map((field, n) => n === 0 ? field : from(spaces) + field).join("");
+    if (next() < 0.05) line = "# " + line;
+    out.push(from(ends) + line + from(ends));
+    if (next() < 0.05) out.push("");
+  }
+  return out.join("\n");
+}
+
+Deno.test("scanRolesFile finds exactly the aliases and ARNs parseRolesFile does, in order", () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const text = generatedRolesFile(seed, 60);
+    const parsed = parseRolesFile(text, "f", "local").roles.map(({ alias, roleArn }) => ({
+      alias,
+      roleArn,
+    }));
+    assert.deepEqual(scanRolesFile(text), parsed, `seed ${seed}`);
+  }
+  // The generator reaches both outcomes.
+  const sample = parseRolesFile(generatedRolesFile(7, 200), "f", "local");
+  assert.ok(sample.roles.length > 10 && sample.problems.length > 10);
 });

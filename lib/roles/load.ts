@@ -17,8 +17,10 @@ import {
   parseAccountsJson,
   parseRolesFile,
   type RoleCatalog,
+  type RoleName,
   type RoleProblem,
   rolesFromProfiles,
+  scanRolesFile,
 } from "./catalog.ts";
 import type { Notices } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
@@ -73,6 +75,58 @@ export async function loadRoleCatalog(
     ],
     parseAccountsJson(accounts, paths.accounts),
   );
+}
+
+/** The names {@linkcode loadRoleCatalog} would give, for completion and `stc roles --names`. */
+export interface RoleListing {
+  /** Every role alias with its ARN, the winning definition of each, in priority order. */
+  roles: RoleName[];
+  /** Whether a roles file (rather than only the AWS config) defines any. */
+  fromFiles: boolean;
+  /** Account names and ids of the accounts file, in file order. */
+  accounts: { name: string; accountId: string }[];
+}
+
+/**
+ * The role aliases and account names of `profile`, the same and in the same order as
+ * {@linkcode loadRoleCatalog}'s, read without building the catalog: the roles files are scanned, not parsed
+ * (their problems are for `stc roles`, not completion).
+ */
+export async function loadRoleListing(
+  env: Env,
+  profile: string,
+  loaded?: LoadedProfiles,
+): Promise<RoleListing> {
+  const paths = rolePaths(env, profile);
+  const [local, organisation, accounts, profiles] = await Promise.all([
+    readOptionalText(paths.local, { maxBytes: MAX_ROLES_FILE_BYTES }),
+    readOptionalText(paths.organisation, { maxBytes: MAX_ROLES_FILE_BYTES }),
+    readOptionalText(paths.accounts),
+    loaded ?? loadProfiles(env),
+  ]);
+  const roles = new Map<string, RoleName>();
+  const add = (list: readonly RoleName[]) => {
+    for (const role of list) if (!roles.has(role.alias)) roles.set(role.alias, role);
+  };
+  add(scanRolesFile(local));
+  add(scanRolesFile(organisation));
+  const fromFiles = roles.size > 0;
+  add(rolesFromProfiles(profiles.files, paths.config, profiles.configLines).roles);
+  return {
+    roles: [...roles.values()].map(({ alias, roleArn }) => ({ alias, roleArn })),
+    fromFiles,
+    accounts: parseAccountsJson(accounts, paths.accounts).accounts.map(({ name, accountId }) => ({
+      name,
+      accountId,
+    })),
+  };
+}
+
+/** Every name `stc assume` accepts first, as {@linkcode assumableNames} lists them: aliases, then accounts. */
+export function listingNames(listing: RoleListing): string[] {
+  return [
+    ...new Set([...listing.roles.map((r) => r.alias), ...listing.accounts.map((a) => a.name)]),
+  ];
 }
 
 /** Warns about problems in the role sources: the first `limit`, then how many more. */

@@ -1,5 +1,11 @@
 /**
- * `stc init SHELL --install`: the line that loads stc in the shell's start-up file, and adding it once.
+ * `stc init SHELL --install`: the init code cached in a file, the line that loads it from the shell's start-up
+ * file, and adding that line once.
+ *
+ * The start-up file sources the cached code, so a new shell starts no process for stc. The line first checks,
+ * with the shell's own `-nt` test (no process either), that the cache is newer than the stc that wrote it; when
+ * stc was replaced (a new version) or the cache is missing, it runs `stc init SHELL --install` once, which writes
+ * the cache again for the stc now installed.
  *
  * @module
  */
@@ -8,7 +14,8 @@ import { ensureDir, fileMode, writeFileAtomic } from "../fs/atomic.ts";
 import { dirname, join } from "../fs/path.ts";
 import { readOptionalText } from "../fs/read.ts";
 import type { Env } from "../core/env.ts";
-import { type InitOptions, type InitShell, quoteCommand } from "./init_script.ts";
+import { type InitOptions, initScript, type InitShell, quoteCommand } from "./init_script.ts";
+import { quoteShell } from "./emitter.ts";
 
 /** The comment written above the line, by which a later `--install` finds it. */
 export const INSTALL_MARKER = "# stc shell integration (added by 'stc init --install')";
@@ -29,15 +36,31 @@ export function rcFile(shell: InitShell, env: Env): string {
   }
 }
 
-/** The line that loads stc's init code in `shell`, running stc as `self`, with the options of `stc init`. */
+/** Where `--install` caches the init code of `shell`: `$XDG_CACHE_HOME/stc/init.SHELL` (else ~/.cache/stc). */
+export function initCacheFile(shell: InitShell, env: Env): string {
+  return join(env.XDG_CACHE_HOME || join(env.HOME || ".", ".cache"), "stc", `init.${shell}`);
+}
+
+/**
+ * The line that loads stc's cached init code in `shell`, running stc as `self` with the options of `stc init`:
+ * the cache is sourced as it is while it is newer than the file `self` runs (the binary, or main.ts from
+ * source), and written again first when it is not (or is missing).
+ */
 export function installLine(
   shell: InitShell,
   self: readonly string[],
+  cache: string,
   options: InitOptions = {},
 ): string {
   const command = quoteCommand(shell, self);
-  const init = `init ${shell}${options.autoRenew ? " --auto-renew" : ""}`;
-  return shell === "fish" ? `${command} ${init} | source` : `eval "$(${command} ${init})"`;
+  const file = quoteShell(shell, cache);
+  const program = quoteShell(shell, self[self.length - 1]);
+  const refresh = `${command} init ${shell} --install${
+    options.autoRenew ? " --auto-renew" : ""
+  } >/dev/null 2>&1`;
+  return shell === "fish"
+    ? `test ${file} -nt ${program}; or ${refresh}; source ${file}`
+    : `[ ${file} -nt ${program} ] || ${refresh}; . ${file}`;
 }
 
 /** What `--install` did. */
@@ -69,17 +92,18 @@ export function planInstall(
 }
 
 /**
- * Installs the line in the start-up file (created when missing, with its directory), atomically and keeping
- * the file's mode; a start-up file that is a symbolic link (dotfiles managers) stays one, its target is
- * written. Returns the file and what was done.
+ * Writes the init code to its cache file, then installs the line in the start-up file (created when missing,
+ * with its directory), atomically and keeping the file's mode; a start-up file that is a symbolic link
+ * (dotfiles managers) stays one, its target is written. Returns the files and what was done to the start-up file.
  */
 export async function installInit(
   shell: InitShell,
   self: readonly string[],
   env: Env,
   options: InitOptions = {},
-): Promise<{ file: string; outcome: InstallOutcome }> {
+): Promise<{ file: string; cache: string; outcome: InstallOutcome }> {
   const file = rcFile(shell, env);
+  const cache = initCacheFile(shell, env);
   let text = "";
   let mode = 0o644;
   const current = await readOptionalText(file);
@@ -89,7 +113,10 @@ export async function installInit(
     text = current;
     mode = existingMode;
   }
-  const plan = planInstall(text, shell, installLine(shell, self, options));
+  const plan = planInstall(text, shell, installLine(shell, self, cache, options));
+  // Always written: a cache older than stc is what makes the start-up line write it again.
+  await ensureDir(dirname(cache));
+  await writeFileAtomic(cache, await initScript(shell, self, options), { mode: 0o644 });
   if (plan.outcome !== "present") await writeFileAtomic(file, plan.text, { mode });
-  return { file, outcome: plan.outcome };
+  return { file, cache, outcome: plan.outcome };
 }

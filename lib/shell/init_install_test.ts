@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { INSTALL_MARKER, installInit, installLine, planInstall, rcFile } from "./init_install.ts";
+import {
+  initCacheFile,
+  INSTALL_MARKER,
+  installInit,
+  installLine,
+  planInstall,
+  rcFile,
+} from "./init_install.ts";
+import { initScript } from "./init_script.ts";
 
 Deno.test("rcFile: ~/.bashrc, ZDOTDIR for zsh, XDG_CONFIG_HOME for fish", () => {
   assert.equal(rcFile("bash", { HOME: "/h" }), "/h/.bashrc");
@@ -10,36 +18,61 @@ Deno.test("rcFile: ~/.bashrc, ZDOTDIR for zsh, XDG_CONFIG_HOME for fish", () => 
   assert.equal(rcFile("zsh", { HOME: "/h", ZDOTDIR: "" }), "/h/.zshrc");
 });
 
-Deno.test("installLine: quoted command, eval for bash/zsh, source for fish", () => {
-  assert.equal(installLine("bash", ["/opt/my stc"]), `eval "$('/opt/my stc' init bash)"`);
-  assert.equal(installLine("zsh", ["/bin/stc"]), `eval "$('/bin/stc' init zsh)"`);
-  assert.equal(installLine("fish", ["/bin/it's"]), `'/bin/it\\'s' init fish | source`);
+Deno.test("initCacheFile: XDG_CACHE_HOME, else ~/.cache", () => {
+  assert.equal(initCacheFile("zsh", { HOME: "/h" }), "/h/.cache/stc/init.zsh");
+  assert.equal(initCacheFile("fish", { HOME: "/h", XDG_CACHE_HOME: "/c" }), "/c/stc/init.fish");
   assert.equal(
-    installLine("bash", ["/bin/stc"], { autoRenew: true }),
-    `eval "$('/bin/stc' init bash --auto-renew)"`,
+    initCacheFile("bash", { HOME: "/h", XDG_CACHE_HOME: "" }),
+    "/h/.cache/stc/init.bash",
+  );
+});
+
+Deno.test("installLine: sources the cache while it is newer than stc, else writes it first; quoted", () => {
+  assert.equal(
+    installLine("bash", ["/opt/my stc"], "/h/.cache/stc/init.bash"),
+    `[ '/h/.cache/stc/init.bash' -nt '/opt/my stc' ] || '/opt/my stc' init bash --install >/dev/null 2>&1; . '/h/.cache/stc/init.bash'`,
   );
   assert.equal(
-    installLine("fish", ["/bin/stc"], { autoRenew: true }),
-    `'/bin/stc' init fish --auto-renew | source`,
+    installLine("zsh", ["/usr/bin/deno", "run", "/s/main.ts"], "/c/init.zsh"),
+    `[ '/c/init.zsh' -nt '/s/main.ts' ] || '/usr/bin/deno' 'run' '/s/main.ts' init zsh --install >/dev/null 2>&1; . '/c/init.zsh'`,
+  );
+  assert.equal(
+    installLine("fish", ["/bin/it's"], "/c/init.fish"),
+    `test '/c/init.fish' -nt '/bin/it\\'s'; or '/bin/it\\'s' init fish --install >/dev/null 2>&1; source '/c/init.fish'`,
+  );
+  const renewing = installLine("bash", ["/bin/stc"], "/c/init.bash", { autoRenew: true });
+  assert.equal(
+    renewing,
+    `[ '/c/init.bash' -nt '/bin/stc' ] || '/bin/stc' init bash --install --auto-renew >/dev/null 2>&1; . '/c/init.bash'`,
   );
   // Installed again with --auto-renew, the marked line gains it.
-  const plain = planInstall("", "zsh", installLine("zsh", ["/bin/stc"])).text;
-  const renewing = planInstall(plain, "zsh", installLine("zsh", ["/bin/stc"], { autoRenew: true }));
-  assert.equal(renewing.outcome, "updated");
-  assert.equal(renewing.text, plain.replace("init zsh", "init zsh --auto-renew"));
+  const plain = planInstall("", "zsh", installLine("zsh", ["/bin/stc"], "/c/init.zsh")).text;
+  const again = planInstall(
+    plain,
+    "zsh",
+    installLine("zsh", ["/bin/stc"], "/c/init.zsh", { autoRenew: true }),
+  );
+  assert.equal(again.outcome, "updated");
+  assert.equal(again.text, plain.replace("--install >", "--install --auto-renew >"));
 });
 
 Deno.test("planInstall: appends once, keeps the rest, updates a moved binary", () => {
-  const line = installLine("zsh", ["/bin/stc"]);
+  const line = installLine("zsh", ["/bin/stc"], "/c/init.zsh");
   const first = planInstall("export A=1", "zsh", line);
   assert.equal(first.outcome, "added");
   assert.equal(first.text, `export A=1\n\n${INSTALL_MARKER}\n${line}\n`);
   assert.deepEqual(planInstall(first.text, "zsh", line), { text: first.text, outcome: "present" });
   assert.equal(planInstall("", "zsh", line).text, `${INSTALL_MARKER}\n${line}\n`);
   assert.equal(planInstall("a\n", "zsh", line).text, `a\n\n${INSTALL_MARKER}\n${line}\n`);
-  const moved = planInstall(first.text, "zsh", installLine("zsh", ["/new/stc"]));
+  const moved = planInstall(first.text, "zsh", installLine("zsh", ["/new/stc"], "/c/init.zsh"));
   assert.equal(moved.outcome, "updated");
-  assert.equal(moved.text, first.text.replace("/bin/stc", "/new/stc"));
+  assert.equal(moved.text, first.text.replaceAll("/bin/stc", "/new/stc"));
+  // The eval line of an earlier --install is replaced by the cached form.
+  const older = `${INSTALL_MARKER}\neval "$('/bin/stc' init zsh)"\n`;
+  assert.deepEqual(planInstall(older, "zsh", line), {
+    text: `${INSTALL_MARKER}\n${line}\n`,
+    outcome: "updated",
+  });
   // A line the user wrote counts; a commented-out one or another shell's does not.
   assert.equal(planInstall(`eval "$(stc init zsh)"\n`, "zsh", line).outcome, "present");
   assert.equal(planInstall(`# eval "$(stc init zsh)"\n`, "zsh", line).outcome, "added");
@@ -50,14 +83,20 @@ Deno.test("installInit: creates the file and its directory, is idempotent, keeps
   const home = await Deno.makeTempDir();
   try {
     const env = { HOME: home, XDG_CONFIG_HOME: `${home}/xdg` };
+    const cache = `${home}/.cache/stc/init.fish`;
     assert.deepEqual(await installInit("fish", ["/bin/stc"], env), {
       file: `${home}/xdg/fish/config.fish`,
+      cache,
       outcome: "added",
     });
+    assert.equal(await Deno.readTextFile(cache), await initScript("fish", ["/bin/stc"]));
+    // Present or not, the cache is written again, so that it is newer than stc.
+    await Deno.utime(cache, 0, 0);
     assert.equal((await installInit("fish", ["/bin/stc"], env)).outcome, "present");
+    assert.ok((await Deno.stat(cache)).mtime!.getTime() > 0);
     assert.equal(
       await Deno.readTextFile(`${home}/xdg/fish/config.fish`),
-      `${INSTALL_MARKER}\n'/bin/stc' init fish | source\n`,
+      `${INSTALL_MARKER}\n${installLine("fish", ["/bin/stc"], cache)}\n`,
     );
     await Deno.writeTextFile(`${home}/.bashrc`, "alias ll='ls -l'\n", { mode: 0o600 });
     await Deno.chmod(`${home}/.bashrc`, 0o600);

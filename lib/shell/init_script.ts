@@ -11,6 +11,7 @@
  * @module
  */
 
+import { msg } from "../core/message.ts";
 import { quoteShell } from "./emitter.ts";
 import { usageError } from "../core/errors.ts";
 
@@ -100,7 +101,7 @@ export const AUTO_RENEW_ENABLE = "_stc_auto_renew_enable";
  */
 export function withAutoRenew(shell: string, texts: readonly string[]): string[] {
   if (!texts.some((text) => text.includes(`function ${AUTO_RENEW_ENABLE}`))) {
-    throw usageError(`--auto-renew is not available in ${shell}`, "use it in bash, zsh or fish");
+    throw usageError(msg`--auto-renew is not available in ${shell}`, "use it in bash, zsh or fish");
   }
   return [...texts, AUTO_RENEW_ENABLE];
 }

@@ -29,7 +29,7 @@ import {
   type RawTerminal,
   readTerminalLine,
 } from "./input.ts";
-import { type Choice, runPicker } from "./picker.ts";
+import type { Choice } from "./picker.ts";
 
 /** Options of {@linkcode Term.prompt}. */
 export interface PromptOptions {
@@ -270,6 +270,8 @@ export function createTerm(options: CreateTermOptions): Term {
         throw new StcError("nothing to choose with: stdin is not a terminal");
       }
       const terminal = streams.stdin;
+      // Loaded when a choice is offered: every command creates a Term, few pick from a list.
+      const { runPicker } = await import("./picker.ts");
       return await withRawTerminal(
         terminal,
         () => write("\n"),
