@@ -33,6 +33,10 @@ const PUBLIC_FUNCTIONS = [
   "stc_prompt",
 ];
 
+/** The shells whose init code is evaluated shell code (nushell's is tested on its own below). */
+type EvalShell = Exclude<InitShell, "nu">;
+const EVAL_SHELLS = INIT_SHELLS.filter((s): s is EvalShell => s !== "nu");
+
 const available = new Map<string, boolean>();
 async function hasShell(shell: string): Promise<boolean> {
   if (!available.has(shell)) {
@@ -62,7 +66,9 @@ async function runShell(
   script: string,
   env: Record<string, string>,
 ): Promise<ShellRun> {
-  const args = shell === "fish"
+  const args = shell === "nu"
+    ? ["--no-config-file", "-c", script]
+    : shell === "fish"
     ? ["--no-config", "-c", script]
     : shell === "zsh"
     ? ["-f", "-c", script]
@@ -85,12 +91,12 @@ async function initFor(shell: InitShell, self: readonly string[]): Promise<strin
 /** Writes the init code to a file in HOME and returns the statement that loads it. */
 async function loadStatement(home: TempHome, shell: InitShell, code: string): Promise<string> {
   const path = await home.write(`init.${shell}`, code);
-  return shell === "fish" ? `source '${path}'` : `eval "$(cat '${path}')"`;
+  return shell === "fish" || shell === "nu" ? `source '${path}'` : `eval "$(cat '${path}')"`;
 }
 
 Deno.test("stc init prints code that parses in each shell; unknown shells are usage errors", async () => {
   await using home = await makeHome();
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const result = await runStc(["init", shell], { env: home.env });
     assert.equal(result.code, 0, result.stderr);
@@ -110,7 +116,7 @@ Deno.test("stc init prints code that parses in each shell; unknown shells are us
 Deno.test("sourcing under set -eu defines exactly the functions and leaves no variables behind", async () => {
   await using home = await makeHome();
   const self = stcCommandLine();
-  const scripts: Record<InitShell, (load: string) => string> = {
+  const scripts: Record<EvalShell, (load: string) => string> = {
     bash: (load) =>
       `set -eu; before=$(compgen -v | sort); ${load}
        comm -13 <(printf '%s\\n' "$before") <(compgen -v | sort) | grep -vx before || :
@@ -124,7 +130,7 @@ Deno.test("sourcing under set -eu defines exactly the functions and leaves no va
        for v in (set -n); contains -- $v $before; or echo $v; end | string match -v -r '^(before|fb)$'
        echo ---; for f in (functions -n); contains -- $f $fb; or echo $f; end; echo "--- survived"`,
   };
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, self));
     const result = await runShell(shell, scripts[shell](load), home.env);
@@ -332,7 +338,7 @@ Deno.test("each seed option runs the stc command its -h says it runs, in every s
 Deno.test("-h of a seed function prints its usage from the real stc, and runs nothing else", async () => {
   await using home = await makeHome();
   const seed = SEED_COMMANDS.find((s) => s.name === "get_session")!;
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
     const env = { ...home.env, AWS_PROFILE: "nobody" };
@@ -361,10 +367,10 @@ Deno.test("loaded twice under hostile options, everything still works and nothin
     "KSH_ARRAYS NO_UNSET ERR_EXIT PIPE_FAIL",
     "SH_WORD_SPLIT GLOB_SUBST RC_EXPAND_PARAM NO_MULTI_FUNC_DEF",
   ];
-  const setups: [InitShell, string][] = [
+  const setups: [EvalShell, string][] = [
     ["bash", "set -euo pipefail; shopt -s nullglob failglob"],
     ["bash", "set -o posix"],
-    ...zshOptions.map((o): [InitShell, string] => ["zsh", `setopt ${o}`]),
+    ...zshOptions.map((o): [EvalShell, string] => ["zsh", `setopt ${o}`]),
     ["fish", ""],
   ];
   for (const [shell, prelude] of setups) {
@@ -414,7 +420,7 @@ Deno.test("loaded twice under hostile options, everything still works and nothin
 
 Deno.test("the stc function applies the output only on success and keeps the base session from children", async () => {
   await using home = await makeHome();
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const fake = await withFake(home, shell);
     const actions: ShellAction[] = [
@@ -459,7 +465,7 @@ Deno.test("the stc function evaluates only stdout that starts with its mark; dat
     "two newlines\n\n",
     "$(touch PWNED) `touch PWNED` 'quote\n",
   ];
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const fake = await withFake(home, shell);
     const status = shell === "fish" ? "$status" : "$?";
@@ -492,7 +498,7 @@ Deno.test("through the stc function, --version, -V and stc's data are printed, n
   await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
   const version = (await runStc(["--version"], { env: home.env })).stdout;
   assert.match(version, /^stc \d+\.\d+\.\d+/);
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
     const status = shell === "fish" ? "$status" : "$?";
@@ -516,7 +522,7 @@ Deno.test("stc_prompt shows profile and role, coloured by the time left", async 
   await using home = await makeHome();
   const now = Math.floor(Date.now() / 1000);
   const colours: [number, string][] = [[3600, "32"], [300, "33"], [-5, "31"]];
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
     const set = (name: string, value: string) =>
@@ -752,7 +758,7 @@ Deno.test("stc init --install adds the line once and says what it did", async ()
 Deno.test("stc init --install: new shells source the cached code, and write it again when stc is newer", async () => {
   await using home = await makeHome();
   const cache = ".cache/stc/init.SHELL";
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/.config` };
     const installed = await runStc(["init", shell, "--install"], { env });
@@ -782,7 +788,7 @@ Deno.test("stc init --install: new shells source the cached code, and write it a
 Deno.test("get_session -i KEYID,SECRET imports the key and warns that the secret was typed, in every shell", async () => {
   await using home = await makeHome();
   const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
     const result = await runShell(
@@ -810,7 +816,7 @@ Deno.test("get_session -i KEYID,SECRET imports the key and warns that the secret
 
 Deno.test("--auto-renew puts its hook first among the prompt hooks, once, keeping the user's", async () => {
   await using home = await makeHome();
-  const cases: Record<InitShell, [string, string, string]> = {
+  const cases: Record<EvalShell, [string, string, string]> = {
     // bash: a string PROMPT_COMMAND, and an array (bash 5.1+).
     bash: [
       "set -eu; PROMPT_COMMAND='mine; also'",
@@ -829,7 +835,7 @@ Deno.test("--auto-renew puts its hook first among the prompt hooks, once, keepin
       "<registered>",
     ],
   };
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
     assert.equal(init.code, 0, init.stderr);
@@ -847,7 +853,7 @@ Deno.test("auto-renew backs off after a failure: one warning, quiet retries afte
   await using home = await makeHome();
   // A stand-in for the stc function, which records its arguments: failing (exit 3, a message) until `ok` is
   // set, then renewing to AWS_EXPIRATION_S=`ok`. `_stc_renew NOW` is called with chosen times.
-  const scripts: Record<InitShell, string> = {
+  const scripts: Record<EvalShell, string> = {
     bash: `set -eu; calls=0; ok=
 function stc { calls=$((calls + 1)) args="$*"; [ -n "$ok" ] || { echo "failed $calls" >&2; return 3; }; AWS_EXPIRATION_S=$ok; }
 AWS_ROLE_ALIAS=x AWS_EXPIRATION_S=1200 AWS_PROFILE='my prof' 
@@ -867,7 +873,7 @@ for now in 1000 1059 1060 1179 1180; _stc_renew $now; end; echo "calls=$calls"
 set ok 5000; _stc_renew 1419; echo "calls=$calls"; _stc_renew 1420; echo "calls=$calls $AWS_EXPIRATION_S" (set -q _stc_renew_for; and echo $_stc_renew_for; or echo none)
 set ok 5100; set AWS_EXPIRATION_S 4900; _stc_renew 5000; _stc_renew 5001; _stc_renew 5060; echo "calls=$calls"; echo "$args"`,
   };
-  for (const shell of INIT_SHELLS) {
+  for (const shell of EVAL_SHELLS) {
     if (!(await hasShell(shell))) continue;
     const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
     const result = await runShell(shell, `${load}\n${scripts[shell]}`, home.env);
@@ -885,4 +891,213 @@ set ok 5100; set AWS_EXPIRATION_S 4900; _stc_renew 5000; _stc_renew 5001; _stc_r
       shell,
     );
   }
+});
+
+/** Runs `script` in nu after loading the init code in `path`; `$env.LAST_EXIT_CODE` after a failed stc is its status. */
+function nuStatus(call: string): string {
+  return `try { ${call} } catch { }; print $"rc=($env.LAST_EXIT_CODE)"`;
+}
+
+Deno.test("nu: stc init nu loads, defines exactly the public commands, and sets no variables", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const init = await runStc(["init", "nu"], { env: home.env });
+  assert.equal(init.code, 0, init.stderr);
+  assert.ok(init.stdout.includes(stcCommandLine().at(-1)!), "it runs this stc");
+  const path = await home.write("init.nu", init.stdout);
+  const list = `print (scope commands | where type == custom | get name | sort | to json --raw)
+    print ($env | columns | sort | to json --raw)`;
+  const bare = await runShell("nu", list, home.env);
+  const loaded = await runShell("nu", `source '${path}'\n${list}`, home.env);
+  assert.equal(loaded.code, 0, loaded.stderr);
+  assert.equal(loaded.stderr, "");
+  const [commandsBefore, envBefore] = bare.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const [commandsAfter, envAfter] = loaded.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const added = (commandsAfter as string[]).filter((c) => !commandsBefore.includes(c));
+  assert.deepEqual(added.filter((c) => !c.startsWith("_stc_")), [...PUBLIC_FUNCTIONS].sort());
+  assert.deepEqual(envAfter, envBefore);
+});
+
+Deno.test("nu: the stc command applies the output only on success and keeps the base session from children", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const fake = await withFake(home, "nu");
+  const out = await home.write(
+    "out.nu",
+    renderShell("nu", [
+      { kind: "export", name: "AWS_PROFILE", value: "work" },
+      { kind: "set", name: "STC_BASE_SESSION", value: `{"k":"it's $secret"}` },
+      { kind: "print", text: "done\n" },
+    ]),
+  );
+  const failing = await home.write(
+    "fail.nu",
+    renderShell("nu", [{ kind: "export", name: "AWS_PROFILE", value: "other" }]),
+  );
+  const script = `${fake.load}
+    $env.FAKE_OUT = '${out}'; ${nuStatus("stc session")}
+    $env.FAKE_OUT = '${failing}'; $env.FAKE_RC = '4'; ${nuStatus("stc session")}
+    hide-env FAKE_OUT FAKE_RC; stc status
+    print $"profile=($env.AWS_PROFILE)"
+    print (^env | lines | where {|l| $l starts-with STC_BASE_SESSION } | length)`;
+  const result = await runShell("nu", script, fake.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "done\nrc=0\nrc=4\nprofile=work\n0\n");
+  assert.deepEqual(await fake.log(), [
+    `session |eval=nu`,
+    `session |eval=nu |base={"k":"it's $secret"}`,
+    `status |eval=nu |base={"k":"it's $secret"}`,
+  ]);
+  // A failed stc stops a script with its status, as a failed program does.
+  const stops = await runShell(
+    "nu",
+    `${fake.load}; $env.FAKE_RC = '3'; stc session; print "not reached"`,
+    fake.env,
+  );
+  assert.equal(stops.code, 3, stops.stderr);
+  assert.equal(stops.stdout, "");
+  assert.equal(stops.stderr, "");
+});
+
+Deno.test("nu: the stc command applies only stdout that starts with its mark; data passes through untouched", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const data = [
+    "touch PWNED; echo evaluated\n",
+    'stc-123456789\n{"kind":"export","name":"AWS_PROFILE","value":"evil"}\n',
+    "no newline at the end",
+    "two newlines\n\n",
+    "$(touch PWNED) `touch PWNED` 'quote\n",
+  ];
+  const fake = await withFake(home, "nu");
+  for (const [i, text] of data.entries()) {
+    const path = await home.write(`data${i}`, text);
+    const result = await runShell(
+      "nu",
+      `cd '${home.home}'; ${fake.load}; $env.FAKE_DATA = '${path}'; $env.FAKE_RC = '${i % 2 * 3}'
+       ${nuStatus("stc roles --names")}; print $"p=($env.AWS_PROFILE? | default '')"`,
+      fake.env,
+    );
+    assert.equal(result.stderr, "");
+    assert.equal(result.stdout, `${text}rc=${i % 2 * 3}\np=\n`, JSON.stringify(text));
+    await assert.rejects(Deno.stat(`${home.home}/PWNED`), Deno.errors.NotFound);
+    await fake.log();
+  }
+});
+
+Deno.test("nu: through the stc command, --version and data are printed, session -c is applied, -h shows the usage", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
+  const version = (await runStc(["--version"], { env: home.env })).stdout;
+  const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+  const result = await runShell(
+    "nu",
+    `${load}; stc --version; ${nuStatus("stc -V")}; stc complete profiles
+     stc session -c --shell sh; print $"p=($env.AWS_PROFILE? | default '')"`,
+    { ...home.env, AWS_PROFILE: "awsops" },
+  );
+  assert.equal(result.stdout, `${version}${version}rc=0\nawsops\np=\n`, result.stderr);
+  assert.equal(result.stderr, "stc: cleared the AWS session variables\n");
+  const help = await runShell(
+    "nu",
+    `${load}; get_session -h -s 123456; print $"rc=($env.LAST_EXIT_CODE) profile=($env.AWS_PROFILE)"`,
+    { ...home.env, AWS_PROFILE: "nobody" },
+  );
+  assert.equal(help.stderr, seedUsage(SEED_COMMANDS.find((s) => s.name === "get_session")!));
+  assert.equal(help.stdout, "rc=0 profile=nobody\n");
+});
+
+Deno.test("nu: stc_prompt shows profile and role, coloured by the time left, starting no process", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const now = Math.floor(Date.now() / 1000);
+  const load = await loadStatement(home, "nu", await initFor("nu", ["false"]));
+  const env = { ...home.env, TERM: "xterm" };
+  delete (env as Record<string, string>).NO_COLOR;
+  const empty = await runShell("nu", `${load}; print -n (stc_prompt); print "[end]"`, env);
+  assert.equal(empty.stdout, "[end]\n", empty.stderr);
+  for (const [left, sgr] of [[3600, "32"], [300, "33"], [-5, "31"]] as const) {
+    const result = await runShell(
+      "nu",
+      `${load}; $env.AWS_PROFILE = 'awsops'; $env.AWS_ROLE_ALIAS = 'dev-admin'
+       $env.AWS_EXPIRATION_S = '${now + left}'; $env.PATH = []; print -n (stc_prompt)`,
+      env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(stripColours(result.stdout), "(awsops[dev-admin])");
+    assert.ok(result.stdout.includes(`\x1b[${sgr}m`), `${left}s: ${JSON.stringify(result.stdout)}`);
+  }
+  const plain = await runShell(
+    "nu",
+    `${load}; $env.AWS_PROFILE = 'a%b'; $env.AWS_EXPIRATION_S = '${
+      now + 3600
+    }'; print -n (stc_prompt)`,
+    { ...home.env, NO_COLOR: "1" },
+  );
+  assert.equal(plain.stdout, "(a%b)");
+});
+
+Deno.test("nu completion: the completer offers what the other shells offer", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  await writeProfiles(home);
+  const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+  const cases: [string, string[]][] = [
+    ["stc ses", ["session"]],
+    ["stc session --pro", ["--profile"]],
+    ["stc session -p ", ["awsops", "cfgrole", "credonly", "default"]],
+    ["stc session -p 'aw", ["awsops"]],
+    ["assume_role ", ["cfgrole", "dev-admin", "prod-ro", "sandbox"]],
+    ["get_session -", ["-h", "-c", "-d", "-l", "-p", "-r", "-s", "-u", "-v", "-i", "-b", "-e"]],
+    ["get_session -i ", ["keys.csv", "sub/"]],
+    ["stc import k", ["keys.csv"]],
+    ["aws-assume-role aw", ["awsops"]],
+    ["stc init n", ["nu"]],
+  ];
+  const calls = cases.map(([line]) =>
+    `print (_stc_complete (_stc_words ${
+      JSON.stringify(line)
+    }) | get value | str join "\\n"); print ===`
+  ).join("\n");
+  const result = await runShell("nu", `${load}\ncd '${home.home}/work'\n${calls}`, home.env);
+  assert.equal(result.code, 0, result.stderr);
+  const answers = result.stdout.split("===\n");
+  for (const [i, [line, expected]] of cases.entries()) {
+    assert.deepEqual(answers[i].split("\n").filter(Boolean).sort(), [...expected].sort(), line);
+  }
+});
+
+Deno.test("nu: stc init nu --install writes the code beside config.nu and sources it from there", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/xdg` };
+  const first = await runStc(["init", "nu", "--install"], { env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /added the line that loads stc to .*\/xdg\/nushell\/config\.nu/);
+  const second = await runStc(["init", "nu", "--install"], { env });
+  assert.match(second.stderr, /already loads stc; nothing changed/);
+  const config = `${home.home}/xdg/nushell/config.nu`;
+  const result = await runShell(
+    "nu",
+    `source '${config}'; print (scope commands | where name == get_session | length)`,
+    env,
+  );
+  assert.equal(result.stdout, "1\n", result.stderr);
+});
+
+Deno.test("nu: get_session -i KEYID,SECRET imports the key, the secret on stdin", async () => {
+  if (!(await hasShell("nu"))) return;
+  await using home = await makeHome();
+  const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+  const result = await runShell(
+    "nu",
+    `${load}; get_session -p nu -i AKIAIOSFODNN7EXAMPLE,${secret}`,
+    home.env,
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /stc: warning: a secret typed on a command line/);
+  assert.ok(!result.stderr.includes(secret));
+  assert.match((await home.read(".aws/credentials"))!, /\[nu\]\n/);
 });
