@@ -1068,7 +1068,7 @@ Deno.test("nu completion: the completer offers what the other shells offer", asy
   }
 });
 
-Deno.test("nu: stc init nu --install writes the code beside config.nu and sources it from there", async () => {
+Deno.test("nu: stc init nu --install writes the code to its cache and sources it from config.nu", async () => {
   if (!(await hasShell("nu"))) return;
   await using home = await makeHome();
   const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/xdg` };
@@ -1076,7 +1076,7 @@ Deno.test("nu: stc init nu --install writes the code beside config.nu and source
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /added the line that loads stc to .*\/xdg\/nushell\/config\.nu/);
   const second = await runStc(["init", "nu", "--install"], { env });
-  assert.match(second.stderr, /already loads stc; nothing changed/);
+  assert.match(second.stderr, /init\.nu; .*config\.nu already loads stc/);
   const config = `${home.home}/xdg/nushell/config.nu`;
   const result = await runShell(
     "nu",

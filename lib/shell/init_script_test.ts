@@ -98,7 +98,9 @@ Deno.test("the seed functions parse the options the completions offer", async ()
 });
 
 Deno.test("initScript registers the auto-renew prompt hook only when asked", async () => {
-  for (const shell of INIT_SHELLS) {
+  // nushell has no prompt hook of stc's: --auto-renew is a usage error there.
+  await assert.rejects(initScript("nu", ["/bin/stc"], { autoRenew: true }), /not available in nu/);
+  for (const shell of INIT_SHELLS.filter((s) => s !== "nu")) {
     const plain = await initScript(shell, ["/bin/stc"]);
     const renewing = await initScript(shell, ["/bin/stc"], { autoRenew: true });
     // Every template defines the hook and the command that registers it; only --auto-renew runs that command.
