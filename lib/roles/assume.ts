@@ -27,7 +27,6 @@ import {
 } from "../aws/client.ts";
 import { requestBaseSession } from "../session/new_session.ts";
 import { CHAINED_ROLE_MAX_SECONDS } from "../core/duration.ts";
-import { printable } from "../core/text.ts";
 import { resourceName } from "../core/arn.ts";
 import { ExitCode, StcError, withHint } from "../core/errors.ts";
 import {
