@@ -17,7 +17,7 @@ const BUDGET_MS = 1;
  * Shell code that runs the hook CALLS times with a role an hour from expiry and prints the nanoseconds per call.
  * The loop's own cost is included: the figure is an upper bound.
  */
-function timingScript(shell: InitShell, initFile: string): string {
+function timingScript(shell: Exclude<InitShell, "nu">, initFile: string): string {
   const role = "AWS_ROLE_ALIAS=bench-role";
   switch (shell) {
     case "bash":

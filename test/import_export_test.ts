@@ -207,7 +207,7 @@ await testWith(
   },
 );
 
-Deno.test("stc export: the line reads back exactly in bash, zsh, fish and sh, whatever the names hold", async () => {
+Deno.test("stc export: the line reads back exactly in bash, zsh, fish, sh and nu, whatever the names hold", async () => {
   await using home = await makeHome();
   // A profile fish would expand (%self) and a secret no real key has, with sh and fish quote escapes.
   const secret = `s\\';touch PWNED;#$(touch PWNED)`;
@@ -218,15 +218,21 @@ Deno.test("stc export: the line reads back exactly in bash, zsh, fish and sh, wh
   );
   await home.write(".aws/config", "[profile %self]\nsession-tool_bucketname = stc-roles\n");
   const want = ["-p", "%self", "-i", `${ALICE_KEY},${secret}`, "-b", "stc-roles", "-d"];
-  for (const shell of ["bash", "zsh", "fish", "sh"] as const) {
+  for (const shell of ["bash", "zsh", "fish", "sh", "nu"] as const) {
     const exported = await runStc(["export", "-p", "%self", "--shell", shell], { env: home.env });
     assert.equal(exported.code, 0, exported.stderr);
     // The line runs a stand-in get_session that writes each argument on a line of its own.
     const define = shell === "fish"
       ? "function get_session; printf '%s\\n' $argv > args; end"
+      : shell === "nu"
+      ? `def --wrapped get_session [...args: string] { $args | each {|a| $"($a)\\n" } | str join | save -f args }`
       : "get_session() { printf '%s\\n' \"$@\" > args; }";
     const out = await new Deno.Command(shell, {
-      args: ["-c", `${define}\n${exported.stdout}`],
+      args: [
+        ...(shell === "nu" ? ["--no-config-file"] : []),
+        "-c",
+        `${define}\n${exported.stdout}`,
+      ],
       cwd: home.home,
       env: home.env,
       clearEnv: true,

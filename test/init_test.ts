@@ -20,6 +20,10 @@ import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
 
 const decoder = new TextDecoder();
 
+/** The shells whose init code is evaluated shell code (nushell's is tested on its own below). */
+type EvalShell = Exclude<InitShell, "nu">;
+const EVAL_SHELLS = INIT_SHELLS.filter((s): s is EvalShell => s !== "nu");
+
 /** Public functions the init code defines; everything else must start with _stc_. */
 const PUBLIC_FUNCTIONS = [
   "assume-role",
@@ -45,7 +49,9 @@ async function runShell(
   script: string,
   env: Record<string, string>,
 ): Promise<ShellRun> {
-  const args = shell === "fish"
+  const args = shell === "nu"
+    ? ["--no-config-file", "-c", script]
+    : shell === "fish"
     ? ["--no-config", "-c", script]
     : shell === "zsh"
     ? ["-f", "-c", script]
@@ -68,15 +74,15 @@ async function initFor(shell: InitShell, self: readonly string[]): Promise<strin
 /** Writes the init code to a file in HOME and returns the statement that loads it. */
 async function loadStatement(home: TempHome, shell: InitShell, code: string): Promise<string> {
   const path = await home.write(`init.${shell}`, code);
-  return shell === "fish" ? `source '${path}'` : `eval "$(cat '${path}')"`;
+  return shell === "fish" || shell === "nu" ? `source '${path}'` : `eval "$(cat '${path}')"`;
 }
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "stc init prints code that parses in each shell; unknown shells are usage errors",
   async () => {
     await using home = await makeHome();
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const result = await runStc(["init", shell], { env: home.env });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, "");
@@ -94,12 +100,12 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "sourcing under set -eu defines exactly the functions and leaves no variables behind",
   async () => {
     await using home = await makeHome();
     const self = stcCommandLine();
-    const scripts: Record<InitShell, (load: string) => string> = {
+    const scripts: Record<EvalShell, (load: string) => string> = {
       bash: (load) =>
         `set -eu; before=$(compgen -v | sort); ${load}
        comm -13 <(printf '%s\\n' "$before") <(compgen -v | sort) | grep -vx before || :
@@ -113,7 +119,7 @@ await testWith(
        for v in (set -n); contains -- $v $before; or echo $v; end | string match -v -r '^(before|fb)$'
        echo ---; for f in (functions -n); contains -- $f $fb; or echo $f; end; echo "--- survived"`,
     };
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, self));
       const result = await runShell(shell, scripts[shell](load), home.env);
       assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
@@ -331,12 +337,12 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "-h of a seed function prints its usage from the real stc, and runs nothing else",
   async () => {
     await using home = await makeHome();
     const seed = SEED_COMMANDS.find((s) => s.name === "get_session")!;
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
       const env = { ...home.env, AWS_PROFILE: "nobody" };
       const status = shell === "fish" ? "$status" : "$?";
@@ -354,7 +360,7 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "loaded twice under hostile options, everything still works and nothing is set twice",
   async () => {
     await using home = await makeHome();
@@ -368,10 +374,10 @@ await testWith(
       "KSH_ARRAYS NO_UNSET ERR_EXIT PIPE_FAIL",
       "SH_WORD_SPLIT GLOB_SUBST RC_EXPAND_PARAM NO_MULTI_FUNC_DEF",
     ];
-    const setups: [InitShell, string][] = [
+    const setups: [EvalShell, string][] = [
       ["bash", "set -euo pipefail; shopt -s nullglob failglob"],
       ["bash", "set -o posix"],
-      ...zshOptions.map((o): [InitShell, string] => ["zsh", `setopt ${o}`]),
+      ...zshOptions.map((o): [EvalShell, string] => ["zsh", `setopt ${o}`]),
       ["fish", ""],
     ];
     for (const [shell, prelude] of setups) {
@@ -420,11 +426,11 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "the stc function applies the output only on success and keeps the base session from children",
   async () => {
     await using home = await makeHome();
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const fake = await withFake(home, shell);
       const actions: ShellAction[] = [
         { kind: "export", name: "AWS_PROFILE", value: "work" },
@@ -460,7 +466,7 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "the stc function evaluates only stdout that starts with its mark; data passes through untouched",
   async () => {
     await using home = await makeHome();
@@ -472,7 +478,7 @@ await testWith(
       "two newlines\n\n",
       "$(touch PWNED) `touch PWNED` 'quote\n",
     ];
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const fake = await withFake(home, shell);
       const status = shell === "fish" ? "$status" : "$?";
       const set = (name: string, value: string) =>
@@ -501,14 +507,14 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "through the stc function, --version, -V and stc's data are printed, never evaluated",
   async () => {
     await using home = await makeHome();
     await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
     const version = (await runStc(["--version"], { env: home.env })).stdout;
     assert.match(version, /^stc \d+\.\d+\.\d+/);
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
       const status = shell === "fish" ? "$status" : "$?";
       const result = await runShell(
@@ -529,13 +535,13 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "stc_prompt shows profile and role, coloured by the time left",
   async () => {
     await using home = await makeHome();
     const now = Math.floor(Date.now() / 1000);
     const colours: [number, string][] = [[3600, "32"], [300, "33"], [-5, "31"]];
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
       const set = (name: string, value: string) =>
         shell === "fish" ? `set -gx ${name} '${value}'; ` : `export ${name}='${value}'; `;
@@ -774,12 +780,12 @@ await testWith(["zsh"], "stc init --install adds the line once and says what it 
 });
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "stc init --install: new shells source the cached code, and write it again when stc is newer",
   async () => {
     await using home = await makeHome();
     const cache = ".cache/stc/init.SHELL";
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/.config` };
       const installed = await runStc(["init", shell, "--install"], { env });
       assert.equal(installed.code, 0, installed.stderr);
@@ -807,12 +813,12 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "get_session -i KEYID,SECRET imports the key and warns that the secret was typed, in every shell",
   async () => {
     await using home = await makeHome();
     const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
       const result = await runShell(
         shell,
@@ -839,11 +845,11 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "--auto-renew puts its hook first among the prompt hooks, once, keeping the user's",
   async () => {
     await using home = await makeHome();
-    const cases: Record<InitShell, [string, string, string]> = {
+    const cases: Record<EvalShell, [string, string, string]> = {
       // bash: a string PROMPT_COMMAND, and an array (bash 5.1+).
       bash: [
         "set -eu; PROMPT_COMMAND='mine; also'",
@@ -862,7 +868,7 @@ await testWith(
         "<registered>",
       ],
     };
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });
       assert.equal(init.code, 0, init.stderr);
       const load = await loadStatement(home, shell, init.stdout);
@@ -877,13 +883,13 @@ await testWith(
 );
 
 await testWith(
-  INIT_SHELLS,
+  EVAL_SHELLS,
   "auto-renew backs off after a failure: one warning, quiet retries after 1, 2, 4 minutes",
   async () => {
     await using home = await makeHome();
     // A stand-in for the stc function, which records its arguments: failing (exit 3, a message) until `ok` is
     // set, then renewing to AWS_EXPIRATION_S=`ok`. `_stc_renew NOW` is called with chosen times.
-    const scripts: Record<InitShell, string> = {
+    const scripts: Record<EvalShell, string> = {
       bash: `set -eu; calls=0; ok=
 function stc { calls=$((calls + 1)) args="$*"; [ -n "$ok" ] || { echo "failed $calls" >&2; return 3; }; AWS_EXPIRATION_S=$ok; }
 AWS_ROLE_ALIAS=x AWS_EXPIRATION_S=1200 AWS_PROFILE='my prof' 
@@ -903,7 +909,7 @@ for now in 1000 1059 1060 1179 1180; _stc_renew $now; end; echo "calls=$calls"
 set ok 5000; _stc_renew 1419; echo "calls=$calls"; _stc_renew 1420; echo "calls=$calls $AWS_EXPIRATION_S" (set -q _stc_renew_for; and echo $_stc_renew_for; or echo none)
 set ok 5100; set AWS_EXPIRATION_S 4900; _stc_renew 5000; _stc_renew 5001; _stc_renew 5060; echo "calls=$calls"; echo "$args"`,
     };
-    for (const shell of INIT_SHELLS) {
+    for (const shell of EVAL_SHELLS) {
       const load = await loadStatement(home, shell, await initFor(shell, stcCommandLine()));
       const result = await runShell(shell, `${load}\n${scripts[shell]}`, home.env);
       assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
@@ -920,5 +926,241 @@ set ok 5100; set AWS_EXPIRATION_S 4900; _stc_renew 5000; _stc_renew 5001; _stc_r
         shell,
       );
     }
+  },
+);
+
+/** Runs `script` in nu after loading the init code in `path`; `$env.LAST_EXIT_CODE` after a failed stc is its status. */
+function nuStatus(call: string): string {
+  return `try { ${call} } catch { }; print $"rc=($env.LAST_EXIT_CODE)"`;
+}
+
+await testWith(
+  ["nu"],
+  "nu: stc init nu loads, defines exactly the public commands, and sets no variables",
+  async () => {
+    await using home = await makeHome();
+    const init = await runStc(["init", "nu"], { env: home.env });
+    assert.equal(init.code, 0, init.stderr);
+    assert.ok(init.stdout.includes(stcCommandLine().at(-1)!), "it runs this stc");
+    const path = await home.write("init.nu", init.stdout);
+    const list = `print (scope commands | where type == custom | get name | sort | to json --raw)
+    print ($env | columns | sort | to json --raw)`;
+    const bare = await runShell("nu", list, home.env);
+    const loaded = await runShell("nu", `source '${path}'\n${list}`, home.env);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.equal(loaded.stderr, "");
+    const [commandsBefore, envBefore] = bare.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const [commandsAfter, envAfter] = loaded.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const added = (commandsAfter as string[]).filter((c) => !commandsBefore.includes(c));
+    assert.deepEqual(added.filter((c) => !c.startsWith("_stc_")), [...PUBLIC_FUNCTIONS].sort());
+    assert.deepEqual(envAfter, envBefore);
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: the stc command applies the output only on success and keeps the base session from children",
+  async () => {
+    await using home = await makeHome();
+    const fake = await withFake(home, "nu");
+    const out = await home.write(
+      "out.nu",
+      renderShell("nu", [
+        { kind: "export", name: "AWS_PROFILE", value: "work" },
+        { kind: "set", name: "STC_BASE_SESSION", value: `{"k":"it's $secret"}` },
+        { kind: "print", text: "done\n" },
+      ]),
+    );
+    const failing = await home.write(
+      "fail.nu",
+      renderShell("nu", [{ kind: "export", name: "AWS_PROFILE", value: "other" }]),
+    );
+    const script = `${fake.load}
+    $env.FAKE_OUT = '${out}'; ${nuStatus("stc session")}
+    $env.FAKE_OUT = '${failing}'; $env.FAKE_RC = '4'; ${nuStatus("stc session")}
+    hide-env FAKE_OUT FAKE_RC; stc status
+    print $"profile=($env.AWS_PROFILE)"
+    print (^env | lines | where {|l| $l starts-with STC_BASE_SESSION } | length)`;
+    const result = await runShell("nu", script, fake.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "done\nrc=0\nrc=4\nprofile=work\n0\n");
+    assert.deepEqual(await fake.log(), [
+      `session |eval=nu`,
+      `session |eval=nu |base={"k":"it's $secret"}`,
+      `status |eval=nu |base={"k":"it's $secret"}`,
+    ]);
+    // A failed stc stops a script with its status, as a failed program does.
+    const stops = await runShell(
+      "nu",
+      `${fake.load}; $env.FAKE_RC = '3'; stc session; print "not reached"`,
+      fake.env,
+    );
+    assert.equal(stops.code, 3, stops.stderr);
+    assert.equal(stops.stdout, "");
+    assert.equal(stops.stderr, "");
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: the stc command applies only stdout that starts with its mark; data passes through untouched",
+  async () => {
+    await using home = await makeHome();
+    const data = [
+      "touch PWNED; echo evaluated\n",
+      'stc-123456789\n{"kind":"export","name":"AWS_PROFILE","value":"evil"}\n',
+      "no newline at the end",
+      "two newlines\n\n",
+      "$(touch PWNED) `touch PWNED` 'quote\n",
+    ];
+    const fake = await withFake(home, "nu");
+    for (const [i, text] of data.entries()) {
+      const path = await home.write(`data${i}`, text);
+      const result = await runShell(
+        "nu",
+        `cd '${home.home}'; ${fake.load}; $env.FAKE_DATA = '${path}'; $env.FAKE_RC = '${i % 2 * 3}'
+       ${nuStatus("stc roles --names")}; print $"p=($env.AWS_PROFILE? | default '')"`,
+        fake.env,
+      );
+      assert.equal(result.stderr, "");
+      assert.equal(result.stdout, `${text}rc=${i % 2 * 3}\np=\n`, JSON.stringify(text));
+      await assert.rejects(Deno.stat(`${home.home}/PWNED`), Deno.errors.NotFound);
+      await fake.log();
+    }
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: through the stc command, --version and data are printed, session -c is applied, -h shows the usage",
+  async () => {
+    await using home = await makeHome();
+    await home.write(".aws/config", "[profile awsops]\nregion = eu-west-1\n");
+    const version = (await runStc(["--version"], { env: home.env })).stdout;
+    const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+    const result = await runShell(
+      "nu",
+      `${load}; stc --version; ${nuStatus("stc -V")}; stc complete profiles
+     stc session -c --shell sh; print $"p=($env.AWS_PROFILE? | default '')"`,
+      { ...home.env, AWS_PROFILE: "awsops" },
+    );
+    assert.equal(result.stdout, `${version}${version}rc=0\nawsops\np=\n`, result.stderr);
+    assert.equal(result.stderr, "stc: cleared the AWS session variables\n");
+    const help = await runShell(
+      "nu",
+      `${load}; get_session -h -s 123456; print $"rc=($env.LAST_EXIT_CODE) profile=($env.AWS_PROFILE)"`,
+      { ...home.env, AWS_PROFILE: "nobody" },
+    );
+    assert.equal(help.stderr, seedUsage(SEED_COMMANDS.find((s) => s.name === "get_session")!));
+    assert.equal(help.stdout, "rc=0 profile=nobody\n");
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: stc_prompt shows profile and role, coloured by the time left, starting no process",
+  async () => {
+    await using home = await makeHome();
+    const now = Math.floor(Date.now() / 1000);
+    const load = await loadStatement(home, "nu", await initFor("nu", ["false"]));
+    const env = { ...home.env, TERM: "xterm" };
+    delete (env as Record<string, string>).NO_COLOR;
+    const empty = await runShell("nu", `${load}; print -n (stc_prompt); print "[end]"`, env);
+    assert.equal(empty.stdout, "[end]\n", empty.stderr);
+    for (const [left, sgr] of [[3600, "32"], [300, "33"], [-5, "31"]] as const) {
+      const result = await runShell(
+        "nu",
+        `${load}; $env.AWS_PROFILE = 'awsops'; $env.AWS_ROLE_ALIAS = 'dev-admin'
+       $env.AWS_EXPIRATION_S = '${now + left}'; $env.PATH = []; print -n (stc_prompt)`,
+        env,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(stripColours(result.stdout), "(awsops[dev-admin])");
+      assert.ok(
+        result.stdout.includes(`\x1b[${sgr}m`),
+        `${left}s: ${JSON.stringify(result.stdout)}`,
+      );
+    }
+    const plain = await runShell(
+      "nu",
+      `${load}; $env.AWS_PROFILE = 'a%b'; $env.AWS_EXPIRATION_S = '${
+        now + 3600
+      }'; print -n (stc_prompt)`,
+      { ...home.env, NO_COLOR: "1" },
+    );
+    assert.equal(plain.stdout, "(a%b)");
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu completion: the completer offers what the other shells offer",
+  async () => {
+    await using home = await makeHome();
+    await writeProfiles(home);
+    const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+    const cases: [string, string[]][] = [
+      ["stc ses", ["session"]],
+      ["stc session --pro", ["--profile"]],
+      ["stc session -p ", ["awsops", "cfgrole", "credonly", "default"]],
+      ["stc session -p 'aw", ["awsops"]],
+      ["assume_role ", ["cfgrole", "dev-admin", "prod-ro", "sandbox"]],
+      ["get_session -", ["-h", "-c", "-d", "-l", "-p", "-r", "-s", "-u", "-v", "-i", "-b", "-e"]],
+      ["get_session -i ", ["keys.csv", "sub/"]],
+      ["stc import k", ["keys.csv"]],
+      ["aws-assume-role aw", ["awsops"]],
+      ["stc init n", ["nu"]],
+    ];
+    const calls = cases.map(([line]) =>
+      `print (_stc_complete (_stc_words ${
+        JSON.stringify(line)
+      }) | get value | str join "\\n"); print ===`
+    ).join("\n");
+    const result = await runShell("nu", `${load}\ncd '${home.home}/work'\n${calls}`, home.env);
+    assert.equal(result.code, 0, result.stderr);
+    const answers = result.stdout.split("===\n");
+    for (const [i, [line, expected]] of cases.entries()) {
+      assert.deepEqual(answers[i].split("\n").filter(Boolean).sort(), [...expected].sort(), line);
+    }
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: stc init nu --install writes the code to its cache and sources it from config.nu",
+  async () => {
+    await using home = await makeHome();
+    const env = { ...home.env, XDG_CONFIG_HOME: `${home.home}/xdg` };
+    const first = await runStc(["init", "nu", "--install"], { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /added the line that loads stc to .*\/xdg\/nushell\/config\.nu/);
+    const second = await runStc(["init", "nu", "--install"], { env });
+    assert.match(second.stderr, /init\.nu; .*config\.nu already loads stc/);
+    const config = `${home.home}/xdg/nushell/config.nu`;
+    const result = await runShell(
+      "nu",
+      `source '${config}'; print (scope commands | where name == get_session | length)`,
+      env,
+    );
+    assert.equal(result.stdout, "1\n", result.stderr);
+  },
+);
+
+await testWith(
+  ["nu"],
+  "nu: get_session -i KEYID,SECRET imports the key, the secret on stdin",
+  async () => {
+    await using home = await makeHome();
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const load = await loadStatement(home, "nu", await initFor("nu", stcCommandLine()));
+    const result = await runShell(
+      "nu",
+      `${load}; get_session -p nu -i AKIAIOSFODNN7EXAMPLE,${secret}`,
+      home.env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /stc: warning: a secret typed on a command line/);
+    assert.ok(!result.stderr.includes(secret));
+    assert.match((await home.read(".aws/credentials"))!, /\[nu\]\n/);
   },
 );

@@ -120,6 +120,11 @@ const HOSTILE: readonly string[] = [
   "x=~",
   "~/x",
   "-",
+  // nushell raw strings: a `#` right after the opening quote, and `'#` inside.
+  "#'",
+  "#9'#",
+  "'#",
+  "r#'x'#",
 ];
 
 /** Characters plain words are made of, and some that only some shells expand in some places. */
@@ -635,9 +640,22 @@ const ESC = String.fromCharCode(27);
 const PROMPT_COLOURS = new RegExp(`[\\u0001\\u0002]|${ESC}\\[[0-9;]*m|${ESC}\\(B`, "g");
 
 /** The driver: for each value pair in in/, the prompt as the shell shows it, in out/. */
-function promptDriver(shell: "bash" | "zsh" | "fish", count: number): string {
+function promptDriver(shell: "bash" | "zsh" | "fish" | "nu", count: number): string {
   const lines: string[] = [];
-  if (shell === "bash") {
+  if (shell === "nu") {
+    lines.push(`source ./init`);
+    lines.push(`for i in 0..<${count} {
+  $env.AWS_PROFILE = (open --raw $"in/p($i)" | into string)
+  $env.AWS_ROLE_ALIAS = (open --raw $"in/r($i)" | into string)
+  if ($"in/c($i)" | path exists) {
+    hide-env --ignore-errors NO_COLOR
+    $env.AWS_EXPIRATION_S = ((date now | into int) // 1_000_000_000 + 3600 | into string)
+  } else {
+    $env.NO_COLOR = "1"
+  }
+  $"(stc_prompt)>" | save --raw $"out/($i)"
+}`);
+  } else if (shell === "bash") {
     lines.push(`source ./init; PS1='$(stc_prompt)>'`);
     lines.push(`for ((i = 0; i < ${count}; i++)); do
   IFS= read -r -d '' AWS_PROFILE < in/p$i; IFS= read -r -d '' AWS_ROLE_ALIAS < in/r$i
@@ -667,13 +685,13 @@ end`);
   return lines.join("\n") + "\n";
 }
 
-for (const shell of ["bash", "zsh", "fish"] as const) {
+for (const shell of ["bash", "zsh", "fish", "nu"] as const) {
   await testWith(
     [shell],
     `stc_prompt shows hostile profiles and roles exactly, escaped, in real ${shell}`,
     async () => {
       const { initScript } = await import("../lib/shell/init_script.ts");
-      const seed = (SEED + 7000 + ["bash", "zsh", "fish"].indexOf(shell)) >>> 0;
+      const seed = (SEED + 7000 + ["bash", "zsh", "fish", "nu"].indexOf(shell)) >>> 0;
       const rand = prng(seed);
       const tmp = await Deno.makeTempDir({ prefix: "stc_prompt_fuzz_" });
       try {
@@ -693,7 +711,9 @@ for (const shell of ["bash", "zsh", "fish"] as const) {
           expected.push(`(${promptVisible(profile)}${role})>`);
         }
         await Deno.writeTextFile(`${tmp}/driver`, promptDriver(shell, PROMPTS_PER_SHELL));
-        const args = shell === "fish"
+        const args = shell === "nu"
+          ? ["--no-config-file", "driver"]
+          : shell === "fish"
           ? ["--no-config", "driver"]
           : shell === "zsh"
           ? ["-f", "driver"]
@@ -732,3 +752,133 @@ for (const shell of ["bash", "zsh", "fish"] as const) {
     },
   );
 }
+
+/**
+ * nushell has no eval: stc prints data (JSON lines) that the `stc` command of `stc init nu` applies. The real
+ * command applies hostile values here, run on a stand-in binary that prints the function's mark and the rendered
+ * actions as stc does; every value is read back byte for byte, from nushell and from a child's environment.
+ */
+const NU_FAKE = `#!/bin/sh
+printf '%s\\n' "$STC_EVAL_MARK"
+cat "$NU_FUZZ_SCRIPT"
+`;
+
+function nuDriver(words: readonly string[], envDump: string | undefined): string {
+  const lines = [
+    "source ./init",
+    // Wrapped, as stc's commands are: a word reaches it as the text it stands for, a flag (-e) too; words
+    // a quoting split in two would show the NUL that joins them.
+    "def --wrapped save_word [file: string, ...words: string] { $words | str join (char nul) | save --raw $file }",
+    "stc session",
+    "$env.LAST_EXIT_CODE | into string | save --raw out/status",
+  ];
+  for (const [k, word] of words.entries()) {
+    lines.push(`save_word out/w${k} ${quoteWord("nu", word)}`);
+  }
+  for (let i = 0; i < VALUES_PER_RUN; i++) lines.push(`$env.V_${i} | save --raw out/v${i}`);
+  for (let j = 0; j < SETS_PER_RUN; j++) {
+    lines.push(`_stc_unexported_text S_${j} | save --raw out/s${j}`);
+  }
+  for (let j = 0; j < UNSETS_PER_RUN; j++) {
+    lines.push(`(if ($env.U_${j}? != null) { "set" } else { "" }) | save --raw out/u${j}`);
+  }
+  if (envDump) {
+    lines.push(`^${envDump.split(" ").map((w) => w.replaceAll("'", "")).join(" ")} o> out/env`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function runNu(label: string, locale: Record<string, string>, seed: number): Promise<void> {
+  const where = `seed=${SEED} (run seed ${seed}), shell=nu, variant="${label}"`;
+  const plan = makePlan(prng(seed));
+  const encoder = new TextEncoder();
+  const tmp = await Deno.makeTempDir({ prefix: "stc_shell_fuzz_" });
+  try {
+    const work = `${tmp}/work`;
+    const home = `${tmp}/home`;
+    await Deno.mkdir(`${work}/out`, { recursive: true });
+    await Deno.mkdir(home);
+    await Deno.writeTextFile(`${work}/CANARY`, "");
+    await Deno.writeTextFile(`${tmp}/script`, renderShell("nu", plan.actions));
+    await Deno.writeTextFile(`${tmp}/fake`, NU_FAKE, { mode: 0o755 });
+    const { initScript } = await import("../lib/shell/init_script.ts");
+    await Deno.writeTextFile(`${work}/init`, await initScript("nu", [`${tmp}/fake`]));
+    const envDump = await childEnvCommand();
+    await Deno.writeTextFile(`${work}/driver`, nuDriver(plan.words, envDump));
+    const { code, stdout, stderr } = await new Deno.Command("nu", {
+      args: ["--no-config-file", "--no-std-lib", "driver"],
+      cwd: work,
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: home,
+        XDG_CONFIG_HOME: `${home}/.config`,
+        XDG_DATA_HOME: `${home}/.local/share`,
+        NU_FUZZ_SCRIPT: `${tmp}/script`,
+        ...locale,
+        ...plan.parentEnv,
+      },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(
+      bytesEqual(stderr, encoder.encode(plan.stderr)),
+      `${where}: stderr ${show(stderr)} != printed ${show(plan.stderr)}`,
+    );
+    assert.equal(code, 0, `${where}: exit code ${code}`);
+    assert.ok(
+      bytesEqual(stdout, encoder.encode(plan.stdout)),
+      `${where}: stdout ${show(stdout)} != printed ${show(plan.stdout)}`,
+    );
+    const entries = [];
+    for await (const entry of Deno.readDir(work)) entries.push(entry.name);
+    assert.deepEqual(
+      entries.sort(),
+      ["CANARY", "driver", "init", "out"],
+      `${where}: something ran`,
+    );
+    assert.equal(await Deno.readTextFile(`${work}/out/status`), "0", `${where}: status`);
+    for (const [k, word] of plan.words.entries()) {
+      const got = await Deno.readFile(`${work}/out/w${k}`);
+      assert.ok(
+        bytesEqual(got, encoder.encode(word)),
+        `${where}: word ${show(word)} read ${show(got)}`,
+      );
+    }
+    const env = envDump ? parseEnv(await Deno.readFile(`${work}/out/env`)) : undefined;
+    for (const [i, value] of plan.exported.entries()) {
+      const want = encoder.encode(value);
+      const got = await Deno.readFile(`${work}/out/v${i}`);
+      assert.ok(bytesEqual(got, want), `${where}: V_${i} read ${show(got)}, want ${show(value)}`);
+      if (!env) continue;
+      const inEnv = env.get(`V_${i}`);
+      assert.ok(
+        inEnv !== undefined && bytesEqual(inEnv, want),
+        `${where}: V_${i} in child env ${inEnv && show(inEnv)}, want ${show(value)}`,
+      );
+    }
+    for (const [j, value] of plan.setValues.entries()) {
+      const got = await Deno.readFile(`${work}/out/s${j}`);
+      assert.ok(bytesEqual(got, encoder.encode(value)), `${where}: S_${j} read ${show(got)}`);
+      assert.ok(!env?.has(`S_${j}`), `${where}: S_${j} (set, not exported) is in the child env`);
+    }
+    for (let j = 0; j < UNSETS_PER_RUN; j++) {
+      const got = await Deno.readTextFile(`${work}/out/u${j}`);
+      assert.equal(got, "", `${where}: U_${j} still set after unset`);
+      assert.ok(!env?.has(`U_${j}`), `${where}: U_${j} still in the child env after unset`);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+}
+
+await testWith(
+  ["nu"],
+  "shell emitter survives hostile values in real nu, applied by the stc command of stc init nu",
+  async () => {
+    await runNu("UTF-8", UTF8, (SEED + 4000) >>> 0);
+    await runNu("C locale", C, (SEED + 4001) >>> 0);
+    await runNu("UTF-8, again", UTF8, (SEED + 4002) >>> 0);
+  },
+);

@@ -99,7 +99,12 @@ async function sh(
 ): Promise<void> {
   const mark = `M${++step}`;
   const code = shell === "fish" ? "$status" : "$?";
-  await tmux.type(window, `${line}; echo "${mark}=${code}="`);
+  await tmux.type(
+    window,
+    shell === "nu"
+      ? `try { ${line} } catch { }; print $"${mark}=($env.LAST_EXIT_CODE)="`
+      : `${line}; echo "${mark}=${code}="`,
+  );
   const match = await tmux.waitFor(window, new RegExp(`\\n${mark}=(\\d+)=`));
   if (status !== null) {
     assert.equal(Number(match[1]), status, `${shell}: ${line}\n${await tmux.screen(window)}`);
@@ -115,8 +120,16 @@ async function shellSays(tmux: Tmux, window: string, text: string): Promise<stri
 }
 
 /** The value of a variable as a child process sees it (printenv), or `UNSET` when it is not in the environment. */
-function childSees(tmux: Tmux, window: string, name: string): Promise<string> {
-  return shellSays(tmux, window, `$(printenv ${name} || echo UNSET)`);
+async function childSees(
+  tmux: Tmux,
+  window: string,
+  name: string,
+  shell?: InitShell,
+): Promise<string> {
+  if (shell !== "nu") return shellSays(tmux, window, `$(printenv ${name} || echo UNSET)`);
+  const mark = `V${++step}`;
+  await tmux.type(window, `print $"${mark}<(^sh -c 'printenv ${name} || echo UNSET' | str trim)>"`);
+  return (await tmux.waitFor(window, new RegExp(`\\n${mark}<([^>]*)>`)))[1];
 }
 
 /** Types `line`, presses Tab, waits for the line to read `completed`, then clears it. */
@@ -136,6 +149,8 @@ function shellCommand(shell: InitShell, home: TempHome): string {
       return `env ZDOTDIR='${home.home}/zdot' zsh -i`;
     case "fish":
       return `fish --no-config --private -i -C 'source ${home.home}/init.fish; function fish_prompt; stc_prompt; printf "> "; end'`;
+    case "nu":
+      return `nu --config '${home.home}/config.nu' --env-config '${home.home}/env.nu'`;
   }
 }
 
@@ -152,6 +167,13 @@ async function prepare(shell: InitShell, emulator: DisposableEmulator): Promise<
   await home.write(
     "rc.bash",
     `HISTFILE=\neval "$(cat '${home.home}/init.bash')"\nPS1='$(stc_prompt)\\$ '\nset -u\n`,
+  );
+  await home.write("env.nu", "");
+  await home.write(
+    "config.nu",
+    `$env.config.show_banner = false\nsource '${home.home}/init.nu'\n` +
+      `$env.PROMPT_COMMAND = {|| $"(stc_prompt)> " }\n$env.PROMPT_COMMAND_RIGHT = ""\n` +
+      `$env.PROMPT_INDICATOR = ""\n`,
   );
   await home.write(
     "zdot/.zshrc",
@@ -255,6 +277,85 @@ async function scenario(shell: InitShell): Promise<void> {
   }
 }
 
+/**
+ * nushell: the same steps, with nushell's syntax for the checks; its base session is a record in $env, which
+ * nushell hands to no program.
+ */
+async function nuScenario(): Promise<void> {
+  const shell = "nu";
+  await using emulator = await emulated();
+  await using home = await prepare(shell, emulator);
+  const tmux = tmuxServer(home.env, home.home);
+  try {
+    await tmux.start("one", shellCommand(shell, home));
+    await sh(tmux, "one", shell, "true");
+    await sh(tmux, "one", shell, "stc --version");
+    await tmux.waitFor("one", /\nstc \d+\.\d+\.\d+\n/);
+
+    await completes(tmux, "one", "get_session -p aw", "get_session -p awsops");
+    await completes(tmux, "one", "stc import k", "stc import keys.csv");
+    await completes(tmux, "one", "get_session -i k", "get_session -i keys.csv");
+    await completes(tmux, "one", "assume-role pro", "assume-role prod-ro");
+    await completes(tmux, "one", "stc session --pro", "stc session --profile");
+    await completes(tmux, "one", "stc session --profile=de", "stc session --profile=default");
+    await completes(tmux, "one", "get_session -p 'aw", "get_session -p awsops");
+
+    await sh(tmux, "one", shell, `get_session ${freshCode(emulator)}`);
+    assert.equal(await childSees(tmux, "one", "AWS_PROFILE", shell), "awsops");
+    assert.match(await childSees(tmux, "one", "AWS_ACCESS_KEY_ID", shell), /^ASIA/);
+    assert.equal(await childSees(tmux, "one", "STC_BASE_SESSION", shell), "UNSET");
+    await sh(tmux, "one", shell, `if ($env.STC_BASE_SESSION.stc_unexported | is-empty) { ^false }`);
+    await tmux.waitFor("one", /\(awsops\)/);
+
+    await tmux.type("one", "get_session -s");
+    await tmux.waitFor("one", /New passphrase for the stored session of 'awsops':/);
+    await tmux.type("one", PASSPHRASE);
+    await tmux.waitFor("one", /Repeat it:/);
+    await tmux.type("one", PASSPHRASE);
+    await tmux.waitFor("one", /stc: stored /);
+    await sh(tmux, "one", shell, "true");
+    assert.ok(!(await tmux.screen("one")).includes(PASSPHRASE), "the passphrase is not echoed");
+
+    await tmux.start("two", shellCommand(shell, home));
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", "AWS_PROFILE", shell), "UNSET");
+    await tmux.type("two", "get_session -r");
+    await tmux.waitFor("two", /Passphrase for the stored session of 'awsops':/);
+    await tmux.type("two", PASSPHRASE);
+    await tmux.waitFor("two", /stc: restored: /);
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", "AWS_PROFILE", shell), "awsops");
+    assert.equal(await childSees(tmux, "two", "STC_BASE_SESSION", shell), "UNSET");
+
+    await tmux.type("two", "assume_role dev-a", false);
+    await tmux.key("two", "Tab");
+    await tmux.waitFor("two", /assume_role dev-admin/);
+    await tmux.key("two", "Enter");
+    await sh(tmux, "two", shell, "true");
+    assert.equal(await childSees(tmux, "two", "AWS_ROLE_ALIAS", shell), "dev-admin");
+    assert.equal(await childSees(tmux, "two", "AWS_ACCOUNT_ID", shell), "222222222222");
+    assert.equal(await childSees(tmux, "two", "STC_BASE_SESSION", shell), "UNSET");
+    await tmux.waitFor("two", /\(awsops\[dev-admin\]\)/);
+
+    // A failed command: its status, and the environment unchanged.
+    await sh(tmux, "two", shell, "stc assume no-such-role", 1);
+    await sh(tmux, "two", shell, "stc no-such-command", 2);
+    assert.equal(await childSees(tmux, "two", "AWS_ROLE_ALIAS", shell), "dev-admin");
+
+    await sh(tmux, "two", shell, "get_console_url prod-ro");
+    await tmux.waitFor("two", /\/federation\?Action=login&/);
+    assert.equal(await childSees(tmux, "two", "AWS_ROLE_ALIAS", shell), "dev-admin");
+  } finally {
+    await tmux.kill();
+  }
+}
+
+await testWith(
+  ["tmux", "nu"],
+  "tmux: nu session, store, restore, completion, assume and console",
+  nuScenario,
+);
+
 for (const shell of ["bash", "zsh", "fish"] as const) {
   await testWith(
     ["tmux", shell],
@@ -280,7 +381,7 @@ async function shellNow(tmux: Tmux, window: string): Promise<number> {
  * set by hand, as the hook reads the shell's own clock, not the emulator's), quietly and only then; a renewal
  * that fails is shown once, not at every prompt, and changes nothing.
  */
-async function autoRenewScenario(shell: InitShell): Promise<void> {
+async function autoRenewScenario(shell: Exclude<InitShell, "nu">): Promise<void> {
   await using emulator = await emulated();
   await using home = await prepare(shell, emulator);
   const init = await runStc(["init", shell, "--auto-renew"], { env: home.env });

@@ -35,7 +35,7 @@ function resolveShell(option: unknown, env: Env): ShellName {
   if (requested === undefined || requested === "") return "sh";
   const shell = parseShellName(requested);
   if (!shell) {
-    throw usageError(msg`unknown shell '${requested}'`, "use one of: bash, zsh, fish, sh");
+    throw usageError(msg`unknown shell '${requested}'`, "use one of: bash, zsh, fish, sh, nu");
   }
   return shell;
 }

@@ -24,6 +24,15 @@ function holdsSecret(action: ShellAction): boolean {
   return (action.kind === "export" || action.kind === "set") && SECRET_VARIABLES.has(action.name);
 }
 
+/** How to get the shell functions of `stc init` in the context's shell. */
+function loadFunctionsHint(context: Context): Text {
+  // nushell has no eval: its functions are loaded from a file (`stc init nu --install` writes it).
+  if (context.shell === "nu") return msg`load the shell functions with 'stc init nu --install'`;
+  return msg`load the shell functions with 'eval "$(stc init ${
+    context.shell === "sh" ? "bash" : context.shell
+  })"', or run it as 'eval "$(stc …)"'`;
+}
+
 /**
  * Fails when the command's credentials would land on a terminal: the user ran the binary directly instead of the
  * shell function or `eval`. Commands that emit credentials call this before doing any work (an MFA code is
@@ -32,9 +41,7 @@ function holdsSecret(action: ShellAction): boolean {
 export function guardSecretOutput(context: Context): void {
   if (context.viaShellFunction || !context.stdoutIsTerminal) return;
   throw new StcError("refusing to print credentials to a terminal", {
-    hint: msg`load the shell functions with 'eval "$(stc init ${
-      context.shell === "sh" ? "bash" : context.shell
-    })"', or run it as 'eval "$(stc …)"'`,
+    hint: loadFunctionsHint(context),
   });
 }
 
@@ -45,9 +52,7 @@ export function guardSecretOutput(context: Context): void {
 export function guardShellChange(context: Context, what: string): void {
   if (context.viaShellFunction || !context.stdoutIsTerminal) return;
   throw new StcError(msg`nothing ${what}: run directly, stc cannot change this shell's variables`, {
-    hint: msg`load the shell functions with 'eval "$(stc init ${
-      context.shell === "sh" ? "bash" : context.shell
-    })"', or run it as 'eval "$(stc …)"'`,
+    hint: loadFunctionsHint(context),
   });
 }
 

@@ -109,7 +109,8 @@ export const GLOBAL_OPTIONS = [
     name: "shell",
     type: "string",
     valueName: "SHELL",
-    description: "Shell syntax of the output: bash, zsh, fish or sh (default: $STC_SHELL, else sh)",
+    description:
+      "Shell syntax of the output: bash, zsh, fish, sh or nu (default: $STC_SHELL, else sh)",
     complete: "shell",
   },
 ] as const satisfies readonly OptionSpec[];

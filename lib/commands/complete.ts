@@ -33,7 +33,7 @@ const KINDS: Readonly<Record<string, CompletionKind>> = {
   services: "service",
 };
 
-const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh"];
+const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh", "nu"];
 
 /** A command line being completed is short; a huge stdin is not one. */
 const WORDS_MAX_BYTES = 256 * 1024;

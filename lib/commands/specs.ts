@@ -538,7 +538,7 @@ changed; without either, stc asks.`,
   },
   init: {
     name: "init",
-    summary: "Print the shell code that sets up stc in bash, zsh or fish (or --install it)",
+    summary: "Print the shell code that sets up stc in bash, zsh, fish or nu (or --install it)",
     description: `
 Load it from your shell's start-up file:
   bash (~/.bashrc):                  eval "$(stc init bash)"
@@ -547,6 +547,8 @@ Load it from your shell's start-up file:
 or let --install write the code to ~/.cache/stc/init.SHELL ($XDG_CACHE_HOME) and add the line that
 sources it, once: new shells then start no stc process. The line writes the cache again when stc is
 newer than it (a new version) or it is missing.
+nushell has no eval: 'stc init nu --install' writes the code to ~/.cache/stc/init.nu and adds
+'source' of it to config.nu; run it again after moving or upgrading stc.
 
 It defines:
   stc                 runs stc and applies the environment changes it prints, so 'stc session',
@@ -560,11 +562,15 @@ It defines:
   stc_prompt          prints (profile[role]) coloured by the time left: green, yellow under 10
                       minutes, red when expired. bash: PS1='$(stc_prompt)'"$PS1"; zsh: setopt
                       PROMPT_SUBST; PROMPT='$(stc_prompt)'"$PROMPT"; fish: call stc_prompt in
-                      fish_prompt.
+                      fish_prompt; nu: $env.PROMPT_COMMAND = {|| $"(stc_prompt)(pwd)" }.
 and completion of commands, options, profiles, role aliases and .csv files, for stc and all of the above.
-In zsh, completion needs compinit (it is registered at the first prompt after compinit has run).`,
+In zsh, completion needs compinit (it is registered at the first prompt after compinit has run).
+In nushell, which hands programs only string values, STC_BASE_SESSION is kept as a record, which no
+program sees; '-h' of the functions is their usage as in the other shells.`,
     // Optional only for --usage, which the functions' -h runs; without it the shell is required.
-    args: [{ name: "shell", description: "bash, zsh or fish", complete: "shell", optional: true }],
+    args: [
+      { name: "shell", description: "bash, zsh, fish or nu", complete: "shell", optional: true },
+    ],
     options: [
       {
         name: "install",

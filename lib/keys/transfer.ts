@@ -59,16 +59,22 @@ export function formatImportCommand(key: KeyTransfer, shell: ShellName): string 
 /**
  * The stc form of the import command: `printf '%s\n' KEYID,SECRET | stc import -p PROFILE [-b BUCKET -d] -`. The
  * pair reaches stc on stdin (printf is a shell builtin), so it never shows in `ps` on the other host; the line
- * works in bash, zsh, fish and sh, with the shell functions or the bare binary. Quoted for `shell` like
- * {@linkcode formatImportCommand}.
+ * works in bash, zsh, fish and sh, with the shell functions or the bare binary. For nushell it is
+ * `'KEYID,SECRET' | stc import -p PROFILE [-b BUCKET -d] -`. Quoted for `shell` like {@linkcode formatImportCommand}.
  */
 export function formatStcImportCommand(key: KeyTransfer, shell: ShellName): string {
   const word = (value: string) => quoteWord(shell, value);
-  const parts = [
+  const pair = word(`${key.accessKeyId},${key.secretAccessKey}`);
+  // nushell has no printf builtin: the external one would show the pair in `ps`; a nushell string piped to stc
+  // reaches it on stdin.
+  const source = shell === "nu" ? [pair] : [
     "printf",
     // Means %s\n in every shell: fish's single quotes too keep a backslash that is not before \ or '.
     "'%s\\n'",
-    word(`${key.accessKeyId},${key.secretAccessKey}`),
+    pair,
+  ];
+  const parts = [
+    ...source,
     "|",
     "stc",
     "import",
@@ -82,7 +88,8 @@ export function formatStcImportCommand(key: KeyTransfer, shell: ShellName): stri
 
 /** Whether `text` looks like an import command line (`get_session … -i …`, `stc import …` or its printf form). */
 export function isImportCommand(text: string): boolean {
-  return /^\s*(get_session|stc\s+import|printf\s.*\|\s*stc\s+import)\s/.test(text);
+  return /^\s*(get_session|stc\s+import|printf\s.*\|\s*stc\s+import|'[^']*'\s*\|\s*stc\s+import)\s/
+    .test(text);
 }
 
 /**
@@ -108,6 +115,13 @@ export function parseImportCommand(line: string): ParsedImportCommand {
     // printf '%s\n' KEYID,SECRET | stc import … -
     pair = words[2];
     rest = words.slice(6, -1);
+  } else if (
+    words[1] === "|" && words[2] === "stc" && words[3] === "import" &&
+    words[words.length - 1] === "-"
+  ) {
+    // nushell's form: 'KEYID,SECRET' | stc import … -
+    pair = words[0];
+    rest = words.slice(4, -1);
   } else throw bad("it must start with get_session or stc import");
   const result: Partial<ParsedImportCommand> & { download: boolean } = { download: false };
   for (let i = 0; i < rest.length; i++) {

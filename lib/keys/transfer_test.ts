@@ -100,3 +100,15 @@ Deno.test("import lines quote for the target shell: fish reads its own quoting, 
     `printf '%s\\n' ${ID},${SECRET} | stc import -p '%self' -b 'x\\'\\'';touch' -d -`,
   );
 });
+
+Deno.test("nu: the pair is a nushell string piped to stc (no printf program, whose arguments ps shows)", () => {
+  const key = { profile: "awsops", accessKeyId: ID, secretAccessKey: SECRET, bucket: "b1" };
+  const line = formatStcImportCommand(key, "nu");
+  assert.equal(line, `'${ID},${SECRET}' | stc import -p awsops -b b1 -d -`);
+  assert.equal(isImportCommand(line), true);
+  assert.deepEqual(parseImportCommand(line), { ...key, download: true });
+  assert.equal(
+    formatImportCommand(key, "nu"),
+    `get_session -p awsops -i '${ID},${SECRET}' -b b1 -d`,
+  );
+});

@@ -411,6 +411,8 @@ function explainLongRoute(
       ? "stc init fish | source"
       : context.shell === "sh"
       ? "see stc help init"
+      : context.shell === "nu"
+      ? "stc init nu --install"
       : `eval "$(stc init ${context.shell})"`;
     context.term.info(
       msg`${how}: this shell's base session was not handed to stc: the shell keeps it unexported (${

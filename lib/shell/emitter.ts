@@ -8,6 +8,11 @@
  * runs nothing else, whatever the shell's options (`set -eu`, `allexport`, zsh
  * `setopt`s) or locale (C or UTF-8).
  *
+ * nushell has no `eval`: for `nu` the actions are rendered as data, one JSON object a line
+ * (`{"kind":"export","name":…,"value":…}`), which the `stc` command of `stc init nu` parses
+ * with `from json` and applies with `load-env`, `hide-env` and `print`. Data is never run,
+ * whatever it holds.
+ *
  * Values that cannot be represented are rejected with an `Error` that names the
  * variable but never contains the value (values may be secrets):
  * - NUL (U+0000): a shell variable is a C string and cannot hold it.
@@ -31,7 +36,7 @@
  */
 
 /** A shell stc can render code for. */
-export type ShellName = "bash" | "zsh" | "fish" | "sh";
+export type ShellName = "bash" | "zsh" | "fish" | "sh" | "nu";
 
 /** One effect on the user's shell. */
 export type ShellAction =
@@ -47,7 +52,7 @@ export type ShellAction =
   /** Print `text` exactly as given (no newline is added) to stdout (default) or stderr. */
   | { kind: "print"; text: string; stream?: "stdout" | "stderr" };
 
-const SHELL_NAMES: readonly ShellName[] = ["bash", "zsh", "fish", "sh"];
+const SHELL_NAMES: readonly ShellName[] = ["bash", "zsh", "fish", "sh", "nu"];
 
 /** Login-shell and path spellings that name one of the shells above. */
 const SHELL_ALIASES: Readonly<Record<string, ShellName>> = {
@@ -57,6 +62,8 @@ const SHELL_ALIASES: Readonly<Record<string, ShellName>> = {
   sh: "sh",
   // dash is what /bin/sh is on Debian; it is tested as `sh`.
   dash: "sh",
+  nu: "nu",
+  nushell: "nu",
 };
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -72,7 +79,7 @@ export function isValidVariableName(name: string): boolean {
 /**
  * Parse a shell name as found in `$SHELL`, `ps` output or a `--shell` option.
  *
- * Accepts `bash`, `zsh`, `fish`, `sh` (and `dash`, rendered as `sh`), also as a path
+ * Accepts `bash`, `zsh`, `fish`, `sh` (and `dash`, rendered as `sh`), `nu` (and `nushell`), also as a path
  * (`/usr/bin/zsh`) or a login-shell name (`-zsh`). Returns `undefined` for anything else.
  */
 export function parseShellName(text: string): ShellName | undefined {
@@ -93,6 +100,9 @@ export function parseShellName(text: string): ShellName | undefined {
  * would read a typed line starting with `^` as a substitution.
  *
  * fish: single quotes, in which only `\\` and `\'` are escapes.
+ *
+ * nu: single quotes (nothing inside is special) when the value has no `'`, else a raw string
+ * `r#'…'#` with one `#` more than any run of `#` after a `'` in the value or at its start.
  *
  * @throws {Error} if `value` contains NUL or a lone surrogate (the message omits the value).
  */
@@ -131,8 +141,17 @@ const PLAIN_WORD = /^[A-Za-z0-9_.,/+:@-]+$/;
 export function quoteWord(shell: ShellName, value: string): string {
   checkShell(shell);
   checkValue(value, "shell word");
-  return PLAIN_WORD.test(value) ? value : quote(shell, value);
+  // nushell reads bare words as numbers, durations, sizes or ranges (`1e3`, `5min`, `1..2`): only names stay bare.
+  const plain = shell === "nu" ? NU_PLAIN_WORD : PLAIN_WORD;
+  return plain.test(value) ? value : quote(shell, value);
 }
+
+/**
+ * Bare words nushell reads as the same string: a name or a flag (`-p`, `--profile`), not a boolean, null or
+ * float (`true`, `null`, `Infinity`, `-inf`, `NaN`).
+ */
+const NU_PLAIN_WORD =
+  /^(?!-{0,2}(?:true|false|null|inf|infinity|nan)$)(?:--?)?[A-Za-z][A-Za-z0-9_-]*$/i;
 
 /**
  * Render `actions` as code for `shell`. The code of each action ends with `;` and a
@@ -150,7 +169,35 @@ export function renderShell(shell: ShellName, actions: readonly ShellAction[]): 
   return actions.map((action) => renderAction(shell, action) + "\n").join("");
 }
 
+/**
+ * One action as a line of JSON for nushell's `stc` command. JSON.stringify escapes line breaks and every other
+ * control character, so the object stays on one line; nothing in it is code.
+ */
+function renderNuAction(action: ShellAction): string {
+  switch (action.kind) {
+    case "export":
+    case "set": {
+      const name = checkName(action.name);
+      checkValue(action.value, `variable ${name}`);
+      return JSON.stringify({ kind: action.kind, name, value: action.value });
+    }
+    case "unset":
+      return JSON.stringify({ kind: "unset", name: checkName(action.name) });
+    case "print": {
+      checkValue(action.text, "printed text");
+      const stream = action.stream ?? "stdout";
+      if (stream !== "stdout" && stream !== "stderr") {
+        throw new Error(`unknown output stream for print: ${JSON.stringify(String(stream))}`);
+      }
+      return JSON.stringify({ kind: "print", stream, text: action.text });
+    }
+  }
+  const kind = (action as { kind?: unknown }).kind;
+  throw new Error(`unknown shell action kind: ${JSON.stringify(String(kind)).slice(0, 80)}`);
+}
+
 function renderAction(shell: ShellName, action: ShellAction): string {
+  if (shell === "nu") return renderNuAction(action);
   switch (action.kind) {
     case "export": {
       const name = checkName(action.name);
@@ -217,6 +264,13 @@ function unsetStatement(shell: ShellName, name: string): string {
 }
 
 function quote(shell: ShellName, value: string): string {
+  if (shell === "nu") {
+    if (!value.includes("'")) return `'${value}'`;
+    // The opening quote counts too: nushell ends `r#'#x'#` at the `'#` that opens it.
+    const runs = `'${value}`.match(/'#*/g)!.map((run) => run.length);
+    const hashes = "#".repeat(Math.max(...runs));
+    return `r${hashes}'${value}'${hashes}`;
+  }
   if (shell === "fish") return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
   const quoted = `'${value.replaceAll("'", `'\\''`)}'`;
   // zsh's CSH_JUNKIE_QUOTES makes a raw newline inside quotes a syntax error, and bash's

@@ -222,3 +222,66 @@ Deno.test("valid astral, combining and RTL characters pass through unchanged", (
     assert.equal(quoteShell(shell, value), `'${value}'`);
   }
 });
+
+Deno.test("nu: actions are data, one JSON object a line, in order; concatenated outputs still parse", () => {
+  const actions: ShellAction[] = [
+    { kind: "export", name: "AWS_PROFILE", value: "it's\n$(x)" },
+    { kind: "set", name: "STC_BASE_SESSION", value: "{}" },
+    { kind: "unset", name: "AWS_SESSION_TOKEN" },
+    { kind: "print", text: "done\n", stream: "stderr" },
+    { kind: "print", text: "x" },
+  ];
+  const whole = renderShell("nu", actions);
+  assert.equal(whole, actions.map((a) => renderShell("nu", [a])).join(""));
+  const lines = whole.split("\n");
+  assert.equal(lines.pop(), "");
+  assert.deepEqual(lines.map((line) => JSON.parse(line)), [
+    { kind: "export", name: "AWS_PROFILE", value: "it's\n$(x)" },
+    { kind: "set", name: "STC_BASE_SESSION", value: "{}" },
+    { kind: "unset", name: "AWS_SESSION_TOKEN" },
+    { kind: "print", stream: "stderr", text: "done\n" },
+    { kind: "print", stream: "stdout", text: "x" },
+  ]);
+  assert.throws(() => renderShell("nu", [{ kind: "export", name: "A B", value: "" }]), /A B/);
+  assert.throws(
+    () => renderShell("nu", [{ kind: "export", name: "K", value: "SECRET\0" }]),
+    (e: Error) => !e.message.includes("SECRET") && /NUL/.test(e.message),
+  );
+  assert.throws(
+    () => quoteShell("nu", "SECRET\uD800"),
+    (e: Error) => !e.message.includes("SECRET"),
+  );
+});
+
+Deno.test("nu: single quotes, else a raw string with more # than any run after a quote", () => {
+  assert.equal(quoteShell("nu", `a"$(b)\`c\\n`), `'a"$(b)\`c\\n'`);
+  assert.equal(quoteShell("nu", "it's"), `r#'it's'#`);
+  assert.equal(quoteShell("nu", "a'#b'"), `r##'a'#b''##`);
+  assert.equal(quoteShell("nu", "'##'#"), `r###''##'#'###`);
+  // A value starting with # after the opening quote needs more # than it has.
+  assert.equal(quoteShell("nu", "#9'"), `r##'#9''##`);
+  assert.equal(quoteWord("nu", "awsops"), "awsops");
+  assert.equal(quoteWord("nu", "-p"), "-p");
+  assert.equal(quoteWord("nu", "--profile"), "--profile");
+  for (
+    const word of [
+      "1e3",
+      "5min",
+      "1..2",
+      "true",
+      "null",
+      "NaN",
+      "Infinity",
+      "-inf",
+      "a:b",
+      "$x",
+      "a b",
+      "-1",
+    ]
+  ) {
+    assert.equal(quoteWord("nu", word), `'${word}'`, word);
+  }
+  assert.equal(parseShellName("nu"), "nu");
+  assert.equal(parseShellName("/usr/bin/nu"), "nu");
+  assert.equal(parseShellName("nushell"), "nu");
+});

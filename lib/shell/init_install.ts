@@ -7,6 +7,9 @@
  * stc was replaced (a new version) or the cache is missing, it runs `stc init SHELL --install` once, which writes
  * the cache again for the stc now installed.
  *
+ * nushell has no eval, and its `source` reads a file named when config.nu is parsed, before any code runs: its
+ * line only sources the cache, which `stc init nu --install` writes (run it again after upgrading stc).
+ *
  * @module
  */
 
@@ -21,10 +24,12 @@ import { quoteShell } from "./emitter.ts";
 export const INSTALL_MARKER = "# stc shell integration (added by 'stc init --install')";
 
 /**
- * The start-up file of an interactive `shell`: ~/.bashrc, $ZDOTDIR/.zshrc (else ~/.zshrc), or
- * $XDG_CONFIG_HOME/fish/config.fish (else ~/.config/fish/config.fish).
+ * The start-up file of an interactive `shell`: ~/.bashrc, $ZDOTDIR/.zshrc (else ~/.zshrc),
+ * $XDG_CONFIG_HOME/fish/config.fish (else ~/.config/fish/config.fish), or nushell's `$nu.config-path`:
+ * $XDG_CONFIG_HOME/nushell/config.nu, else ~/.config/nushell/config.nu (~/Library/Application Support/nushell on
+ * macOS).
  */
-export function rcFile(shell: InitShell, env: Env): string {
+export function rcFile(shell: InitShell, env: Env, os: string = Deno.build.os): string {
   const home = env.HOME || ".";
   switch (shell) {
     case "bash":
@@ -33,6 +38,11 @@ export function rcFile(shell: InitShell, env: Env): string {
       return join(env.ZDOTDIR || home, ".zshrc");
     case "fish":
       return join(env.XDG_CONFIG_HOME || join(home, ".config"), "fish", "config.fish");
+    case "nu": {
+      const config = env.XDG_CONFIG_HOME ||
+        (os === "darwin" ? join(home, "Library", "Application Support") : join(home, ".config"));
+      return join(config, "nushell", "config.nu");
+    }
   }
 }
 
@@ -44,7 +54,7 @@ export function initCacheFile(shell: InitShell, env: Env): string {
 /**
  * The line that loads stc's cached init code in `shell`, running stc as `self` with the options of `stc init`:
  * the cache is sourced as it is while it is newer than the file `self` runs (the binary, or main.ts from
- * source), and written again first when it is not (or is missing).
+ * source), and written again first when it is not (or is missing). nushell's only sources the cache.
  */
 export function installLine(
   shell: InitShell,
@@ -52,6 +62,7 @@ export function installLine(
   cache: string,
   options: InitOptions = {},
 ): string {
+  if (shell === "nu") return `source ${quoteShell("nu", cache)}`;
   const command = quoteCommand(shell, self);
   const file = quoteShell(shell, cache);
   const program = quoteShell(shell, self[self.length - 1]);
@@ -81,11 +92,14 @@ export function planInstall(
   if (marker >= 0) {
     if (lines[marker + 1] === line) return { text, outcome: "present" };
     const next = [...lines];
-    if (marker + 1 < next.length && /\binit\s+\w+/.test(next[marker + 1])) next[marker + 1] = line;
-    else next.splice(marker + 1, 0, line);
+    if (marker + 1 < next.length && /\binit\s+\w+|^source\s.*\binit\.nu\b/.test(next[marker + 1])) {
+      next[marker + 1] = line;
+    } else next.splice(marker + 1, 0, line);
     return { text: next.join("\n"), outcome: "updated" };
   }
-  const own = new RegExp(`^\\s*[^#]*\\bstc\\b.*\\binit\\s+${shell}\\b`);
+  const own = shell === "nu"
+    ? /^\s*source\s.*\bstc\b.*\binit\.nu\b/
+    : new RegExp(`^\\s*[^#]*\\bstc\\b.*\\binit\\s+${shell}\\b`);
   if (lines.some((l) => own.test(l))) return { text, outcome: "present" };
   const separator = text === "" ? "" : text.endsWith("\n") ? "\n" : "\n\n";
   return { text: `${text}${separator}${INSTALL_MARKER}\n${line}\n`, outcome: "added" };

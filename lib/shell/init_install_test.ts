@@ -118,3 +118,46 @@ Deno.test("installInit: creates the file and its directory, is idempotent, keeps
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("nu: config.nu where nushell looks; its line only sources the cache, written first", async () => {
+  assert.equal(rcFile("nu", { HOME: "/h" }, "linux"), "/h/.config/nushell/config.nu");
+  assert.equal(
+    rcFile("nu", { HOME: "/h", XDG_CONFIG_HOME: "/x" }, "linux"),
+    "/x/nushell/config.nu",
+  );
+  assert.equal(
+    rcFile("nu", { HOME: "/h" }, "darwin"),
+    "/h/Library/Application Support/nushell/config.nu",
+  );
+  assert.equal(
+    installLine("nu", ["/bin/stc"], "/h's/.cache/stc/init.nu"),
+    `source r#'/h's/.cache/stc/init.nu'#`,
+  );
+  const home = await Deno.makeTempDir();
+  try {
+    const env = { HOME: home, XDG_CONFIG_HOME: `${home}/xdg` };
+    const cache = initCacheFile("nu", env);
+    assert.deepEqual(await installInit("nu", ["/bin/stc"], env), {
+      file: `${home}/xdg/nushell/config.nu`,
+      cache,
+      outcome: "added",
+    });
+    assert.equal(
+      await Deno.readTextFile(`${home}/xdg/nushell/config.nu`),
+      `${INSTALL_MARKER}\nsource '${cache}'\n`,
+    );
+    assert.equal(await Deno.readTextFile(cache), await initScript("nu", ["/bin/stc"]));
+    assert.equal((await installInit("nu", ["/bin/stc"], env)).outcome, "present");
+    // A moved binary: the cache is written again, the line stays.
+    assert.equal((await installInit("nu", ["/new/stc"], env)).outcome, "present");
+    assert.match(await Deno.readTextFile(cache), /\^'\/new\/stc' /);
+    assert.equal(
+      (await Deno.readTextFile(`${home}/xdg/nushell/config.nu`)).split(INSTALL_MARKER).length,
+      2,
+    );
+    // --auto-renew is not there in nushell: a usage error, nothing written.
+    await assert.rejects(installInit("nu", ["/bin/stc"], env, { autoRenew: true }), /nu/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

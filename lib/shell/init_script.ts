@@ -16,10 +16,10 @@ import { quoteShell } from "./emitter.ts";
 import { usageError } from "../core/errors.ts";
 
 /** The shells `stc init` supports. */
-export type InitShell = "bash" | "zsh" | "fish";
+export type InitShell = "bash" | "zsh" | "fish" | "nu";
 
 /** The shells `stc init` supports, in the order help shows them. */
-export const INIT_SHELLS: readonly InitShell[] = ["bash", "zsh", "fish"];
+export const INIT_SHELLS: readonly InitShell[] = ["bash", "zsh", "fish", "nu"];
 
 /** Where `stc init` finds the command that runs stc in a template. */
 export const SELF_PLACEHOLDER = "@STC@";
@@ -29,20 +29,24 @@ export type InitAsset =
   | "init.bash"
   | "init.zsh"
   | "init.fish"
+  | "init.nu"
   | "seed.sh"
   | "stc.bash"
   | "stc.zsh"
-  | "stc.fish";
+  | "stc.fish"
+  | "stc.nu";
 
 // One literal import per file: a computed specifier would not be found (and embedded) by `deno compile`.
 const ASSETS: Readonly<Record<InitAsset, () => Promise<{ default: string }>>> = {
   "init.bash": () => import("../../completions/init.bash", { with: { type: "text" } }),
   "init.zsh": () => import("../../completions/init.zsh", { with: { type: "text" } }),
   "init.fish": () => import("../../completions/init.fish", { with: { type: "text" } }),
+  "init.nu": () => import("../../completions/init.nu", { with: { type: "text" } }),
   "seed.sh": () => import("../../completions/seed.sh", { with: { type: "text" } }),
   "stc.bash": () => import("../../completions/stc.bash", { with: { type: "text" } }),
   "stc.zsh": () => import("../../completions/stc.zsh", { with: { type: "text" } }),
   "stc.fish": () => import("../../completions/stc.fish", { with: { type: "text" } }),
+  "stc.nu": () => import("../../completions/stc.nu", { with: { type: "text" } }),
 };
 
 /** Every asset, for checks that each one is used and embedded. */
@@ -50,8 +54,8 @@ export const INIT_ASSETS: readonly InitAsset[] = Object.keys(ASSETS) as InitAsse
 
 /** The files that make up the init code of `shell`, in order. */
 export function initAssets(shell: InitShell): InitAsset[] {
-  return shell === "fish"
-    ? ["init.fish", "stc.fish"]
+  return shell === "fish" || shell === "nu"
+    ? [`init.${shell}`, `stc.${shell}`]
     : [`init.${shell}`, "seed.sh", `stc.${shell}`];
 }
 

@@ -42,26 +42,33 @@ Deno.test("every asset exists and names the binary only through the placeholder"
     assert.ok(texts[0].includes(SELF_PLACEHOLDER), `init.${shell} runs the binary`);
     const rendered = renderInit(shell, ["/opt/$HOME/it's stc"], texts);
     assert.ok(!rendered.includes(SELF_PLACEHOLDER));
-    const quoted = shell === "fish" ? `'/opt/$HOME/it\\'s stc'` : `'/opt/$HOME/it'\\''s stc'`;
-    assert.ok(rendered.includes(`command ${quoted} `), shell);
+    const quoted = shell === "fish"
+      ? `command '/opt/$HOME/it\\'s stc' `
+      : shell === "nu"
+      ? `^r#'/opt/$HOME/it's stc'# `
+      : `command '/opt/$HOME/it'\\''s stc' `;
+    assert.ok(rendered.includes(quoted), shell);
   }
 });
 
 Deno.test("-h of each seed function prints the usage stc generates, in both templates", async () => {
   const shared = await readAsset("seed.sh");
   const fish = await readAsset("init.fish");
+  const nu = await readAsset("init.nu");
   for (const seed of SEED_COMMANDS) {
     const call = `stc init --usage ${seed.name}\n`;
     assert.equal(shared.split(call).length, 2, `${seed.name} (bash/zsh)`);
     assert.equal(fish.split(call).length, 2, `${seed.name} (fish)`);
+    assert.equal(nu.split(`(stc init --usage ${seed.name})`).length, 2, `${seed.name} (nu)`);
   }
   // No help text of their own, and no stc help in place of the functions' own usage.
-  for (const text of [shared, fish]) assert.doesNotMatch(text, /Usage:|stc help/);
+  for (const text of [shared, fish, nu]) assert.doesNotMatch(text, /Usage:|stc help/);
 });
 
 Deno.test("the seed functions parse the options the completions offer", async () => {
   const shared = await readAsset("seed.sh");
   const fish = await readAsset("init.fish");
+  const nu = await readAsset("init.nu");
   for (const seed of SEED_COMMANDS) {
     const letters = seed.options.map((o) => `${o.short}${o.type === "string" ? "=" : ""}`);
     const body = (text: string, start: string) => {
@@ -81,12 +88,19 @@ Deno.test("the seed functions parse the options the completions offer", async ()
         ),
         `${seed.name} (fish) parses ${letters.join(" ")}`,
       );
+      const nuBody = nu.slice(nu.indexOf(`def --env --wrapped ${seed.name} [`));
+      assert.ok(
+        nuBody.slice(0, nuBody.indexOf("\n}")).includes(`_stc_getopts '${getoptsString(seed)}'`),
+        `${seed.name} (nu) parses ${getoptsString(seed)}`,
+      );
     }
   }
 });
 
 Deno.test("initScript registers the auto-renew prompt hook only when asked", async () => {
-  for (const shell of INIT_SHELLS) {
+  // nushell has no prompt hook of stc's: --auto-renew is a usage error there.
+  await assert.rejects(initScript("nu", ["/bin/stc"], { autoRenew: true }), /not available in nu/);
+  for (const shell of INIT_SHELLS.filter((s) => s !== "nu")) {
     const plain = await initScript(shell, ["/bin/stc"]);
     const renewing = await initScript(shell, ["/bin/stc"], { autoRenew: true });
     // Every template defines the hook and the command that registers it; only --auto-renew runs that command.
