@@ -20,7 +20,9 @@ import {
   ALICE_SECRET,
   aliceHome,
   assertFailure,
+  type DisposableEmulator,
   emulated,
+  freshCode,
   snapshot,
 } from "./session_fixture.ts";
 
@@ -266,4 +268,89 @@ Deno.test("a proxy that wants credentials: exit 5 saying so; credentials in HTTP
   for (const result of [anonymous, authed, refused]) {
     assert.ok(!result.stderr.includes(credentials.password), result.stderr);
   }
+});
+
+/** `stc session CODE` for alice's profile `awsops` with `profileLines` in its config section; no endpoint in env. */
+async function sessionWithProfile(
+  emulator: DisposableEmulator,
+  profileLines: string,
+  extraConfig = "",
+  env: Record<string, string> = {},
+) {
+  await using home = await aliceHome(
+    `[default]\nsession_tool_default_profile = awsops\n[profile awsops]\n${profileLines}\n${extraConfig}`,
+  );
+  return await runStc(["session", freshCode(emulator)], {
+    env: { ...home.env, ...FAST, AWS_EC2_METADATA_DISABLED: "true", ...env },
+  });
+}
+
+Deno.test("endpoint_url of sts and iam in a [services] section sends the calls there", async () => {
+  await using emulator = await emulated({ quiet: true });
+  const services = `[services emu]\nsts =\n  endpoint_url = ${emulator.endpoint}\n` +
+    `iam =\n  endpoint_url = ${emulator.endpoint}\n`;
+  const before = emulator.calls("GetSessionToken");
+  const result = await sessionWithProfile(emulator, "services = emu", services);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(emulator.calls("GetSessionToken") - before, 1);
+
+  // The environment's endpoint wins over the profile's: a dead AWS_ENDPOINT_URL_STS is where the call goes.
+  await using dead = startStalledServer("accept-silent");
+  const overridden = await sessionWithProfile(emulator, "services = emu", services, {
+    AWS_ENDPOINT_URL_STS: dead.endpoint,
+  });
+  assertFailure(overridden, 5);
+  assert.match(
+    overridden.stderr,
+    new RegExp(`at ${new URL(dead.endpoint).host.replace(".", "\\.")}`),
+  );
+
+  // The profile's own endpoint_url serves every service without a [services] entry.
+  const global = await sessionWithProfile(emulator, `endpoint_url = ${emulator.endpoint}`);
+  assert.equal(global.code, 0, global.stderr);
+});
+
+Deno.test("ca_bundle in the profile: trusted like AWS_CA_BUNDLE; without it the TLS front fails with exit 5", async () => {
+  await using emulator = await emulated({ quiet: true });
+  await using front = await startTlsFront(emulator.endpoint);
+  const untrusted = await sessionWithProfile(emulator, `endpoint_url = ${front.endpoint}`);
+  assertFailure(untrusted, 5);
+  assert.match(untrusted.stderr, /TLS failed/);
+
+  const trusted = await sessionWithProfile(
+    emulator,
+    `endpoint_url = ${front.endpoint}\nca_bundle = ${front.caFile}`,
+  );
+  assert.equal(trusted.code, 0, trusted.stderr);
+
+  const missing = await sessionWithProfile(
+    emulator,
+    `endpoint_url = ${front.endpoint}\nca_bundle = ${front.caFile}.nope`,
+  );
+  assertFailure(missing, 1);
+  assert.match(
+    missing.stderr,
+    /^stc: error: ca_bundle in profile 'awsops': cannot read the certificate file: no such file\nhint: set ca_bundle in profile 'awsops' to a PEM file/,
+  );
+});
+
+Deno.test("HTTPS_PROXY carries calls to a profile's endpoint_url; NO_PROXY for its host goes direct", async () => {
+  await using emulator = await emulated({ quiet: true });
+  await using front = await startTlsFront(emulator.endpoint);
+  await using proxy = startConnectProxy();
+  const lines = `endpoint_url = ${front.endpoint}\nca_bundle = ${front.caFile}`;
+  const proxied = await sessionWithProfile(emulator, lines, "", { HTTPS_PROXY: proxy.url });
+  assert.equal(proxied.code, 0, proxied.stderr);
+  const tunnels = proxy.requests().length;
+  assert.ok(
+    tunnels >= 2,
+    "GetCallerIdentity, ListMFADevices, GetSessionToken went through the proxy",
+  );
+  assert.ok(proxy.requests().every((r) => r.method === "CONNECT"));
+  const direct = await sessionWithProfile(emulator, lines, "", {
+    HTTPS_PROXY: proxy.url,
+    NO_PROXY: "127.0.0.1",
+  });
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(proxy.requests().length, tunnels, "none for a NO_PROXY host");
 });

@@ -1,6 +1,6 @@
 /**
  * The one thin layer between stc and AWS: STS, IAM and S3 calls with plain inputs and outputs, endpoints from the
- * standard `AWS_ENDPOINT_URL*` and `AWS_USE_*_ENDPOINT` settings, requests sent through stc's own transport
+ * standard environment and profile settings (settings.ts), requests sent through stc's own transport
  * (deadlines, CA bundle, proxies: transport.ts), visible retries of only what can succeed on retry (retry.ts), and
  * AWS errors translated into {@linkcode StcError}s.
  *
@@ -25,6 +25,12 @@ import type { Env } from "../core/env.ts";
 import { registerSecret } from "../core/secrets.ts";
 import { credentialsProblem } from "../core/credentials.ts";
 import { msg, own } from "../core/message.ts";
+import {
+  type EndpointSettings,
+  endpointSettings,
+  type ProfileConfig,
+  type Service,
+} from "./settings.ts";
 
 export type { Env } from "../core/env.ts";
 
@@ -52,63 +58,12 @@ export interface AwsTarget {
   maxAttempts?: number;
   /** Where retries are reported; nowhere when absent. */
   notices?: Notices;
+  /** The selected profile: its endpoint and network settings apply after the environment's (settings.ts). */
+  profile?: ProfileConfig;
 }
 
-/** The AWS services stc calls. */
-export type Service = "sts" | "iam" | "s3";
-
-/**
- * The endpoint URL configured for a service: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL` (the variables
- * the AWS SDKs and CLI honour), else undefined for the public AWS endpoint. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
- * ignores both, as in the SDKs.
- */
-export function endpointFor(service: Service, env: Env): string | undefined {
-  if (flag(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) return undefined;
-  const specific = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
-  if (specific) return specific;
-  return env.AWS_ENDPOINT_URL || undefined;
-}
-
-/** A boolean setting of the AWS SDKs (`true`/`false`, any case; unset or empty is false). */
-function flag(env: Env, name: string): boolean {
-  const value = env[name]?.trim().toLowerCase() ?? "";
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new StcError(msg`${name} must be true or false`, {
-    hint: msg`unset it, or set ${name}=true`,
-    exitCode: ExitCode.Usage,
-  });
-}
-
-/** Where the SDK sends a service's requests, as {@linkcode endpointSettings} decides it. */
-export interface EndpointSettings {
-  /** A configured endpoint URL; the SDK's own resolution (by region and the flags) when absent. */
-  endpoint?: string;
-  /** `AWS_USE_FIPS_ENDPOINT`: the service's FIPS endpoint. */
-  useFipsEndpoint: boolean;
-  /** `AWS_USE_DUALSTACK_ENDPOINT`: the service's IPv4-and-IPv6 endpoint. */
-  useDualstackEndpoint: boolean;
-}
-
-/**
- * The endpoint settings for a service: a configured endpoint URL ({@linkcode endpointFor}) wins, as the SDK
- * reference orders them, and then the FIPS and dual-stack flags do not apply; otherwise the SDK resolves the
- * endpoint for the region with `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT`.
- *
- * @example
- * ```ts
- * import { endpointSettings } from "./client.ts";
- * endpointSettings("sts", { AWS_USE_FIPS_ENDPOINT: "true" });
- * // { useFipsEndpoint: true, useDualstackEndpoint: false }
- * ```
- */
-export function endpointSettings(service: Service, env: Env): EndpointSettings {
-  const useFipsEndpoint = flag(env, "AWS_USE_FIPS_ENDPOINT");
-  const useDualstackEndpoint = flag(env, "AWS_USE_DUALSTACK_ENDPOINT");
-  const endpoint = endpointFor(service, env);
-  if (endpoint) return { endpoint, useFipsEndpoint: false, useDualstackEndpoint: false };
-  return { useFipsEndpoint, useDualstackEndpoint };
-}
+export { endpointFor, endpointSettings } from "./settings.ts";
+export type { EndpointSettings, Service } from "./settings.ts";
 
 interface SdkError {
   name?: string;
@@ -328,6 +283,7 @@ function clientConfig(
     logger: SILENT_LOGGER,
     useFipsEndpoint: settings.useFipsEndpoint,
     useDualstackEndpoint: settings.useDualstackEndpoint,
+    ...(settings.useGlobalEndpoint ? { useGlobalEndpoint: true } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(endpoint && service === "s3" ? { forcePathStyle: true } : {}),
   };
@@ -399,9 +355,9 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   // Settings and credentials are checked before anything is opened or loaded.
   checkUsable(target.credentials, step);
   const timeouts = timeoutsFrom(target.env);
-  const settings = endpointSettings(service, target.env);
+  const settings = endpointSettings(service, target.env, target.profile);
   const sdk = await load();
-  const http = await openHttpClient(target.env);
+  const http = await openHttpClient(target.env, target.profile);
   try {
     const handler = sdkRequestHandler(timeouts, http);
     const client = create(sdk, clientConfig(target, settings, service, handler));

@@ -217,6 +217,12 @@ Deno.test("endpointSettings: the AWS SDK sends to the FIPS and dual-stack hosts 
     await hostFor({ AWS_USE_DUALSTACK_ENDPOINT: "true" }, "eu-west-1"),
     "sts.eu-west-1.api.aws",
   );
+  // sts_regional_endpoints = legacy: the global endpoint for the regions that had it; regional is the default.
+  assert.equal(
+    await hostFor({ AWS_STS_REGIONAL_ENDPOINTS: "legacy" }, "eu-west-1"),
+    "sts.amazonaws.com",
+  );
+  assert.equal(await hostFor({}, "us-east-1"), "sts.us-east-1.amazonaws.com");
   assert.equal(
     await hostFor(
       { AWS_USE_FIPS_ENDPOINT: "true", AWS_ENDPOINT_URL: "http://127.0.0.1:9" },

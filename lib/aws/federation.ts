@@ -10,6 +10,7 @@
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
+import type { ProfileConfig } from "./settings.ts";
 import { fetchBytes, hostOf, NetworkError, openHttpClient, timeoutsFrom } from "./transport.ts";
 import { msg } from "../core/message.ts";
 import { registerSecret } from "../core/secrets.ts";
@@ -57,8 +58,10 @@ export interface SigninTokenRequest {
   credentials: Credentials;
   /** Console session length in seconds (`SessionDuration`); absent for credentials AWS refuses it for. */
   sessionDuration?: number;
-  /** Environment, for the network settings (`STC_CONNECT_TIMEOUT`, `STC_REQUEST_TIMEOUT`). */
+  /** Environment, for the network settings (`STC_CONNECT_TIMEOUT`, `STC_REQUEST_TIMEOUT`, `AWS_CA_BUNDLE`). */
   env: Env;
+  /** The selected profile, for its `ca_bundle`. */
+  profile?: ProfileConfig;
 }
 
 /** The first line of an error body, when it is short, printable and quotes none of the secrets. */
@@ -106,7 +109,7 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
     });
   }
   const timeouts = timeoutsFrom(request.env);
-  const client = await openHttpClient(request.env);
+  const client = await openHttpClient(request.env, request.profile);
   let response;
   try {
     response = await fetchBytes(url, {

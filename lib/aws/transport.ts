@@ -14,6 +14,7 @@
 import { ExitCode, StcError } from "../core/errors.ts";
 import type { Env } from "../core/env.ts";
 import { msg } from "../core/message.ts";
+import { caBundle, type ProfileConfig } from "./settings.ts";
 
 /** Deadlines of network calls, in milliseconds. */
 export interface Timeouts {
@@ -142,36 +143,50 @@ function timeoutError(failure: "connect-timeout" | "request-timeout", host: stri
 }
 
 /**
- * An HTTP client trusting the certificates of `AWS_CA_BUNDLE` (a PEM file) besides Deno's roots, as the AWS CLI
- * and SDKs do; undefined when it is unset, for `fetch`'s own client. Proxies come from `HTTPS_PROXY`,
- * `HTTP_PROXY` and `NO_PROXY` either way. The caller closes the client.
+ * The PEM text of the CA bundle the settings name (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`), or undefined
+ * when none is set. Errors name the setting, never the file's content.
  */
-export async function openHttpClient(env: Env): Promise<Deno.HttpClient | undefined> {
-  const file = env.AWS_CA_BUNDLE?.trim();
-  if (!file) return undefined;
+export async function readCaBundle(
+  env: Env,
+  profile?: ProfileConfig,
+): Promise<{ pem: string; file: string; source: string } | undefined> {
+  const chosen = caBundle(env, profile);
+  if (!chosen) return undefined;
+  const hint = msg`set ${chosen.source} to a PEM file of the certificates to trust, or unset it`;
   let pem: string;
   try {
-    const info = await Deno.stat(file);
+    const info = await Deno.stat(chosen.value);
     if (!info.isFile || info.size > 4 * 1024 * 1024) {
       throw new Error("not a regular file under 4 MiB");
     }
-    pem = await Deno.readTextFile(file);
+    pem = await Deno.readTextFile(chosen.value);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "no such file"
       : error instanceof Error
       ? error.message.replace(/[^\x20-\x7e]/g, "?")
       : "unreadable";
-    throw new StcError(msg`AWS_CA_BUNDLE: cannot read the certificate file: ${reason}`, {
-      hint: "set AWS_CA_BUNDLE to a PEM file of the certificates to trust, or unset it",
+    throw new StcError(msg`${chosen.source}: cannot read the certificate file: ${reason}`, {
+      hint,
     });
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new StcError("AWS_CA_BUNDLE: the file holds no PEM certificate", {
-      hint: "set AWS_CA_BUNDLE to a PEM file of the certificates to trust, or unset it",
-    });
+    throw new StcError(msg`${chosen.source}: the file holds no PEM certificate`, { hint });
   }
-  return Deno.createHttpClient({ caCerts: [pem] });
+  return { pem, file: chosen.value, source: chosen.source };
+}
+
+/**
+ * An HTTP client trusting the certificates of `AWS_CA_BUNDLE` (else the profile's `ca_bundle`; a PEM file)
+ * besides Deno's roots, as the AWS CLI and SDKs do; undefined when neither is set, for `fetch`'s own client.
+ * Proxies come from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` either way. The caller closes the client.
+ */
+export async function openHttpClient(
+  env: Env,
+  profile?: ProfileConfig,
+): Promise<Deno.HttpClient | undefined> {
+  const bundle = await readCaBundle(env, profile);
+  return bundle ? Deno.createHttpClient({ caCerts: [bundle.pem] }) : undefined;
 }
 
 /** Options of {@linkcode fetchBytes}. */

@@ -20,6 +20,7 @@
 
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { type AwsTarget, getCallerIdentity, getFederationToken } from "../aws/client.ts";
+import type { ProfileConfig } from "../config/profile.ts";
 import {
   browserLaunch,
   commandAvailable,
@@ -44,7 +45,13 @@ import { ExitCode, StcError, usageError, withContext } from "../core/errors.ts";
 import { getSigninToken } from "../aws/federation.ts";
 import { getProfile, type ProfileFiles } from "../config/ini.ts";
 import { printLine } from "../cli/output.ts";
-import { longTermKey, requireProfile, resolveRegion, selectProfile } from "../config/profile.ts";
+import {
+  longTermKey,
+  profileConfig,
+  requireProfile,
+  resolveRegion,
+  selectProfile,
+} from "../config/profile.ts";
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { listRoles } from "./roles.ts";
@@ -168,7 +175,7 @@ function longTermCredentials(
   context: Context,
   files: ProfileFiles,
   requestedProfile: string | undefined,
-): { credentials: Credentials; profile?: string; region: string } {
+): { credentials: Credentials; profile?: string; region: string; config?: ProfileConfig } {
   const env = context.env;
   const fromEnv = credentialsFromEnv(env);
   if (fromEnv && !fromEnv.sessionToken) {
@@ -183,6 +190,7 @@ function longTermCredentials(
     credentials: longTermKey(profile, name),
     profile: name,
     region: resolveRegion(env, profile.region),
+    config: profileConfig(files, name),
   };
 }
 
@@ -199,6 +207,7 @@ async function federatedCredentials(
     region: key.region,
     credentials: key.credentials,
     notices: context.term,
+    ...(key.config ? { profile: key.config } : {}),
   };
   const identity = await getCallerIdentity(target);
   const userName = resourceName(identity.arn);
@@ -419,13 +428,18 @@ async function signinUrl(
   context: Context,
   options: ConsoleOptions,
   { signin, sessionDuration }: Signin,
+  profiles: ProfilesOnce,
 ): Promise<string> {
   const env = context.env;
+  // The profile behind the credentials brings its region and network settings (ca_bundle).
+  const profileName = signin.profile ?? readBaseSession(env)?.profile;
+  const profile = profileName ? profileConfig((await profiles()).files, profileName) : undefined;
+  const region = options.region ?? resolveRegion(env, profile?.properties.region);
   const partition = resolvePartition({
     ...(signin.arn ? { arn: signin.arn } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.url ? { url: options.url } : {}),
-    fallbackRegion: resolveRegion(env),
+    fallbackRegion: region,
   });
   const destination = consoleDestination({
     partition,
@@ -433,7 +447,7 @@ async function signinUrl(
     ...(options.region ? { region: options.region } : {}),
     ...(options.url ? { url: options.url } : {}),
   });
-  const endpoint = federationEndpoint(partition, env);
+  const endpoint = federationEndpoint(partition, env, region);
   const token = await step(
     "sign-in token",
     () => {
@@ -441,6 +455,7 @@ async function signinUrl(
       return getSigninToken({
         endpoint,
         env,
+        ...(profile ? { profile } : {}),
         credentials: signin.credentials,
         ...(explicit !== undefined ? { sessionDuration: explicit } : {}),
       });
@@ -500,7 +515,7 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
   const signin = options.alias !== undefined
     ? await roleSignin(context, options, options.alias, profiles)
     : await shellSignin(context, options, profiles);
-  const url = await signinUrl(context, options, signin);
+  const url = await signinUrl(context, options, signin, profiles);
   if (planLaunch !== undefined) {
     await openInBrowser(context, options, planLaunch, url, signin);
     return [];

@@ -28,6 +28,7 @@ import { formatImportCommand, formatStcImportCommand } from "../keys/transfer.ts
 import { printLine } from "../cli/output.ts";
 import {
   longTermKey,
+  profileConfig,
   profileRegion,
   requireProfile,
   rolesBucket,
@@ -112,7 +113,12 @@ async function startRotation(
   profileKey: Credentials,
   wishes: Wishes,
 ): Promise<RotationState> {
-  const signer = { env: rotation.env, region: rotation.region, credentials: profileKey };
+  const signer = {
+    env: rotation.env,
+    region: rotation.region,
+    credentials: profileKey,
+    ...(rotation.settings ? { profile: rotation.settings } : {}),
+  };
   const target = { ...signer, notices: rotation.term };
   const user = await getUser(target);
   const unused = (await listAccessKeys(target)).filter((k) =>
@@ -243,6 +249,7 @@ async function rotateProfile(
     profile: selected.name,
     region: profileRegion(context.env, profile),
     credentialsPath: awsPaths(context.env).credentials,
+    settings: profileConfig(files, selected.name),
   };
 
   let state: RotationState | undefined;
@@ -258,6 +265,7 @@ async function rotateProfile(
         region: rotation.region,
         credentials: state.profileKey,
         notices: rotation.term,
+        ...(rotation.settings ? { profile: rotation.settings } : {}),
       };
       await changeConsolePassword(rotation.term, target, await getUser(target), true);
     }

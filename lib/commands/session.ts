@@ -34,7 +34,13 @@ import {
 import type { Credentials } from "../core/credentials.ts";
 import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
-import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
+import {
+  longTermKey,
+  profileConfig,
+  profileRegion,
+  requireProfile,
+  selectProfile,
+} from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
 import {
   checkSessionWritable,
@@ -237,6 +243,7 @@ async function newSession(
     region: profileRegion(context.env, profile),
     credentials: longTermKey(profile, selected.name),
     notices: context.term,
+    profile: profileConfig(files, selected.name),
   };
   // A profile name unusable as a file name, or files that cannot be written, fail before the MFA code is spent.
   if (store) await checkSessionWritable(sessionStoreDir(context.env), selected.name);

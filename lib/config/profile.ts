@@ -9,7 +9,7 @@
 import { StcError, usageError } from "../core/errors.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "./keys.ts";
 import { checkBucketName } from "./bucket.ts";
-import { getProfile, type Profile, type ProfileFiles } from "./ini.ts";
+import { getProfile, type Profile, type ProfileFiles, type Properties } from "./ini.ts";
 import { didYouMean } from "../core/suggest.ts";
 import { shownName, validateProfileName } from "../core/profile_name.ts";
 import type { Credentials } from "../core/credentials.ts";
@@ -127,4 +127,29 @@ export function profileRegion(env: Env, profile: Profile | undefined): string {
 /** The region from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else `us-east-1`. */
 export function resolveRegion(env: Env, profileRegion?: string): string {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion || "us-east-1";
+}
+
+/**
+ * A profile's settings for AWS calls: its properties and the `[services NAME]` section its `services` key names
+ * (per-service endpoint URLs, as the AWS CLI and SDKs read them). The AWS layer reads network and endpoint settings
+ * from it, after the environment.
+ */
+export interface ProfileConfig {
+  /** Profile name, for messages. */
+  name: string;
+  /** Its properties (config and credentials merged). */
+  properties: Profile;
+  /** The `[services NAME]` section named by `services`, when it exists. */
+  services?: { name: string; properties: Properties };
+}
+
+/** The {@linkcode ProfileConfig} of profile `name`, or undefined when no file defines it. */
+export function profileConfig(files: ProfileFiles, name: string): ProfileConfig | undefined {
+  const properties = getProfile(files, name);
+  if (!properties) return undefined;
+  const servicesName = properties.services;
+  const services = servicesName && Object.hasOwn(files.services, servicesName)
+    ? { name: servicesName, properties: files.services[servicesName] }
+    : undefined;
+  return { name, properties, ...(services ? { services } : {}) };
 }

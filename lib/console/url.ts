@@ -188,13 +188,26 @@ export function consoleDestination(request: DestinationRequest): string {
 
 /**
  * The federation endpoint: `STC_FEDERATION_ENDPOINT` when set (a full URL; the emulator and private endpoints use
- * it), else the partition's public one.
+ * it), else the sign-in endpoint of `region` in the partition (`https://REGION.signin.aws.amazon.com/federation`,
+ * `REGION.signin.amazonaws.cn`, `REGION.signin.amazonaws-us-gov.com`: regional, so that Console Private Access
+ * through a VPC endpoint works), else, without a region of that partition, the partition's global one.
+ *
+ * @example
+ * ```ts
+ * import { federationEndpoint } from "./url.ts";
+ * federationEndpoint("aws", {}, "eu-west-1"); // "https://eu-west-1.signin.aws.amazon.com/federation"
+ * ```
  */
 export function federationEndpoint(
   partition: Partition,
   env: Readonly<Record<string, string | undefined>>,
+  region?: string,
 ): string {
-  return env.STC_FEDERATION_ENDPOINT || `https://${PARTITION_HOSTS[partition].signin}/federation`;
+  if (env.STC_FEDERATION_ENDPOINT) return env.STC_FEDERATION_ENDPOINT;
+  const host = PARTITION_HOSTS[partition].signin;
+  const regional = region !== undefined && isRegionName(region) &&
+    partitionOfRegion(region) === partition;
+  return `https://${regional ? `${region}.` : ""}${host}/federation`;
 }
 
 /** The `Issuer` stc names in login URLs (AWS requires it to be non-empty; aws-vault uses its own name likewise). */

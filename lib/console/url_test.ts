@@ -156,6 +156,25 @@ Deno.test("federation endpoint: STC_FEDERATION_ENDPOINT, else the partition's", 
   );
 });
 
+Deno.test("federation endpoint: the region's sign-in endpoint in its partition (Console Private Access)", () => {
+  const cases: [Parameters<typeof federationEndpoint>[0], string, string][] = [
+    ["aws", "eu-west-1", "https://eu-west-1.signin.aws.amazon.com/federation"],
+    ["aws", "us-east-1", "https://us-east-1.signin.aws.amazon.com/federation"],
+    ["aws-cn", "cn-northwest-1", "https://cn-northwest-1.signin.amazonaws.cn/federation"],
+    ["aws-us-gov", "us-gov-east-1", "https://us-gov-east-1.signin.amazonaws-us-gov.com/federation"],
+    // A region of another partition (the role's ARN decided) or not a region: the partition's global endpoint.
+    ["aws-cn", "eu-west-1", "https://signin.amazonaws.cn/federation"],
+    ["aws", "not a region", "https://signin.aws.amazon.com/federation"],
+  ];
+  for (const [partition, region, expected] of cases) {
+    assert.equal(federationEndpoint(partition, {}, region), expected, `${partition} ${region}`);
+  }
+  assert.equal(
+    federationEndpoint("aws", { STC_FEDERATION_ENDPOINT: "http://127.0.0.1:9/f" }, "eu-west-1"),
+    "http://127.0.0.1:9/f",
+  );
+});
+
 Deno.test("getSigninToken URL carries the session JSON and SessionDuration", () => {
   const session = { accessKeyId: "ASIAX", secretAccessKey: "s+/=&x", sessionToken: "t&o k=n" };
   const url = new URL(signinTokenUrl("https://signin.aws.amazon.com/federation", session, 3600));

@@ -38,6 +38,7 @@ import {
   removeProfile,
   updateProfiles,
 } from "../config/aws_files.ts";
+import type { ProfileConfig } from "../config/profile.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
@@ -88,6 +89,8 @@ export interface Rotation {
   readonly region: string;
   /** The credentials file, for messages. */
   readonly credentialsPath: string;
+  /** The profile's endpoint and network settings. */
+  readonly settings?: ProfileConfig;
 }
 
 /** Where a rotation stands. */
@@ -102,7 +105,13 @@ export interface RotationState {
 
 /** Where and as whom to call AWS. */
 function as(rotation: Rotation, credentials: Credentials): AwsTarget {
-  return { env: rotation.env, region: rotation.region, credentials, notices: rotation.term };
+  return {
+    env: rotation.env,
+    region: rotation.region,
+    credentials,
+    notices: rotation.term,
+    ...(rotation.settings ? { profile: rotation.settings } : {}),
+  };
 }
 
 /** Why something failed, in one line without secrets. */

@@ -36,7 +36,7 @@ import {
   rememberMfaDevice,
   resolveMfaDevice,
 } from "../session/mfa.ts";
-import { longTermKey, profileRegion, requireProfile } from "../config/profile.ts";
+import { longTermKey, profileConfig, profileRegion, requireProfile } from "../config/profile.ts";
 import type { Profile } from "../config/ini.ts";
 import { accountName, isValidSessionName } from "./catalog.ts";
 import { loadRoleCatalog, reportProblems } from "./load.ts";
@@ -333,12 +333,14 @@ export async function obtainRoleCredentials(
   }
   const sourceProfile = requireProfile(files, plan.sourceProfile);
   const region = request.region ?? profileRegion(env, sourceProfile);
+  const settings = profileConfig(files, plan.sourceProfile);
   const target = (credentials: Credentials): AwsTarget => ({
     env,
     region,
     credentials,
     notices: context.term,
     ...(request.renew ? { maxAttempts: 1 } : {}),
+    ...(settings ? { profile: settings } : {}),
   });
   const start = await startChain(context, {
     route,

@@ -10,7 +10,13 @@ import { StcError } from "../core/errors.ts";
 import { checkWritable, replaceAwsDirFile } from "../config/aws_files.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import type { Profile, ProfileFiles } from "../config/ini.ts";
-import { longTermKey, profileRegion, requireProfile, rolesBucket } from "../config/profile.ts";
+import {
+  longTermKey,
+  profileConfig,
+  profileRegion,
+  requireProfile,
+  rolesBucket,
+} from "../config/profile.ts";
 import {
   formatProblem,
   MAX_ROLES_FILE_BYTES,
@@ -148,6 +154,7 @@ export async function downloadRoles(
     region: profileRegion(env, profile),
     credentials: longTermKey(profile, profileName),
     notices: scope.term,
+    profile: profileConfig(files, profileName),
   };
   // A list that could not be saved is not fetched.
   await checkWritable([path]);
@@ -186,6 +193,7 @@ export async function uploadRoles(
     region: profileRegion(env, profile),
     credentials,
     notices: scope.term,
+    profile: profileConfig(files, profileName),
   };
   await putObject(target, location.bucket, location.key, bytes);
   return { path, location, roles: valid.roles, problems: [], changed: true };
