@@ -793,3 +793,39 @@ export function putObject(
     await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   });
 }
+
+/**
+ * The URL a service's calls go to: the configured endpoint URL, else the one the AWS SDK's endpoint rules give for
+ * the region and the FIPS, dual-stack and STS settings (loads that service's SDK; sends nothing).
+ */
+export async function endpointUrl(
+  service: Service,
+  region: string,
+  env: Env,
+  profile?: ProfileConfig,
+): Promise<string> {
+  const settings = endpointSettings(service, env, profile);
+  if (settings.endpoint) return settings.endpoint;
+  const config = {
+    region: signingRegion(service, region),
+    credentials: { accessKeyId: "AKIAENDPOINTONLY", secretAccessKey: "unused" },
+    logger: SILENT_LOGGER,
+  };
+  // deno-lint-ignore no-explicit-any
+  const client: any = service === "sts"
+    ? new (await import("@aws-sdk/client-sts")).STSClient(config)
+    : service === "iam"
+    ? new (await import("@aws-sdk/client-iam")).IAMClient(config)
+    : new (await import("@aws-sdk/client-s3")).S3Client(config);
+  try {
+    const resolved = await client.config.endpointProvider({
+      Region: signingRegion(service, region),
+      UseFIPS: settings.useFipsEndpoint,
+      UseDualStack: settings.useDualstackEndpoint,
+      ...(service === "sts" ? { UseGlobalEndpoint: settings.useGlobalEndpoint ?? false } : {}),
+    }, { logger: SILENT_LOGGER });
+    return String(resolved.url.href ?? resolved.url);
+  } finally {
+    client.destroy();
+  }
+}

@@ -25,6 +25,7 @@ const LOADERS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   rotate: async () => (await import("../commands/rotate.ts")).rotateCommand,
   init: async () => (await import("../commands/init.ts")).initCommand,
   complete: async () => (await import("../commands/complete.ts")).completeCommand,
+  doctor: async () => (await import("../commands/doctor.ts")).doctorCommand,
   version: async () => (await import("../commands/version.ts")).versionCommand,
 };
 

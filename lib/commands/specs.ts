@@ -632,6 +632,28 @@ half-typed line may hold a secret.`,
       },
     ],
   },
+  doctor: {
+    name: "doctor",
+    summary: "Check the set-up: files, profile, endpoints, proxy, CA, reachability and clock",
+    description: `
+One line per check: ✓ works, ✗ broken (with the fix below it), ! worth knowing, - skipped. Checks the binary, the
+shell integration, ~/.aws (0700), the credentials file and stored sessions (0600), the selected profile and where
+the choice came from, its access key (masked) and mfa_serial, the endpoint of STS, IAM, S3 and the console sign-in
+and the setting that chose it, the proxy and CA bundle in effect, then (unless --offline) each endpoint's TCP
+connection, TLS handshake and HTTP answer with times, and the clock offset from the answer's Date. Exit 0 when
+everything the profile needs works, 1 otherwise (the shell integration and IAM/sign-in are needed only by some
+commands: shown with !).`,
+    args: [],
+    options: [
+      profileOption("Profile to check (default: the one stc would use)"),
+      { name: "offline", type: "boolean", description: "Skip the network checks" },
+      { name: "json", type: "boolean", description: "Print JSON for scripts" },
+    ],
+    examples: [
+      { command: "stc doctor", description: "Check everything for the default profile" },
+      { command: "stc doctor -p prod --offline", description: "Files and settings of 'prod' only" },
+    ],
+  },
   version: {
     name: "version",
     summary: "Print the version of stc",
