@@ -224,3 +224,17 @@ Deno.test("doctor: HTTPS_PROXY is shown without its credentials and carries the 
   );
   assert.match(check(direct, "reach.sts").line, /: TCP \d+ ms, TLS \d+ ms, HTTP/);
 });
+
+Deno.test("doctor: hostile values from the environment and files reach the terminal escaped", async () => {
+  await using home = await goodHome(`${MFA}\nservices = evil\x1b[31m`);
+  const result = await doctor(home, {
+    AWS_REGION: "eu-west-1\x1b]0;PWNED\x07",
+    NO_PROXY: "a.example,\u202eevil",
+    HTTPS_PROXY: "http://u:s3cr3t@127.0.0.1:1",
+  }, ["--offline"]);
+  const output = result.stdout + result.stderr;
+  assert.ok(!/[\x1b\x07\u202e]/.test(output), output);
+  assert.match(check(result, "region").line, /eu-west-1\\x1b\]0;PWNED\\x07/);
+  assert.match(check(result, "proxy").line, /NO_PROXY a\.example,\\u\{202e\}evil/);
+  assert.ok(!output.includes("s3cr3t"));
+});

@@ -26,6 +26,7 @@ import { registerSecret } from "../core/secrets.ts";
 import { credentialsProblem } from "../core/credentials.ts";
 import { msg, own } from "../core/message.ts";
 import {
+  checkRegion,
   type EndpointSettings,
   endpointSettings,
   type ProfileConfig,
@@ -356,6 +357,7 @@ async function withClient<Sdk, Client extends SdkClient, T>(
   checkUsable(target.credentials, step);
   const timeouts = timeoutsFrom(target.env);
   const settings = endpointSettings(service, target.env, target.profile);
+  checkRegion(target.region);
   const sdk = await load();
   const http = await openHttpClient(target.env, target.profile);
   try {
@@ -806,6 +808,7 @@ export async function endpointUrl(
 ): Promise<string> {
   const settings = endpointSettings(service, env, profile);
   if (settings.endpoint) return settings.endpoint;
+  checkRegion(region);
   const config = {
     region: signingRegion(service, region),
     credentials: { accessKeyId: "AKIAENDPOINTONLY", secretAccessKey: "unused" },

@@ -93,6 +93,21 @@ function booleanSetting(
   throw settingError(chosen.source, "true or false", variable, "true");
 }
 
+/**
+ * `region` when it can be an AWS region (a host label: letters, digits, hyphens), else a usage error. Checked before
+ * the SDK sees it: the region becomes part of a host name, and the SDK logs a host it cannot parse.
+ */
+export function checkRegion(region: string): string {
+  if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(region)) return region;
+  throw new StcError(
+    "the region is not a region name (letters, digits and hyphens, e.g. eu-west-1)",
+    {
+      hint: "check AWS_REGION, AWS_DEFAULT_REGION, --region and the profile's region",
+      exitCode: ExitCode.Usage,
+    },
+  );
+}
+
 /** The CA bundle to trust besides the built-in roots: `AWS_CA_BUNDLE`, else the profile's `ca_bundle`. */
 export function caBundle(env: Env, profile?: ProfileConfig): Chosen<string> | undefined {
   return envThenProfile(env, "AWS_CA_BUNDLE", profile, "ca_bundle");

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { caBundle, endpointSettings, type ProfileConfig, resolveEndpoint } from "./settings.ts";
+import {
+  caBundle,
+  checkRegion,
+  endpointSettings,
+  type ProfileConfig,
+  resolveEndpoint,
+} from "./settings.ts";
 import { parseProfileFiles } from "../config/ini.ts";
 import { profileConfig } from "../config/profile.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
@@ -229,4 +235,18 @@ Deno.test("caBundle: AWS_CA_BUNDLE over the profile's ca_bundle; empty is unset"
   });
   assert.deepEqual(caBundle({ AWS_CA_BUNDLE: "" }, corp)?.source, "ca_bundle in profile 'corp'");
   assert.equal(caBundle({}), undefined);
+});
+
+Deno.test("checkRegion: host labels pass; anything else is a usage error that does not quote it", () => {
+  for (const region of ["eu-west-1", "us-gov-west-1", "cn-north-1", "fake-region-10"]) {
+    assert.equal(checkRegion(region), region);
+  }
+  for (const region of ["", "eu-west-1\x1b]0;x\x07", "a.b", "-eu", "eu west"]) {
+    assert.throws(
+      () => checkRegion(region),
+      (e: unknown) =>
+        e instanceof StcError && e.exitCode === ExitCode.Usage &&
+        !e.message.includes(region || "\0"),
+    );
+  }
 });
