@@ -233,7 +233,7 @@ Deno.test("doctor: hostile values from the environment and files reach the termi
     HTTPS_PROXY: "http://u:s3cr3t@127.0.0.1:1",
   }, ["--offline"]);
   const output = result.stdout + result.stderr;
-  assert.ok(!/[\x1b\x07\u202e]/.test(output), output);
+  assert.ok(!["\x1b", "\x07", "\u202e"].some((c) => output.includes(c)), output);
   assert.match(check(result, "region").line, /eu-west-1\\x1b\]0;PWNED\\x07/);
   assert.match(check(result, "proxy").line, /NO_PROXY a\.example,\\u\{202e\}evil/);
   assert.ok(!output.includes("s3cr3t"));
