@@ -25,6 +25,7 @@ import {
   freshCode,
   snapshot,
 } from "./session_fixture.ts";
+import { ALICE, PROFILE, withWorld } from "./rotate_world.ts";
 
 const FAST = { STC_CONNECT_TIMEOUT: "1", STC_REQUEST_TIMEOUT: "2" };
 const UNREACHABLE_HINT =
@@ -353,4 +354,20 @@ Deno.test("HTTPS_PROXY carries calls to a profile's endpoint_url; NO_PROXY for i
   });
   assert.equal(direct.code, 0, direct.stderr);
   assert.equal(proxy.requests().length, tunnels, "none for a NO_PROXY host");
+});
+
+Deno.test("stc rotate sends IAM calls where the profile's [services] section says IAM is", async () => {
+  await withWorld(ALICE, async (world) => {
+    const { AWS_ENDPOINT_URL: _, ...env } = world.env;
+    await world.home.write(
+      ".aws/config",
+      `[default]\nsession_tool_default_profile = ${PROFILE}\n[profile ${PROFILE}]\nservices = emu\n` +
+        `[services emu]\niam =\n  endpoint_url = ${world.emu.endpoint}\n` +
+        `sts =\n  endpoint_url = ${world.emu.endpoint}\n`,
+    );
+    const result = await runStc(["rotate", "-n"], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(world.emu.calls("CreateAccessKey"), 1);
+    assert.equal(world.emu.calls("DeleteAccessKey"), 1);
+  });
 });
