@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { type RunResult, runStc, type TempHome } from "./helpers.ts";
 import { startConnectProxy, startStalledServer, startTlsFront } from "./net_fixtures.ts";
 import { ALICE_KEY, ALICE_SECRET, aliceHome, emulated } from "./session_fixture.ts";
+import { agentWorld } from "./agent_world.ts";
 
 const MFA = "mfa_serial = arn:aws:iam::111111111111:mfa/alice";
 
@@ -237,4 +238,18 @@ Deno.test("doctor: hostile values from the environment and files reach the termi
   assert.match(check(result, "region").line, /eu-west-1\\x1b\]0;PWNED\\x07/);
   assert.match(check(result, "proxy").line, /NO_PROXY a\.example,\\u\{202e\}evil/);
   assert.ok(!output.includes("s3cr3t"));
+});
+
+Deno.test("doctor: the session agent, when one runs; off or absent is skipped", async () => {
+  await using w = await agentWorld();
+  const none = await runStc(["doctor", "--offline"], { env: w.terminal() });
+  assert.match(none.stdout, /^- agent: not running \(socket .*agent\.sock\)$/m);
+  await w.session();
+  const running = await runStc(["doctor", "--offline"], { env: w.terminal() });
+  assert.match(
+    running.stdout,
+    /^✓ agent: running \(pid \d+\) at .*agent\.sock, 1 base session\(s\)$/m,
+  );
+  const off = await runStc(["doctor", "--offline"], { env: w.terminal({ STC_AGENT: "off" }) });
+  assert.match(off.stdout, /^- agent: off \(STC_AGENT=off\)$/m);
 });

@@ -2,7 +2,8 @@
  * `stc doctor`: checks what stc needs, one line per check with ✓ (works), ✗ (broken, with the fix), ! (worth
  * knowing, not counted) or - (skipped): the binary, the shell integration, the files and their modes, the selected
  * profile and its key, the endpoint of each service and the setting that chose it, proxy and CA settings, the
- * reachability of each endpoint (TCP, TLS, HTTP, timed) and the clock offset from the endpoint's `Date`.
+ * reachability of each endpoint (TCP, TLS, HTTP, timed), the clock offset from the endpoint's `Date`, and the
+ * session agent when one runs.
  *
  * Exit 0 when everything the selected profile needs works; otherwise the report is printed and the command fails
  * with exit 1 naming the failed checks. `--offline` skips the network; `--json` prints the checks as JSON.
@@ -33,6 +34,8 @@ import { StcError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { awsDir } from "../fs/paths.ts";
 import { SESSION_FILE_SUFFIX } from "../session/store.ts";
+import { agentStatus, socketPath } from "../agent/client.ts";
+import { AGENT_VARIABLE, agentDisabled } from "../agent/socket_path.ts";
 import { SPECS } from "./specs.ts";
 
 /** The state of one check. */
@@ -199,6 +202,33 @@ function shellCheck(env: Context["env"]): Check {
       ? "add 'stc init fish | source' to ~/.config/fish/config.fish (or: stc init --install)"
       : `add 'eval "$(stc init ${known})"' to ~/.${known}rc (or: stc init --install)`,
   };
+}
+
+/** The session agent, when one runs: informational (stc works without it). */
+async function agentCheck(context: Context): Promise<Check> {
+  const env = context.env;
+  if (agentDisabled(env)) {
+    return {
+      id: "agent",
+      status: "skip",
+      detail: `off (${AGENT_VARIABLE}=${env[AGENT_VARIABLE]})`,
+    };
+  }
+  try {
+    const status = await agentStatus(env);
+    if (!status) {
+      return { id: "agent", status: "skip", detail: `not running (socket ${socketPath(env)})` };
+    }
+    return {
+      id: "agent",
+      status: "ok",
+      detail: `running (pid ${status.pid}) at ${
+        socketPath(env)
+      }, ${status.sessions.length} base session(s)`,
+    };
+  } catch (error) {
+    return { id: "agent", status: "warn", ...failure(error) };
+  }
 }
 
 /** What is probed for a service, and whether the selected profile needs it. */
@@ -512,6 +542,7 @@ export async function runChecks(
     },
     shellCheck(context.env),
     ...await fileChecks(context),
+    await agentCheck(context),
   ];
   const state = await profileChecks(context, options.profile, checks);
   const targets = await endpointChecks(context, state, checks);

@@ -7,7 +7,13 @@
 
 import { type AwsTarget, getCallerIdentity, getSessionToken } from "../aws/client.ts";
 import { loadProfiles } from "../config/aws_files.ts";
-import { longTermKey, profileRegion, requireProfile, selectProfile } from "../config/profile.ts";
+import {
+  longTermKey,
+  profileConfig,
+  profileRegion,
+  requireProfile,
+  selectProfile,
+} from "../config/profile.ts";
 import { resourceName } from "../core/arn.ts";
 import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
 import type { Env } from "../core/env.ts";
@@ -39,6 +45,7 @@ export async function newBaseSession(
     region: profileRegion(context.env, profile),
     credentials: longTermKey(profile, selected.name),
     notices: context.term,
+    profile: profileConfig(files, selected.name),
   };
   const identity = await getCallerIdentity(target);
   const device = await resolveMfaDevice(context.term, profile, selected.name, target);
