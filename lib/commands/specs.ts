@@ -640,9 +640,9 @@ One line per check: ✓ works, ✗ broken (with the fix below it), ! worth knowi
 shell integration, ~/.aws (0700), the credentials file and stored sessions (0600), the selected profile and where
 the choice came from, its access key (masked) and mfa_serial, the endpoint of STS, IAM, S3 and the console sign-in
 and the setting that chose it, the proxy and CA bundle in effect, then (unless --offline) each endpoint's TCP
-connection, TLS handshake and HTTP answer with times, and the clock offset from the answer's Date. Exit 0 when
-everything the profile needs works, 1 otherwise (the shell integration and IAM/sign-in are needed only by some
-commands: shown with !).`,
+connection, TLS handshake and HTTP answer with times, the clock offset from the answer's Date, and the session
+agent when one runs. Exit 0 when everything the profile needs works, 1 otherwise (the shell integration and
+IAM/sign-in are needed only by some commands: shown with !).`,
     args: [],
     options: [
       profileOption("Profile to check (default: the one stc would use)"),
