@@ -31,6 +31,7 @@ import {
 } from "../config/profile.ts";
 import { federationEndpoint, partitionOfRegion } from "../console/url.ts";
 import { StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 import { VERSION } from "../core/version.ts";
 import { awsDir } from "../fs/paths.ts";
 import { SESSION_FILE_SUFFIX } from "../session/store.ts";
@@ -583,9 +584,12 @@ async function runDoctor(
       : formatChecks(checks).map((line) => humanLine(line)),
   );
   if (failed.length > 0) {
-    throw new StcError(`${failed.length} check(s) failed: ${failed.map((c) => c.id).join(", ")}`, {
-      hint: "each ✗ line says what to do",
-    });
+    throw new StcError(
+      msg`${failed.length} check(s) failed: ${failed.map((c) => c.id).join(", ")}`,
+      {
+        hint: "each ✗ line says what to do",
+      },
+    );
   }
   return [];
 }
