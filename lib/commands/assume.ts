@@ -7,7 +7,6 @@
 
 import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
 import { ExitCode, StcError, usageError, withContext } from "../core/errors.ts";
-import { printable } from "../core/text.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import type { LoadedProfiles } from "../config/aws_files.ts";
 import type { Choice } from "../term/picker.ts";

@@ -14,7 +14,6 @@
 import { msg } from "../core/message.ts";
 import { quoteShell } from "./emitter.ts";
 import { usageError } from "../core/errors.ts";
-import { msg } from "../core/message.ts";
 
 /** The shells `stc init` supports. */
 export type InitShell = "bash" | "zsh" | "fish" | "nu";
