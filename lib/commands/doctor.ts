@@ -194,12 +194,14 @@ function shellCheck(env: Context["env"]): Check {
     return { id: "shell", status: "ok", detail: `the stc function is loaded (${loaded})` };
   }
   const shell = (env.SHELL ?? "").split("/").pop() || "bash";
-  const known = ["bash", "zsh", "fish"].includes(shell) ? shell : "bash";
+  const known = ["bash", "zsh", "fish", "nu"].includes(shell) ? shell : "bash";
   return {
     id: "shell",
     status: "warn",
     detail: `not run through the stc shell function (SHELL is ${shell})`,
-    fix: known === "fish"
+    fix: known === "nu"
+      ? "run stc init nu --install (nushell reads its init file at start)"
+      : known === "fish"
       ? "add 'stc init fish | source' to ~/.config/fish/config.fish (or: stc init --install)"
       : `add 'eval "$(stc init ${known})"' to ~/.${known}rc (or: stc init --install)`,
   };
