@@ -10,6 +10,8 @@ const CREDENTIALS = {
   sessionToken: "federationTestToken0123456789",
 };
 const ENV = { STC_CONNECT_TIMEOUT: "0.3", STC_REQUEST_TIMEOUT: "0.8" };
+/** Deadlines for endpoints that do answer: a TLS handshake on a loaded machine may take longer than 0.3 s. */
+const ANSWERING_ENV = { STC_CONNECT_TIMEOUT: "10", STC_REQUEST_TIMEOUT: "20" };
 
 for (
   const [mode, expected] of [
@@ -38,7 +40,8 @@ for (
     for (const secret of [CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken]) {
       assert.ok(!JSON.stringify([error.message, error.hint]).includes(secret));
     }
-    assert.ok(elapsed < 2000, `${elapsed} ms`);
+    // Far below a hang, with room for a loaded machine.
+    assert.ok(elapsed < 5000, `${elapsed} ms`);
   });
 }
 
@@ -47,7 +50,11 @@ Deno.test("getSigninToken: AWS_CA_BUNDLE makes a TLS federation endpoint signed 
   try {
     await using front = await startTlsFront(emulator.endpoint);
     const endpoint = `${front.endpoint}/federation`;
-    const untrusted = await getSigninToken({ endpoint, credentials: CREDENTIALS, env: ENV }).then(
+    const untrusted = await getSigninToken({
+      endpoint,
+      credentials: CREDENTIALS,
+      env: ANSWERING_ENV,
+    }).then(
       () => assert.fail("an untrusted endpoint answered"),
       (e) => e,
     );
@@ -60,7 +67,7 @@ Deno.test("getSigninToken: AWS_CA_BUNDLE makes a TLS federation endpoint signed 
       getSigninToken({
         endpoint,
         credentials: CREDENTIALS,
-        env: { ...ENV, AWS_CA_BUNDLE: front.caFile },
+        env: { ...ANSWERING_ENV, AWS_CA_BUNDLE: front.caFile },
       }),
       (e: unknown) => e instanceof StcError && /refused the request \(HTTP 400/.test(e.message),
     );
