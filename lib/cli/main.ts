@@ -100,6 +100,28 @@ export const SHELL_CODE_MARK_VARIABLE = "STC_EVAL_MARK";
 /** What a mark looks like; anything else is ignored (and stdout is then all shell code, as for older functions). */
 const SHELL_CODE_MARK = /^[A-Za-z0-9_-]{8,100}$/;
 
+/**
+ * The variable naming a file that holds seconds to add to the system clock, read at every reading of the clock: the
+ * test suite's simulated time, shared with its AWS emulator, so that hours of credential lifetimes pass in seconds
+ * (`stc serve` renewing role credentials over three simulated hours). Unset, stc reads the system clock alone.
+ */
+export const TEST_CLOCK_VARIABLE = "STC_TEST_CLOCK_FILE";
+
+/** The clock of one invocation: the system's, shifted by {@linkcode TEST_CLOCK_VARIABLE}'s file when set. */
+function clock(env: Env): () => Date {
+  const file = env[TEST_CLOCK_VARIABLE];
+  if (!file) return () => new Date();
+  return () => {
+    let offset = 0;
+    try {
+      offset = Number(Deno.readTextFileSync(file).trim()) || 0;
+    } catch {
+      // No file (yet): no offset.
+    }
+    return new Date(Date.now() + offset * 1000);
+  };
+}
+
 /** Builds the context of one invocation from the process state. */
 export function createContext(env: Env, term: Term, shellOption: unknown): Context {
   // The secrets among the variables; the base session's JSON also holds names and ARNs, which are no secret.
@@ -120,7 +142,7 @@ export function createContext(env: Env, term: Term, shellOption: unknown): Conte
       : {}),
     stdoutIsTerminal: !viaShellFunction && stdoutIsTerminal(),
     self: selfCommand(),
-    now: () => new Date(),
+    now: clock(env),
     term,
     commands: COMMAND_LOOKUP,
   };
@@ -200,7 +222,7 @@ async function sessionEnv(name: string, env: Env, parsed: ParsedArgs): Promise<E
   const { BASE_SESSION_COMMANDS, withAgentSession } = await import("../agent/lookup.ts");
   if (!BASE_SESSION_COMMANDS.has(name)) return env;
   const profile = typeof parsed.values.profile === "string" ? parsed.values.profile : undefined;
-  return await withAgentSession(env, profile, new Date());
+  return await withAgentSession(env, profile, clock(env)());
 }
 
 /** Runs stc with the given arguments and returns the exit code. */
