@@ -13,7 +13,7 @@ function stc {
   local _stc_out _stc_rc=0 _stc_mark="stc-${SRANDOM-}$RANDOM$RANDOM$RANDOM$RANDOM"
   # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
   case ${1-} in
-    exec | credential-process | agent)
+    exec | credential-process | serve | agent)
       STC_BASE_SESSION="${STC_BASE_SESSION-}" command @STC@ "$@"
       return
       ;;

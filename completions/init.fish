@@ -11,7 +11,7 @@
 function stc --description 'AWS sessions, roles and console sign-in'
     # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
     switch "$argv[1]"
-        case exec credential-process agent
+        case exec credential-process serve agent
             STC_BASE_SESSION="$STC_BASE_SESSION" command @STC@ $argv
             return $status
     end

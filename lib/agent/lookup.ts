@@ -18,6 +18,7 @@ export const BASE_SESSION_COMMANDS: ReadonlySet<string> = new Set([
   "console",
   "exec",
   "credential-process",
+  "serve",
   "status",
 ]);
 

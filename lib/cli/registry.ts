@@ -21,6 +21,7 @@ const LOADERS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   exec: async () => (await import("../commands/exec.ts")).execCommand,
   "credential-process": async () =>
     (await import("../commands/credential_process.ts")).credentialProcessCommand,
+  serve: async () => (await import("../commands/serve.ts")).serveCommand,
   agent: async () => (await import("../commands/agent.ts")).agentCommand,
   rotate: async () => (await import("../commands/rotate.ts")).rotateCommand,
   init: async () => (await import("../commands/init.ts")).initCommand,

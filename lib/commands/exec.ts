@@ -10,8 +10,13 @@ import { ensureBaseSession } from "../agent/ensure.ts";
 import { ExitStatus, StcError, usageError } from "../core/errors.ts";
 import { parseDuration, ROLE_LIMITS } from "../core/duration.ts";
 import type { Credentials } from "../core/credentials.ts";
-import { obtainRoleCredentials } from "../roles/assume.ts";
-import { EXEC_VARIABLE, execEnvironment, type ExecIdentity } from "../session/exec_env.ts";
+import { describeRole, obtainRoleCredentials } from "../roles/assume.ts";
+import {
+  EXEC_VARIABLE,
+  execEnvironment,
+  type ExecIdentity,
+  serverEnvironment,
+} from "../session/exec_env.ts";
 import { sessionCredentials } from "../session/variables.ts";
 import { loadProfiles } from "../config/aws_files.ts";
 import { getProfile } from "../config/ini.ts";
@@ -138,6 +143,41 @@ async function run(argv: readonly string[], env: Record<string, string>): Promis
   }
 }
 
+/** The command with a credential server for the role: it gets the endpoint, not credentials. */
+async function runWithServer(
+  context: Context,
+  alias: string,
+  profile: string | undefined,
+  command: readonly string[],
+): Promise<number> {
+  // An unknown alias fails before an MFA code is asked for.
+  const described = await describeRole(context.env, {
+    role: alias,
+    ...(profile ? { profile } : {}),
+  });
+  const { startCredentialServer } = await import("../server/server.ts");
+  const server = await startCredentialServer(context, {
+    alias,
+    ...(profile !== undefined ? { profile } : {}),
+  });
+  try {
+    const { role } = described;
+    const identity: ExecIdentity = {
+      region: described.region,
+      label: role.alias,
+      variables: {
+        AWS_ROLE_ALIAS: role.alias,
+        AWS_ACCOUNT_ID: role.accountId,
+        AWS_ACCOUNT_NAME: role.accountName,
+        AWS_ACCOUNT_ROLE: role.roleName,
+      },
+    };
+    return await run(command, serverEnvironment(context.env, server.endpoint, identity));
+  } finally {
+    await server.close();
+  }
+}
+
 /** `stc exec`. */
 export const execCommand: Command = defineCommand(SPECS.exec, async (context, input) => {
   const nested = context.env[EXEC_VARIABLE];
@@ -150,6 +190,23 @@ export const execCommand: Command = defineCommand(SPECS.exec, async (context, in
   const command = input.args.command.length > 0
     ? input.args.command
     : [context.env.SHELL || "/bin/sh"];
+  if (input.options.server) {
+    if (input.args.alias === undefined) {
+      throw usageError(
+        "--server serves a role",
+        "give its alias: stc exec --server ALIAS -- COMMAND",
+      );
+    }
+    if (input.options.duration !== undefined) {
+      throw usageError(
+        "--server and --duration do not go together",
+        "the server renews the role hourly from the MFA session; leave --duration out",
+      );
+    }
+    const status = await runWithServer(context, input.args.alias, input.options.profile, command);
+    if (status !== 0) throw new ExitStatus(status);
+    return [];
+  }
   const { credentials, identity } = await credentialsFor(
     context,
     input.args.alias,

@@ -397,7 +397,10 @@ session of -p PROFILE when no alias is given. AWS_PROFILE is unset so that the p
 long-term key and the base session never reach the program. The session comes from the shell (stc function)
 or the session agent; without one, an MFA code is asked for. COMMAND's stdin, stdout and stderr are its own,
 INT, TERM and HUP are passed on to it, and its exit status is stc's (128+N when a signal N ended it). Nesting
-is refused: STC_EXEC is set inside.`,
+is refused: STC_EXEC is set inside. With --server, the command gets no credentials but
+AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead (see 'stc help serve'): its SDK
+fetches the role's credentials from stc, which assumes the role again before they expire, for as long as the
+MFA session lasts; the server stops when the command ends.`,
     args: [
       {
         name: "alias",
@@ -421,11 +424,21 @@ is refused: STC_EXEC is set inside.`,
         valueName: "DURATION",
         description: "Role session length (e.g. 2h); over 1h uses the access key + a new MFA code",
       },
+      {
+        name: "server",
+        type: "boolean",
+        description:
+          "Serve the role's credentials on 127.0.0.1, renewed before they expire, instead of setting them",
+      },
     ],
     examples: [
       {
         command: "stc exec dev-admin -- terraform plan",
         description: "Run terraform as dev-admin",
+      },
+      {
+        command: "stc exec --server dev-admin -- terraform apply",
+        description: "Run terraform for longer than the role's hour: credentials renew themselves",
       },
       { command: "stc exec prod-ro", description: "A shell with prod-ro's credentials" },
       { command: "stc exec -p awsops -- aws s3 ls", description: "The MFA session's credentials" },
@@ -454,6 +467,37 @@ first.`,
     ],
     examples: [
       { command: "stc credential-process dev-admin", description: "JSON for dev-admin" },
+    ],
+  },
+  serve: {
+    name: "serve",
+    summary: "Serve a role's credentials to programs on 127.0.0.1, renewed before they expire",
+    description: `
+Runs a credential server for the role ALIAS in the foreground until INT or TERM. It speaks the container
+credentials protocol every AWS SDK and the AWS CLI read: a program with AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN set (and no AWS_PROFILE or keys) fetches the role's credentials from it, and
+stc assumes the role again from the MFA session before they expire, so programs run past the role's one hour
+for as long as the MFA session lasts. It listens on 127.0.0.1 on a random port and answers only requests
+carrying its random token with a loopback Host. The token is a secret: it is never shown on a terminal. The
+variables to set are written as shell code to --env-file (mode 0600, removed when the server stops), or to
+stdout when stdout is not a terminal.`,
+    args: [
+      { name: "alias", description: "Role alias", complete: "role" },
+    ],
+    options: [
+      profileOption("Profile whose session, roles and key to use"),
+      {
+        name: "env-file",
+        type: "string",
+        valueName: "PATH",
+        description: "Write the variables to set here (mode 0600) as shell code to source",
+      },
+    ],
+    examples: [
+      {
+        command: "stc serve dev-admin --env-file ~/.stc-dev-admin.env",
+        description: "Serve dev-admin; in another shell: . ~/.stc-dev-admin.env",
+      },
     ],
   },
   agent: {

@@ -437,3 +437,34 @@ function explainLongRoute(
     );
   }
 }
+
+/** What a role request names, found without assuming it: the role, its source profile and region. */
+export interface DescribedRole {
+  /** The role. */
+  role: RoleInfo;
+  /** The profile whose session or key assumes it. */
+  profile: string;
+  /** That profile's region. */
+  region: string | undefined;
+}
+
+/** Resolves `request` as {@linkcode obtainRoleCredentials} would (an unknown alias fails the same way). */
+export async function describeRole(env: Env, request: RoleRequest): Promise<DescribedRole> {
+  const profiles = await loadProfiles(env);
+  const shellBase = readBaseSession(env);
+  const profile = chooseProfile(request, env, profiles.files, shellBase);
+  const catalog = await loadRoleCatalog(env, profile, profiles);
+  const plan = resolvePlan(request, {
+    env,
+    catalog,
+    files: profiles.files,
+    profile,
+    base: shellBase,
+  });
+  return {
+    role: plan.role,
+    profile: plan.sourceProfile,
+    region: request.region ??
+      profileRegion(env, requireProfile(profiles.files, plan.sourceProfile)),
+  };
+}

@@ -53,19 +53,55 @@ export interface ExecIdentity {
   variables: Record<string, string | undefined>;
 }
 
-/** The command's environment. */
-export function execEnvironment(
+/** `env` without any variable that chooses or holds credentials, plus `set` (those with a value). */
+function cleanEnvironment(
   env: Env,
-  credentials: Credentials,
-  identity: ExecIdentity,
+  set: Record<string, string | undefined>,
 ): Record<string, string> {
   const removed = new Set([...ALL_VARIABLES, ...SHADOWING]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && !removed.has(name)) out[name] = value;
   }
+  for (const [name, value] of Object.entries(set)) if (value) out[name] = value;
+  return out;
+}
+
+/** Where a credential server listens, and its token. */
+export interface CredentialEndpoint {
+  /** For AWS_CONTAINER_CREDENTIALS_FULL_URI. */
+  url: string;
+  /** For AWS_CONTAINER_AUTHORIZATION_TOKEN. */
+  token: string;
+}
+
+/**
+ * The command's environment under `stc exec --server`: no credentials at all, only where to fetch them (the
+ * container-credentials variables every SDK reads), so that they are renewed while it runs.
+ */
+export function serverEnvironment(
+  env: Env,
+  endpoint: CredentialEndpoint,
+  identity: ExecIdentity,
+): Record<string, string> {
+  return cleanEnvironment(env, {
+    ...identity.variables,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: endpoint.token,
+    AWS_REGION: identity.region,
+    AWS_DEFAULT_REGION: identity.region,
+    [EXEC_VARIABLE]: identity.label,
+  });
+}
+
+/** The command's environment. */
+export function execEnvironment(
+  env: Env,
+  credentials: Credentials,
+  identity: ExecIdentity,
+): Record<string, string> {
   const expiration = credentials.expiration ?? new Date(Date.now() + 3600_000);
-  const set: Record<string, string | undefined> = {
+  return cleanEnvironment(env, {
     ...identity.variables,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -74,7 +110,5 @@ export function execEnvironment(
     AWS_REGION: identity.region,
     AWS_DEFAULT_REGION: identity.region,
     [EXEC_VARIABLE]: identity.label,
-  };
-  for (const [name, value] of Object.entries(set)) if (value) out[name] = value;
-  return out;
+  });
 }
