@@ -9,6 +9,7 @@
 import { type Command, defineCommand } from "../cli/command.ts";
 import { writeStdout } from "../cli/output.ts";
 import { usageError } from "../core/errors.ts";
+import { counted } from "../core/plural.ts";
 import { removeFile, writeFileAtomic } from "../fs/atomic.ts";
 import { describeRole } from "../roles/assume.ts";
 import type { CredentialEndpoint } from "../session/exec_env.ts";
@@ -78,7 +79,9 @@ export const serveCommand: Command = defineCommand(SPECS.serve, async (context, 
       `serving ${alias} on ${server.endpoint.url} (renewed before they expire; Ctrl-C stops)`,
     );
     await stopped;
-    context.term.info(`stopped serving ${alias} after ${server.renewal.renewals} renewals`);
+    context.term.info(
+      `stopped serving ${alias} after ${counted(server.renewal.renewals, "renewal")}`,
+    );
   } finally {
     await server.close();
     if (envFile !== undefined) await removeFile(envFile).catch(() => {});
