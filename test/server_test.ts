@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { REPO_ROOT, runStc, stcCommandLine } from "./helpers.ts";
+import { REPO_ROOT, runStc, runStcOnTerminal, stcCommandLine } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, baseSession, withBase, world } from "./role_world.ts";
 import { awsCliV2, testWith } from "./tools.ts";
 
@@ -311,3 +311,41 @@ Deno.test("serve: the MFA session's end is announced 10 minutes ahead; after it,
   );
   assert.equal(stderr.match(/new credentials, valid until/g)?.length, 1, stderr);
 });
+
+Deno.test("serve --env-file: the variables in a 0600 file, removed when the server stops", async () => {
+  await using w = await world();
+  const env = withBase(w, await baseSession(w));
+  const path = `${w.home.home}/serve.env`;
+  const serve = await startServe(["dev-admin", "--env-file", path], env);
+  let text: string;
+  try {
+    assert.ok(serve.token);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    text = await Deno.readTextFile(path);
+  } finally {
+    serve.child.kill("SIGINT");
+  }
+  assert.equal((await serve.child.status).code, 0);
+  // Sourced in sh, it points an SDK at the server.
+  assert.match(text, /export AWS_CONTAINER_AUTHORIZATION_TOKEN='[A-Za-z0-9_-]{43}';/);
+  assert.ok(text.includes(serve.token!));
+  await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound);
+  assert.ok(!(await serve.stderr).includes(serve.token!));
+});
+
+await testWith(
+  ["script"],
+  "serve: with stdout on a terminal and no --env-file, the token is not shown: usage error before any work",
+  async () => {
+    await using w = await world();
+    const before = w.emulator.calls("AssumeRole");
+    const result = await runStcOnTerminal(
+      ["serve", "dev-admin"],
+      withBase(w, await baseSession(w)),
+    );
+    assert.equal(result.code, 2, result.output);
+    assert.match(result.output, /the server's token is a secret and is not shown on a terminal/);
+    assert.match(result.output, /hint: write it to a private file with --env-file PATH/);
+    assert.equal(w.emulator.calls("AssumeRole"), before);
+  },
+);
