@@ -7,14 +7,17 @@
  * emulator's (its admin API), the file stc reads (`STC_TEST_CLOCK_FILE`, replaced atomically), and its own
  * `Date.now`, which the SDK's expiry checks (refresh when under 5 minutes are left) and its request signing read.
  *
- * Arguments: the number of steps and the seconds per step.
+ * Arguments: the number of steps, the seconds per step, and optionally the AWS CLI to run at each step instead
+ * of the SDK (`aws sts get-caller-identity`, a new process each time, its clock shifted the same way by
+ * test/fixtures/simulated_clock/sitecustomize.py).
  *
  * @module
  */
 
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
-const [steps, stepSeconds] = Deno.args.map(Number);
+const [steps, stepSeconds] = Deno.args.slice(0, 2).map(Number);
+const awsCli = Deno.args[2];
 const endpoint = Deno.env.get("AWS_ENDPOINT_URL")!;
 const clockFile = Deno.env.get("STC_TEST_CLOCK_FILE")!;
 const realNow = Date.now;
@@ -39,6 +42,25 @@ const client = new STSClient({ region: "us-east-1", endpoint, maxAttempts: 1 });
 for (let step = 0; step <= steps; step++) {
   if (step > 0) await advance(stepSeconds);
   const minute = Math.round(offset / 60);
+  if (awsCli) {
+    const out = await new Deno.Command(awsCli, {
+      args: ["sts", "get-caller-identity", "--endpoint-url", endpoint, "--output", "json"],
+      // No .pyc written into the repository.
+      env: {
+        PYTHONPATH: new URL("fixtures/simulated_clock", import.meta.url).pathname,
+        PYTHONDONTWRITEBYTECODE: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.success ? out.stdout : out.stderr);
+    console.log(JSON.stringify({
+      minute,
+      ok: out.success,
+      ...(out.success ? { arn: JSON.parse(text).Arn } : { message: text.trim() }),
+    }));
+    continue;
+  }
   try {
     const identity = await client.send(new GetCallerIdentityCommand({}));
     const credentials = await client.config.credentials();

@@ -349,3 +349,41 @@ await testWith(
     assert.equal(w.emulator.calls("AssumeRole"), before);
   },
 );
+
+await testWith(
+  ["aws-cli-v2"],
+  "exec --server: the AWS CLI, run every 20 simulated minutes for three hours, never gets an expired credential",
+  async () => {
+    await using w = await world();
+    await using clock = await clockFile();
+    const env = withBase(w, await baseSession(w), { STC_TEST_CLOCK_FILE: clock.path });
+    const before = w.emulator.calls("AssumeRole");
+    const result = await runStc([
+      "exec",
+      "--server",
+      "dev-admin",
+      "--",
+      Deno.execPath(),
+      "run",
+      "--allow-all",
+      "--no-prompt",
+      `${REPO_ROOT}test/server_child.ts`,
+      "9",
+      "1200",
+      (await awsCliV2())!,
+    ], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const calls = result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) =>
+      JSON.parse(l) as Call
+    );
+    assert.equal(calls.length, 10, result.stderr);
+    assert.deepEqual(calls.filter((c) => !c.ok), []);
+    assert.equal(calls.at(-1)!.minute, 180);
+    for (const call of calls) {
+      assert.equal(call.arn, "arn:aws:sts::222222222222:assumed-role/Admin/alice");
+    }
+    // Each AWS CLI run fetches once; the server assumes the role again only under 15 minutes left.
+    const assumed = w.emulator.calls("AssumeRole") - before;
+    assert.ok(assumed >= 3 && assumed <= 5, `${assumed} AssumeRoles for 10 runs: ${result.stderr}`);
+  },
+);
