@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Command, type Context, defineCommand } from "../cli/command.ts";
+import { type Command, defineCommand } from "../cli/command.ts";
 import { printLine } from "../cli/output.ts";
 import { cachedCredentials } from "../agent/role_cache.ts";
 import type { Credentials } from "../core/credentials.ts";

@@ -106,7 +106,13 @@ export function startEndpoint(options: EndpointOptions): Endpoint {
   };
   let port = 0;
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: () => {},
+      // Never a stack trace on the program's terminal, nor in the answer.
+      onError: () => json(500, { Code: "InternalError", Message: "stc: the server failed" }),
+    },
     async (request) => {
       // The Host first: a rebound page must learn nothing, not even whether the token is right.
       if (!isLoopbackHost(request.headers.get("host"), port)) {

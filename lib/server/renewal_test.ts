@@ -74,7 +74,7 @@ Deno.test("renewal: a failed renewal serves the current credentials while over a
   assert.match(w.said[0], /the current credentials are served for 10m 00s more$/);
 });
 
-Deno.test("renewal: the base session's end is told 10 minutes ahead, and when it is over, once each", async () => {
+Deno.test("renewal: the base session's end is told 10 minutes ahead, and when it is over, once each", () => {
   const w = world((n) => Promise.resolve(new Date(T0 + (45 * n + 60) * 60_000)));
   w.at(100);
   w.renewal.checkBase();
