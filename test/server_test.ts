@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { REPO_ROOT, runStc, runStcOnTerminal, stcCommandLine } from "./helpers.ts";
 import { ALICE_KEY, ALICE_SECRET, baseSession, withBase, world } from "./role_world.ts";
 import { awsCliV2, testWith } from "./tools.ts";
+import { agentWorld } from "./agent_world.ts";
 
 interface Call {
   minute: number;
@@ -387,3 +388,19 @@ await testWith(
     assert.ok(assumed >= 3 && assumed <= 5, `${assumed} AssumeRoles for 10 runs: ${result.stderr}`);
   },
 );
+
+Deno.test("exec --server with the agent: the base session and the role's credentials come from it, shared with credential-process", async () => {
+  await using w = await agentWorld();
+  await w.session();
+  const before = w.emulator.calls("AssumeRole");
+  // A fresh terminal: no session variables; the agent has the session.
+  const served = await runStc(["exec", "--server", "dev-admin", "--", "env", "-0"], {
+    env: w.terminal(),
+  });
+  assert.equal(served.code, 0, served.stderr);
+  assert.match(served.stdout, /AWS_CONTAINER_CREDENTIALS_FULL_URI=http:\/\/127\.0\.0\.1:/);
+  const json = await runStc(["credential-process", "dev-admin"], { env: w.terminal() });
+  assert.equal(json.code, 0, json.stderr);
+  // The server's AssumeRole was cached in the agent: credential-process made none.
+  assert.equal(w.emulator.calls("AssumeRole") - before, 1);
+});
