@@ -9,6 +9,7 @@
 import { type Command, defineCommand } from "../cli/command.ts";
 import { writeStdout } from "../cli/output.ts";
 import { usageError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 import { counted } from "../core/plural.ts";
 import { removeFile, writeFileAtomic } from "../fs/atomic.ts";
 import { describeRole } from "../roles/assume.ts";
@@ -72,16 +73,14 @@ export const serveCommand: Command = defineCommand(SPECS.serve, async (context, 
   try {
     if (envFile !== undefined) {
       await writeFileAtomic(envFile, serverVariables("sh", server.endpoint), { mode: 0o600 });
-      context.term.info(`${alias}'s credentials are served; in a shell: . ${envFile}`);
+      context.term.info(msg`${alias}'s credentials are served; in a shell: . ${envFile}`);
     }
     if (!context.stdoutIsTerminal) writeStdout(serverVariables(context.shell, server.endpoint));
-    context.term.info(
-      `serving ${alias} on ${server.endpoint.url} (renewed before they expire; Ctrl-C stops)`,
-    );
+    const url = server.endpoint.url;
+    context.term.info(msg`serving ${alias} on ${url} (renewed before they expire; Ctrl-C stops)`);
     await stopped;
-    context.term.info(
-      `stopped serving ${alias} after ${counted(server.renewal.renewals, "renewal")}`,
-    );
+    const renewals = counted(server.renewal.renewals, "renewal");
+    context.term.info(msg`stopped serving ${alias} after ${renewals}`);
   } finally {
     await server.close();
     if (envFile !== undefined) await removeFile(envFile).catch(() => {});

@@ -11,6 +11,8 @@
 
 import type { Credentials } from "../core/credentials.ts";
 import { StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
+import { printable } from "../core/text.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import type { Notices } from "../term/term.ts";
 import type { Served } from "./endpoint.ts";
@@ -61,7 +63,13 @@ function failure(error: unknown): Served {
     : error instanceof Error
     ? error.message
     : String(error);
-  return { ok: false, status: 503, code: "CredentialsUnavailable", message: `stc: ${message}` };
+  // The AWS CLI shows the message on its terminal: escaped like stc's own messages.
+  return {
+    ok: false,
+    status: 503,
+    code: "CredentialsUnavailable",
+    message: `stc: ${printable(message)}`,
+  };
 }
 
 /** A renewal of `options.initial`. */
@@ -85,19 +93,16 @@ export function createRenewal(options: RenewalOptions): Renewal {
     if (seconds <= 0) {
       if (toldExpired?.getTime() === baseExpiration.getTime()) return;
       toldExpired = baseExpiration;
+      const last = formatDuration(left(current));
       notices.warn(
-        `the MFA session expired at ${at}: ${label}'s credentials cannot be renewed (those given out ` +
-          `last ${
-            formatDuration(left(current))
-          } more); run 'stc session' to get a new one, the server ` +
-          "then renews from it",
+        msg`the MFA session expired at ${at}: ${label}'s credentials cannot be renewed (those given out last ${last} more); run 'stc session' to get a new one, the server then renews from it`,
       );
     } else if (seconds <= BASE_WARNING_SECONDS) {
       if (warnedBase?.getTime() === baseExpiration.getTime()) return;
       warnedBase = baseExpiration;
+      const within = formatDuration(seconds);
       notices.warn(
-        `the MFA session expires in ${formatDuration(seconds)} (${at}); ` +
-          `run 'stc session' to get a new one, the server then renews ${label} from it`,
+        msg`the MFA session expires in ${within} (${at}); run 'stc session' to get a new one, the server then renews ${label} from it`,
       );
     }
   };
@@ -109,11 +114,8 @@ export function createRenewal(options: RenewalOptions): Renewal {
       if (renewed.baseExpiration) baseExpiration = renewed.baseExpiration;
       renewals++;
       lastFailure = "";
-      notices.info(
-        `${label}: new credentials, valid until ${
-          current.expiration ? formatLocalTime(current.expiration) : "unknown"
-        } (renewal ${renewals})`,
-      );
+      const until = current.expiration ? formatLocalTime(current.expiration) : "unknown";
+      notices.info(msg`${label}: new credentials, valid until ${until} (renewal ${renewals})`);
       return { ok: true, credentials: current };
     } catch (error) {
       const served = failure(error);
@@ -121,11 +123,12 @@ export function createRenewal(options: RenewalOptions): Renewal {
       const remaining = left(current);
       if (message !== lastFailure) {
         lastFailure = message;
+        const reason = message.replace(/^stc: /, "");
+        const lasting = formatDuration(remaining);
         notices.warn(
-          `${label}: renewal failed: ${message.replace(/^stc: /, "")}` +
-            (remaining > LAST_SERVE_SECONDS
-              ? `; the current credentials are served for ${formatDuration(remaining)} more`
-              : ""),
+          remaining > LAST_SERVE_SECONDS
+            ? msg`${label}: renewal failed: ${reason}; the current credentials are served for ${lasting} more`
+            : msg`${label}: renewal failed: ${reason}`,
         );
       }
       return remaining > LAST_SERVE_SECONDS ? { ok: true, credentials: current } : served;

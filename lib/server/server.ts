@@ -15,6 +15,7 @@ import {
 } from "../agent/role_cache.ts";
 import { ensureBaseSession } from "../agent/ensure.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
+import { msg } from "../core/message.ts";
 import { formatLocalTime, secondsLeft } from "../core/time.ts";
 import { readBaseSession } from "../session/variables.ts";
 import type { Term } from "../term/term.ts";
@@ -73,7 +74,7 @@ export async function startCredentialServer(
     if (!base || secondsLeft(base.expiration, context.now()) <= 0) {
       throw new StcError(
         base
-          ? `the MFA session expired at ${formatLocalTime(new Date(base.expiration))}`
+          ? msg`the MFA session expired at ${formatLocalTime(new Date(base.expiration))}`
           : "there is no MFA session",
         {
           hint: "run 'stc session' in a terminal; the server then renews from the new session",
@@ -99,7 +100,7 @@ export async function startCredentialServer(
       // Once per kind: a flood of refused requests must not flood the terminal.
       if (refused.has(why)) return;
       refused.add(why);
-      context.term.warn(`refused a request (${why}); further ones like it are not reported`);
+      context.term.warn(msg`refused a request (${why}); further ones like it are not reported`);
     },
   });
   const timer = setInterval(() => renewal.checkBase(), CHECK_INTERVAL_MS);
