@@ -17,6 +17,11 @@
 # the terminal (`e>> /dev/stderr`: `complete` would capture it, and with it stc's prompts).
 @complete '_stc_complete'
 def --env --wrapped stc [...args: string] {
+  # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
+  if ($args.0? | default "") in ["exec" "credential-process" "serve" "agent"] {
+    with-env {STC_BASE_SESSION: (_stc_unexported_text STC_BASE_SESSION)} { ^@STC@ ...$args }
+    return
+  }
   let result = (do {|mark, base|
     STC_EVAL_SHELL=nu STC_EVAL_MARK=$mark STC_BASE_SESSION=$base ^@STC@ ...$args e>> /dev/stderr | complete | insert mark $mark
   } $"stc-(random chars --length 24)" (_stc_unexported_text STC_BASE_SESSION))

@@ -1164,3 +1164,35 @@ await testWith(
     assert.match((await home.read(".aws/credentials"))!, /\[nu\]\n/);
   },
 );
+
+await testWith(
+  [...INIT_SHELLS],
+  "commands that run programs (exec, credential-process, serve, agent) are not captured, in every shell",
+  async () => {
+    await using home = await makeHome();
+    for (const shell of INIT_SHELLS) {
+      const fake = await withFake(home, shell);
+      const data = await home.write("data", "program output\n");
+      const base = shell === "nu"
+        ? `$env.STC_BASE_SESSION = {stc_unexported: 'b1'}`
+        : shell === "fish"
+        ? "set -g STC_BASE_SESSION b1"
+        : "STC_BASE_SESSION=b1";
+      const lines = ["exec -- prog", "credential-process dev", "serve dev", "agent --status"]
+        .map((args) => `stc ${args}`).join("\n");
+      const result = await runShell(shell, `${fake.load}\n${base}\n${lines}`, {
+        ...fake.env,
+        FAKE_DATA: data,
+      });
+      assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+      assert.equal(result.stdout, "program output\n".repeat(4), shell);
+      // No STC_EVAL_SHELL: stc knows its stdout is the program's, not shell code for the function.
+      assert.deepEqual(await fake.log(), [
+        "exec -- prog |eval= |base=b1",
+        "credential-process dev |eval= |base=b1",
+        "serve dev |eval= |base=b1",
+        "agent --status |eval= |base=b1",
+      ], shell);
+    }
+  },
+);
