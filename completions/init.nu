@@ -17,14 +17,20 @@
 # the terminal (`e>> /dev/stderr`: `complete` would capture it, and with it stc's prompts).
 @complete '_stc_complete'
 def --env --wrapped stc [...args: string] {
+  # What was piped in (a key for `stc import -`), taken before anything else can consume it.
+  let input = $in
   # Commands that run programs: their output and terminal are the program's own, not captured for this shell.
   if ($args.0? | default "") in ["exec" "credential-process" "serve" "agent"] {
     with-env {STC_BASE_SESSION: (_stc_unexported_text STC_BASE_SESSION)} { ^@STC@ ...$args }
     return
   }
-  let result = (do {|mark, base|
+  let run = {|mark, base|
     STC_EVAL_SHELL=nu STC_EVAL_MARK=$mark STC_BASE_SESSION=$base ^@STC@ ...$args e>> /dev/stderr | complete | insert mark $mark
-  } $"stc-(random chars --length 24)" (_stc_unexported_text STC_BASE_SESSION))
+  }
+  let mark = $"stc-(random chars --length 24)"
+  let base = (_stc_unexported_text STC_BASE_SESSION)
+  # Piped input goes to stc; without any, stc reads the terminal (passphrase and MFA prompts).
+  let result = if $input == null { do $run $mark $base } else { $input | do $run $mark $base }
   let out = $result.stdout
   if ($out | describe) == "string" and ($out | str starts-with $"($result.mark)\n") {
     if $result.exit_code == 0 { _stc_apply ($out | lines | skip 1) }
