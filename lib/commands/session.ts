@@ -6,10 +6,10 @@
  * @module
  */
 
+import { longTermTarget } from "../session/new_session.ts";
 import { DEFAULT_SESSION_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { type Command, type Context, defineCommand, toolPath } from "../cli/command.ts";
 import {
-  type AwsTarget,
   type CallerIdentity,
   getCallerIdentity,
   getIdentityAndSessionToken,
@@ -34,13 +34,7 @@ import {
 import type { Credentials } from "../core/credentials.ts";
 import { guardSecretOutput, guardShellChange, humanLine } from "../cli/output.ts";
 import { resourceName } from "../core/arn.ts";
-import {
-  longTermKey,
-  profileConfig,
-  profileRegion,
-  requireProfile,
-  selectProfile,
-} from "../config/profile.ts";
+import { profileRegion, selectProfile } from "../config/profile.ts";
 import { getProfile } from "../config/ini.ts";
 import {
   checkSessionWritable,
@@ -235,16 +229,7 @@ async function newSession(
     ? parseDuration(input.options.duration, "--duration", SESSION_TOKEN_LIMITS)
     : DEFAULT_SESSION_SECONDS;
   const store = input.options.save;
-  const { files } = await loadProfiles(context.env);
-  const selected = selectProfile(requested, context.env, files);
-  const profile = requireProfile(files, selected.name);
-  const target: AwsTarget = {
-    env: context.env,
-    region: profileRegion(context.env, profile),
-    credentials: longTermKey(profile, selected.name),
-    notices: context.term,
-    profile: profileConfig(files, selected.name),
-  };
+  const { files, selected, profile, target } = await longTermTarget(context, requested);
   // A profile name unusable as a file name, or files that cannot be written, fail before the MFA code is spent.
   if (store) await checkSessionWritable(sessionStoreDir(context.env), selected.name);
   const rememberProfile = requested !== undefined &&

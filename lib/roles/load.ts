@@ -54,12 +54,8 @@ export function rolePaths(env: Env, profile: string): RolePaths {
   };
 }
 
-/** Loads and merges every role source of `profile`, in priority order. */
-export async function loadRoleCatalog(
-  env: Env,
-  profile: string,
-  loaded?: LoadedProfiles,
-): Promise<RoleCatalog> {
+/** The texts of the role sources of `profile` (undefined where a file is missing), read at once. */
+async function readRoleSources(env: Env, profile: string, loaded: LoadedProfiles | undefined) {
   const paths = rolePaths(env, profile);
   const [local, organisation, accounts, profiles] = await Promise.all([
     readOptionalText(paths.local, { maxBytes: MAX_ROLES_FILE_BYTES }),
@@ -67,6 +63,20 @@ export async function loadRoleCatalog(
     readOptionalText(paths.accounts),
     loaded ?? loadProfiles(env),
   ]);
+  return { paths, local, organisation, accounts, profiles };
+}
+
+/** Loads and merges every role source of `profile`, in priority order. */
+export async function loadRoleCatalog(
+  env: Env,
+  profile: string,
+  loaded?: LoadedProfiles,
+): Promise<RoleCatalog> {
+  const { paths, local, organisation, accounts, profiles } = await readRoleSources(
+    env,
+    profile,
+    loaded,
+  );
   return mergeRoles(
     [
       parseRolesFile(local, paths.local, "local"),
@@ -97,13 +107,11 @@ export async function loadRoleListing(
   profile: string,
   loaded?: LoadedProfiles,
 ): Promise<RoleListing> {
-  const paths = rolePaths(env, profile);
-  const [local, organisation, accounts, profiles] = await Promise.all([
-    readOptionalText(paths.local, { maxBytes: MAX_ROLES_FILE_BYTES }),
-    readOptionalText(paths.organisation, { maxBytes: MAX_ROLES_FILE_BYTES }),
-    readOptionalText(paths.accounts),
-    loaded ?? loadProfiles(env),
-  ]);
+  const { paths, local, organisation, accounts, profiles } = await readRoleSources(
+    env,
+    profile,
+    loaded,
+  );
   const roles = new Map<string, RoleName>();
   const add = (list: readonly RoleName[]) => {
     for (const role of list) if (!roles.has(role.alias)) roles.set(role.alias, role);

@@ -12,8 +12,10 @@ import {
   profileConfig,
   profileRegion,
   requireProfile,
+  type SelectedProfile,
   selectProfile,
 } from "../config/profile.ts";
+import type { Profile, ProfileFiles } from "../config/ini.ts";
 import { resourceName } from "../core/arn.ts";
 import { DEFAULT_SESSION_SECONDS } from "../core/duration.ts";
 import type { Env } from "../core/env.ts";
@@ -31,22 +33,47 @@ export interface NewSessionContext {
   now(): Date;
 }
 
+/** The profile chosen for a new session, and AWS calls signed with its long-term key. */
+export interface LongTermTarget {
+  /** The AWS files. */
+  files: ProfileFiles;
+  /** The chosen profile and why. */
+  selected: SelectedProfile;
+  /** Its settings. */
+  profile: Profile;
+  /** Calls signed with its long-term key, in its region, with its endpoint settings. */
+  target: AwsTarget;
+}
+
+/** The profile `requested` (else the usual choice) and a target signed with its long-term key. */
+export async function longTermTarget(
+  context: NewSessionContext,
+  requested: string | undefined,
+): Promise<LongTermTarget> {
+  const { files } = await loadProfiles(context.env);
+  const selected = selectProfile(requested, context.env, files);
+  const profile = requireProfile(files, selected.name);
+  return {
+    files,
+    selected,
+    profile,
+    target: {
+      env: context.env,
+      region: profileRegion(context.env, profile),
+      credentials: longTermKey(profile, selected.name),
+      notices: context.term,
+      profile: profileConfig(files, selected.name),
+    },
+  };
+}
+
 /** Gets a base session of `requested` (else the default profile), asking for an MFA code. */
 export async function newBaseSession(
   context: NewSessionContext,
   requested: string | undefined,
   durationSeconds: number = DEFAULT_SESSION_SECONDS,
 ): Promise<SessionRecord> {
-  const { files } = await loadProfiles(context.env);
-  const selected = selectProfile(requested, context.env, files);
-  const profile = requireProfile(files, selected.name);
-  const target: AwsTarget = {
-    env: context.env,
-    region: profileRegion(context.env, profile),
-    credentials: longTermKey(profile, selected.name),
-    notices: context.term,
-    profile: profileConfig(files, selected.name),
-  };
+  const { selected, profile, target } = await longTermTarget(context, requested);
   const identity = await getCallerIdentity(target);
   const device = await resolveMfaDevice(context.term, profile, selected.name, target);
   const code = await obtainMfaCode(
