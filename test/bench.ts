@@ -16,6 +16,7 @@
 
 import { makeHome, stcCommandLine, type TempHome } from "./helpers.ts";
 import { benchPromptHook } from "./bench_prompt_hook.ts";
+import { expiryVariables } from "../lib/session/variables.ts";
 
 /** One process to run. */
 export interface Run {
@@ -210,13 +211,13 @@ export async function benchEntries(home: TempHome): Promise<Entry[]> {
   const stc = stcCommandLine();
   const env = { ...home.env, AWS_PROFILE: "bench" };
   const floor: Run = { argv: [Deno.execPath(), "run", empty], env: home.env };
-  const expires = new Date(Date.now() + 3_600_000).toISOString();
+  // The variables `stc session` sets in a shell, expiry in local time included.
   const sessionEnv = {
     ...env,
     AWS_ACCESS_KEY_ID: "ASIAIOSFODNN7EXAMPLE",
     AWS_SECRET_ACCESS_KEY: "bench-secret",
     AWS_SESSION_TOKEN: "bench-token",
-    AWS_EXPIRATION: expires,
+    ...expiryVariables(new Date(Date.now() + 3_600_000)),
     AWS_USER: "arn:aws:iam::123456789012:user/bench",
     AWS_USERNAME: "bench",
   };

@@ -123,7 +123,7 @@ Deno.test("an unknown command that is not shaped like a name is not echoed (it m
 
 Deno.test("option values: -p=x means -p x, an empty value and an unknown --shell are usage errors", async () => {
   await using home = await makeHome();
-  const { parseCommandArgs, findCommand } = await import("../lib/cli/main.ts");
+  const { parseCommandArgs, findCommand } = await import("../lib/cli/dispatch.ts");
   const session = (await findCommand("session"))!;
   assert.equal(parseCommandArgs(session, ["-p=dev"]).values.profile, "dev");
   assert.equal(parseCommandArgs(session, ["--profile=dev"]).values.profile, "dev");

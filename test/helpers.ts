@@ -4,7 +4,7 @@
  * @module
  */
 
-import { selfCommand } from "../lib/cli/main.ts";
+import { selfCommand } from "../lib/cli/self.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

@@ -15,7 +15,7 @@ import {
 } from "../lib/shell/init_script.ts";
 import { INSTALL_MARKER } from "../lib/shell/init_install.ts";
 import { SEED_COMMANDS, seedUsage } from "../lib/commands/seed.ts";
-import { COMMANDS } from "../lib/cli/registry.ts";
+import { loadAllSpecs } from "../lib/cli/registry.ts";
 import { makeHome, runStc, stcCommandLine, type TempHome } from "./helpers.ts";
 
 const decoder = new TextDecoder();
@@ -321,7 +321,7 @@ await testWith(
         for (const word of rest) {
           if (word.startsWith("--")) {
             // The function may pass stc's short form of the long option.
-            const spec = COMMANDS.find((c) => c.name === command)!.options
+            const spec = (await loadAllSpecs()).find((c) => c.name === command)!.options
               .find((o) => `--${o.name}` === word);
             assert.ok(spec, `stc ${command} has ${word}`);
             const forms = [word, ...(spec.short ? [`-${spec.short}`] : [])];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { selfCommand } from "../lib/cli/main.ts";
+import { selfCommand } from "../lib/cli/self.ts";
 import { REPO_ROOT, stcCommandLine, testingBinary } from "./helpers.ts";
 
 function permissionFlags(text: string): string[] {

@@ -8,11 +8,8 @@
 
 import type { Env } from "../core/env.ts";
 import { newBaseSession, type NewSessionContext } from "../session/new_session.ts";
-import {
-  BASE_SESSION_VARIABLE,
-  readBaseSession,
-  type SessionRecord,
-} from "../session/variables.ts";
+import { readBaseSession, type SessionRecord } from "../session/variables.ts";
+import { BASE_SESSION_VARIABLE } from "../session/variable_names.ts";
 import { shareSession } from "./share.ts";
 
 /** `env` with an unexpired base session of `profile` (any profile when undefined), made when missing. */

@@ -7,20 +7,9 @@
  */
 
 import type { Env } from "../core/env.ts";
-import { loadProfiles } from "../config/aws_files.ts";
-import { BASE_SESSION_VARIABLE, readBaseSession } from "../session/variables.ts";
-import { agentSession } from "./client.ts";
+import { readBaseSession } from "../session/variables.ts";
+import { BASE_SESSION_VARIABLE } from "../session/variable_names.ts";
 import { agentDisabled } from "./socket_path.ts";
-
-/** The commands that use the base session, and so ask the agent when the shell has none. */
-export const BASE_SESSION_COMMANDS: ReadonlySet<string> = new Set([
-  "assume",
-  "console",
-  "exec",
-  "credential-process",
-  "serve",
-  "status",
-]);
 
 /**
  * `env` with the agent's base session of `profile` (or the one handed to it last) when the shell's variable holds
@@ -38,6 +27,11 @@ export async function withAgentSession(
     (profile === undefined || shell.profile === profile)
   ) return env;
   if (agentDisabled(env)) return env;
+  // Loaded past the checks above: with the agent off, a command pays nothing for it.
+  const [{ loadProfiles }, { agentSession }] = await Promise.all([
+    import("../config/aws_files.ts"),
+    import("./client.ts"),
+  ]);
   const { files } = await loadProfiles(env);
   if (agentDisabled(env, files)) return env;
   const session = await agentSession(env, profile, now);

@@ -13,10 +13,23 @@ import type { Term } from "../term/term.ts";
 import { commandInput, type ParsedArgs } from "./parse.ts";
 import type { CommandInput, CommandSpec } from "./spec.ts";
 
-/** The commands of stc, for help and completion: their specs, and their implementations loaded one at a time. */
+/** A command as the overview lists it. */
+export interface CommandSummary {
+  /** The name typed after `stc`. */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+}
+
+/**
+ * The commands of stc, for help and completion: listed by name and summary, and their specs and implementations
+ * loaded one at a time.
+ */
 export interface CommandLookup {
-  /** Every command's spec, in help order. */
-  readonly specs: readonly CommandSpec[];
+  /** Every command's name and summary, in help order. */
+  readonly commands: readonly CommandSummary[];
+  /** Loads the spec of the command called `name`; undefined when there is none. */
+  spec(name: string): Promise<CommandSpec | undefined>;
   /** Loads the command called `name`; undefined when there is none. */
   load(name: string): Promise<Command | undefined>;
 }

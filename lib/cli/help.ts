@@ -5,7 +5,7 @@
  */
 
 import { VERSION } from "../core/version.ts";
-import { OPTION_EXCEPTIONS } from "../commands/specs.ts";
+import { OPTION_EXCEPTIONS } from "../commands/overview.ts";
 import { fitHelp, fitLines } from "../core/wrap.ts";
 import { synopsis } from "./parse.ts";
 import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec } from "./spec.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { debugTrace } from "./main.ts";
+import { debugTrace } from "./report.ts";
 import { StcError } from "../core/errors.ts";
 
 Deno.test("debugTrace prints the stacks of an error and its causes, never their other properties", () => {

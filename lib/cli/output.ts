@@ -1,24 +1,17 @@
 /**
  * Writes a command's result to stdout: through the shell emitter when it will be evaluated, as plain text when it
- * is only data. Refuses to print credentials to a terminal. The only writer of stdout.
+ * is only data. Refuses to print credentials to a terminal. Writes through cli/stdout.ts, the only writer.
  *
  * @module
  */
 
 import { StcError } from "../core/errors.ts";
-import { SECRET_VARIABLES } from "../session/variables.ts";
+import { SECRET_VARIABLES } from "../session/variable_names.ts";
 import { renderShell, type ShellAction, type ShellName } from "../shell/emitter.ts";
 import type { Context } from "./command.ts";
 import { msg, type Text } from "../core/message.ts";
 import { sanitise } from "../term/sanitise.ts";
-
-const encoder = new TextEncoder();
-
-/** Writes `text` to stdout exactly as given. */
-export function writeStdout(text: string): void {
-  const bytes = encoder.encode(text);
-  for (let done = 0; done < bytes.length;) done += Deno.stdout.writeSync(bytes.subarray(done));
-}
+import { writeStdout } from "./stdout.ts";
 
 function holdsSecret(action: ShellAction): boolean {
   return (action.kind === "export" || action.kind === "set") && SECRET_VARIABLES.has(action.name);

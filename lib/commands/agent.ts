@@ -6,16 +6,17 @@
  */
 
 import { type Command, defineCommand } from "../cli/command.ts";
-import { humanLine, writeStdout } from "../cli/output.ts";
+import { humanLine } from "../cli/output.ts";
+import { writeStdout } from "../cli/stdout.ts";
 import { agentStatus, socketPath } from "../agent/client.ts";
 import { serveAgent } from "../agent/server.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import type { ShellAction } from "../shell/emitter.ts";
-import { SPECS } from "./specs.ts";
+import { AGENT_SPEC } from "./specs/agent.ts";
 import { msg } from "../core/message.ts";
 
 /** `stc agent`. */
-export const agentCommand: Command = defineCommand(SPECS.agent, async (context, input) => {
+export const agentCommand: Command = defineCommand(AGENT_SPEC, async (context, input) => {
   const path = socketPath(context.env);
   if (input.options.status) {
     const status = await agentStatus(context.env);

@@ -18,7 +18,7 @@ import { baseSessionAction, roleActions } from "../session/variables.ts";
 import { isRegionName } from "../console/url.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { shareSession } from "../agent/share.ts";
-import { SPECS } from "./specs.ts";
+import { ASSUME_SPEC } from "./specs/assume.ts";
 import { msg } from "../core/message.ts";
 
 /**
@@ -142,7 +142,7 @@ async function renewRole(context: Context, request: RoleRequest): Promise<ShellA
 
 /** `stc assume`. */
 export const assumeCommand: Command = defineCommand(
-  SPECS.assume,
+  ASSUME_SPEC,
   async (context, input) => {
     const request = roleRequestFromArgs(input.positionals, input.options);
     guardSecretOutput(context);

@@ -4,9 +4,7 @@
  * @module
  */
 
-import { RECORD_SUFFIX } from "../keys/rotation.ts";
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
-import { SERVICE_NAMES } from "../console/services.ts";
 import { usageError } from "../core/errors.ts";
 import {
   type Candidate,
@@ -17,10 +15,9 @@ import {
   optionCandidates,
   optionValue,
 } from "../shell/completion.ts";
-import { SEED_COMMANDS } from "./seed.ts";
 import { type CompletionKind, GLOBAL_OPTIONS } from "../cli/spec.ts";
 import type { LoadedProfiles } from "../config/aws_files.ts";
-import { SPECS } from "./specs.ts";
+import { COMPLETE_SPEC } from "./specs/complete.ts";
 import { msg } from "../core/message.ts";
 
 /** Kinds `stc complete KIND` lists directly. */
@@ -39,8 +36,8 @@ const SHELLS: readonly string[] = ["bash", "zsh", "fish", "sh", "nu"];
 const WORDS_MAX_BYTES = 256 * 1024;
 
 /** The spec of an stc subcommand; `help` and the top level have none. */
-function commandSpec(context: Context, name: string): CompletionSpec | undefined {
-  const command = context.commands.specs.find((c) => c.name === name);
+async function commandSpec(context: Context, name: string): Promise<CompletionSpec | undefined> {
+  const command = await context.commands.spec(name);
   if (!command) return undefined;
   return {
     options: [...command.options, ...GLOBAL_OPTIONS],
@@ -51,7 +48,7 @@ function commandSpec(context: Context, name: string): CompletionSpec | undefined
 
 function commandCandidates(context: Context): Candidate[] {
   return [
-    ...context.commands.specs.map((c) => ({ value: c.name, description: c.summary })),
+    ...context.commands.commands.map((c) => ({ value: c.name, description: c.summary })),
     { value: "help", description: "Show the help of a command" },
   ];
 }
@@ -67,7 +64,10 @@ async function fileReaders() {
 }
 
 async function profileNames(context: Context): Promise<string[]> {
-  const { loadProfiles } = await fileReaders();
+  const [{ loadProfiles }, { RECORD_SUFFIX }] = await Promise.all([
+    fileReaders(),
+    import("../keys/rotation.ts"),
+  ]);
   const { files } = await loadProfiles(context.env);
   // The record of a rotation in progress is a section of the credentials file, not a profile to offer.
   return Object.keys(files.profiles).filter((name) => !name.endsWith(RECORD_SUFFIX)).sort();
@@ -122,7 +122,7 @@ export async function kindCandidates(
     case "shell":
       return SHELLS.map((value) => ({ value }));
     case "service":
-      return SERVICE_NAMES.map((value) => ({ value }));
+      return (await import("../console/services.ts")).SERVICE_NAMES.map((value) => ({ value }));
     case "csv":
     case "file":
       return [];
@@ -140,7 +140,10 @@ export async function completeWords(context: Context, words: readonly string[]):
   let rest = words.slice(1, -1);
   let spec: CompletionSpec | undefined;
   let profile: string | undefined;
-  const seed = SEED_COMMANDS.find((s) => s.name === program);
+  // The seed functions' specs are loaded only when one of them is completed: `stc` itself is completed on most Tabs.
+  const seed = program === "stc"
+    ? undefined
+    : (await import("./seed.ts")).SEED_COMMANDS.find((s) => s.name === program);
   if (seed) {
     spec = { options: seed.options, args: seed.args, longOptions: false };
     profile = optionValue(spec, rest, "profile") ??
@@ -163,7 +166,7 @@ export async function completeWords(context: Context, words: readonly string[]):
       if (after.length > 0) return formatCompletion("values");
       return formatCompletion("values", filterCandidates(commandCandidates(context), current));
     }
-    spec = commandSpec(context, name);
+    spec = await commandSpec(context, name);
     if (!spec) return formatCompletion("values");
     rest = after;
     profile = optionValue(spec, rest, "profile");
@@ -187,7 +190,7 @@ export async function completeWords(context: Context, words: readonly string[]):
 
 /** `stc complete`. */
 export const completeCommand: Command = defineCommand(
-  SPECS.complete,
+  COMPLETE_SPEC,
   async (context, input) => {
     const [kind, prefix = ""] = input.positionals;
     if (kind === "words") {

@@ -55,7 +55,8 @@ import {
 import { obtainRoleCredentials } from "../roles/assume.ts";
 import { CHAINED_ROLE_MAX_SECONDS, parseDuration, SESSION_TOKEN_LIMITS } from "../core/duration.ts";
 import { listRoles } from "./roles.ts";
-import { BASE_SESSION_VARIABLE, readBaseSession, SECRET_VARIABLES } from "../session/variables.ts";
+import { readBaseSession } from "../session/variables.ts";
+import { BASE_SESSION_VARIABLE, SECRET_VARIABLES } from "../session/variable_names.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import type { CommandInput } from "../cli/spec.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
@@ -65,7 +66,7 @@ import { awsPaths, type LoadedProfiles, loadProfiles } from "../config/aws_files
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { checkMfaCode } from "../session/mfa.ts";
 import { chooseRole } from "./assume.ts";
-import { SPECS } from "./specs.ts";
+import { CONSOLE_SPEC } from "./specs/console.ts";
 import { msg } from "../core/message.ts";
 
 /**
@@ -274,7 +275,7 @@ function profileForBrowser(
   }
 }
 
-type ConsoleInput = CommandInput<typeof SPECS.console>;
+type ConsoleInput = CommandInput<typeof CONSOLE_SPEC>;
 
 function checkOptions(input: ConsoleInput) {
   const v = input.options;
@@ -529,4 +530,4 @@ async function runConsole(context: Context, input: ConsoleInput): Promise<ShellA
 }
 
 /** `stc console`. */
-export const consoleCommand: Command = defineCommand(SPECS.console, runConsole);
+export const consoleCommand: Command = defineCommand(CONSOLE_SPEC, runConsole);

@@ -12,7 +12,7 @@ import { cachedCredentials } from "../agent/role_cache.ts";
 import type { Credentials } from "../core/credentials.ts";
 import { ExitCode, StcError } from "../core/errors.ts";
 import { terminalPrompts } from "../session/tty_prompt.ts";
-import { SPECS } from "./specs.ts";
+import { CREDENTIAL_PROCESS_SPEC } from "./specs/credential_process.ts";
 
 /** Cached credentials with fewer seconds left than this are renewed. */
 export const RENEW_BEFORE_SECONDS = 300;
@@ -41,7 +41,7 @@ function noTerminal(): StcError {
 
 /** `stc credential-process`. */
 export const credentialProcessCommand: Command = defineCommand(
-  SPECS["credential-process"],
+  CREDENTIAL_PROCESS_SPEC,
   async (context, input) => {
     const term = terminalPrompts(context.term, noTerminal);
     const credentials = await cachedCredentials(

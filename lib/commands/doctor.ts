@@ -37,7 +37,7 @@ import { awsDir } from "../fs/paths.ts";
 import { SESSION_FILE_SUFFIX } from "../session/store.ts";
 import { agentStatus, socketPath } from "../agent/client.ts";
 import { AGENT_VARIABLE, agentDisabled } from "../agent/socket_path.ts";
-import { SPECS } from "./specs.ts";
+import { DOCTOR_SPEC } from "./specs/doctor.ts";
 
 /** The state of one check. */
 export type CheckStatus = "ok" | "fail" | "warn" | "skip";
@@ -597,4 +597,4 @@ async function runDoctor(
 }
 
 /** `stc doctor`. */
-export const doctorCommand: Command = defineCommand(SPECS.doctor, runDoctor);
+export const doctorCommand: Command = defineCommand(DOCTOR_SPEC, runDoctor);

@@ -21,7 +21,7 @@ import { sessionCredentials } from "../session/variables.ts";
 import { loadProfiles } from "../config/aws_files.ts";
 import { getProfile } from "../config/ini.ts";
 import { profileRegion } from "../config/profile.ts";
-import { SPECS } from "./specs.ts";
+import { EXEC_SPEC } from "./specs/exec.ts";
 import { msg } from "../core/message.ts";
 
 /** Signals passed on to the command: what a terminal, `kill` or a closed session send. */
@@ -179,7 +179,7 @@ async function runWithServer(
 }
 
 /** `stc exec`. */
-export const execCommand: Command = defineCommand(SPECS.exec, async (context, input) => {
+export const execCommand: Command = defineCommand(EXEC_SPEC, async (context, input) => {
   const nested = context.env[EXEC_VARIABLE];
   if (nested) {
     throw usageError(

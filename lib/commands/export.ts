@@ -9,12 +9,12 @@ import { type Command, defineCommand } from "../cli/command.ts";
 import { formatImportCommand } from "../keys/transfer.ts";
 import { printLine } from "../cli/output.ts";
 import { longTermKey, requireProfile, rolesBucket, selectProfile } from "../config/profile.ts";
-import { SPECS } from "./specs.ts";
+import { EXPORT_SPEC } from "./specs/export.ts";
 import { loadProfiles } from "../config/aws_files.ts";
 
 /** `stc export`. */
 export const exportCommand: Command = defineCommand(
-  SPECS.export,
+  EXPORT_SPEC,
   async (context, input) => {
     const requested = input.options.profile;
     const { files } = await loadProfiles(context.env);

@@ -23,7 +23,7 @@ import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";
 import { BUCKET_KEY, DEFAULT_PROFILE_KEY, IMPORT_PROFILE } from "../config/keys.ts";
 import { checkBucketName } from "../config/bucket.ts";
-import { SPECS } from "./specs.ts";
+import { IMPORT_SPEC } from "./specs/import.ts";
 import { counted } from "../core/plural.ts";
 import { msg, own } from "../core/message.ts";
 
@@ -148,7 +148,7 @@ async function store(
 
 /** `stc import`. */
 export const importCommand: Command = defineCommand(
-  SPECS.import,
+  IMPORT_SPEC,
   async (context, input) => {
     const { options } = input;
     const source = await readSource(context.term, input.args.source, context.env);

@@ -9,8 +9,7 @@
 import { type Command, defineCommand } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
-import { findSeedCommand, SEED_COMMANDS, type SeedCommand, seedUsage } from "./seed.ts";
-import { SPECS } from "./specs.ts";
+import { INIT_SPEC } from "./specs/init.ts";
 import { msg } from "../core/message.ts";
 
 function parseInitShell(text: string): InitShell {
@@ -22,9 +21,11 @@ function parseInitShell(text: string): InitShell {
   );
 }
 
-function requireSeed(name: string): SeedCommand {
+/** The usage of the seed function `name`; the seed functions are loaded only for it. */
+async function seedUsageOf(name: string): Promise<string> {
+  const { findSeedCommand, SEED_COMMANDS, seedUsage } = await import("./seed.ts");
   const seed = findSeedCommand(name);
-  if (seed) return seed;
+  if (seed) return seedUsage(seed);
   // Only something shaped like a function name is echoed.
   const shown = /^[A-Za-z][\w-]{0,24}$/.test(name) ? `'${name}'` : "(not shown)";
   throw usageError(
@@ -35,7 +36,7 @@ function requireSeed(name: string): SeedCommand {
 
 /** `stc init`. */
 export const initCommand: Command = defineCommand(
-  SPECS.init,
+  INIT_SPEC,
   async (context, input) => {
     if (input.options.usage !== undefined) {
       if (input.positionals.length > 0 || input.options.install || input.options["auto-renew"]) {
@@ -44,7 +45,7 @@ export const initCommand: Command = defineCommand(
           "usage: stc init --usage NAME",
         );
       }
-      context.term.text(seedUsage(requireSeed(input.options.usage)));
+      context.term.text(await seedUsageOf(input.options.usage));
       return [];
     }
     if (input.positionals.length === 0) {

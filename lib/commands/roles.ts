@@ -17,7 +17,7 @@ import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { writeManagedProfiles } from "../config/managed_profiles.ts";
 import { getProfile } from "../config/ini.ts";
-import { SPECS } from "./specs.ts";
+import { ROLES_SPEC } from "./specs/roles.ts";
 import { counted } from "../core/plural.ts";
 import { msg } from "../core/message.ts";
 
@@ -245,7 +245,7 @@ async function writeConfig(
 
 /** `stc roles`. */
 export const rolesCommand: Command = defineCommand(
-  SPECS.roles,
+  ROLES_SPEC,
   async (context, input) => {
     const modes = (["json", "names", "download", "upload", "write-config"] as const).filter((m) =>
       input.options[m]

@@ -48,7 +48,7 @@ import {
 } from "../keys/rotation_steps.ts";
 import { generatePassword, STRONG_DEFAULT_POLICY } from "../keys/password.ts";
 import type { Term } from "../term/term.ts";
-import { SPECS } from "./specs.ts";
+import { ROTATE_SPEC } from "./specs/rotate.ts";
 import { msg } from "../core/message.ts";
 
 /** What the user asked about the password: `true` change it, `false` keep it, `undefined` ask. */
@@ -277,7 +277,7 @@ async function rotateProfile(
 
 /** `stc rotate`. */
 export const rotateCommand: Command = defineCommand(
-  SPECS.rotate,
+  ROTATE_SPEC,
   async (context, input) => {
     const wishes = {
       password: passwordChoice(input.options),

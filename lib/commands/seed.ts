@@ -7,7 +7,13 @@
 
 import { fitLines } from "../core/wrap.ts";
 import type { ArgSpec, CommandSpec, OptionSpec } from "../cli/spec.ts";
-import { SPECS } from "./specs.ts";
+import { ASSUME_SPEC } from "./specs/assume.ts";
+import { CONSOLE_SPEC } from "./specs/console.ts";
+import { EXPORT_SPEC } from "./specs/export.ts";
+import { IMPORT_SPEC } from "./specs/import.ts";
+import { ROLES_SPEC } from "./specs/roles.ts";
+import { ROTATE_SPEC } from "./specs/rotate.ts";
+import { SESSION_SPEC } from "./specs/session.ts";
 
 /** An option of a seed command. */
 export interface SeedOption extends OptionSpec {
@@ -56,7 +62,7 @@ function argOf(command: CommandSpec, name: string): ArgSpec {
 }
 
 // session-tool.sh lists roles with -l; stc has a command for it.
-const listRoles: SeedOption = { ...optionOf(SPECS.console, "list"), runs: "stc roles --names" };
+const listRoles: SeedOption = { ...optionOf(CONSOLE_SPEC, "list"), runs: "stc roles --names" };
 
 // The options are stc's own where a letter maps onto one (so descriptions and completion kinds never drift);
 // get_session's -i is `stc import`'s source argument, -e is `stc export`. The order is session-tool.sh's.
@@ -65,66 +71,66 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
   {
     name: "get_session",
     command: "session",
-    summary: SPECS.session.summary,
+    summary: SESSION_SPEC.summary,
     note: "-p goes to whichever command runs; with -i, -b and -d go to stc import.",
     options: [
       help,
-      optionOf(SPECS.session, "save"),
-      optionOf(SPECS.session, "restore"),
-      optionOf(SPECS.session, "list"),
-      optionOf(SPECS.session, "clear"),
-      optionOf(SPECS.roles, "download", "d"),
-      optionOf(SPECS.roles, "upload", "u"),
-      optionOf(SPECS.session, "verify"),
+      optionOf(SESSION_SPEC, "save"),
+      optionOf(SESSION_SPEC, "restore"),
+      optionOf(SESSION_SPEC, "list"),
+      optionOf(SESSION_SPEC, "clear"),
+      optionOf(ROLES_SPEC, "download", "d"),
+      optionOf(ROLES_SPEC, "upload", "u"),
+      optionOf(SESSION_SPEC, "verify"),
       {
-        ...argOf(SPECS.import, "source"),
+        ...argOf(IMPORT_SPEC, "source"),
         short: "i",
         type: "string",
         valueName: "FILE",
         runs: "stc import FILE",
       },
-      optionOf(SPECS.import, "bucket"),
+      optionOf(IMPORT_SPEC, "bucket"),
       {
         name: "export",
         short: "e",
         type: "boolean",
-        description: SPECS.export.summary,
+        description: EXPORT_SPEC.summary,
         runs: "stc export",
       },
-      optionOf(SPECS.session, "profile"),
+      optionOf(SESSION_SPEC, "profile"),
     ],
-    args: SPECS.session.args,
+    args: SESSION_SPEC.args,
   },
   {
     name: "assume_role",
     command: "assume",
-    summary: SPECS.assume.summary,
+    summary: ASSUME_SPEC.summary,
     options: [help, listRoles],
-    args: [argOf(SPECS.assume, "alias")],
+    args: [argOf(ASSUME_SPEC, "alias")],
   },
   {
     name: "get_console_url",
     command: "console",
-    summary: SPECS.console.summary,
+    summary: CONSOLE_SPEC.summary,
     options: [
       help,
       listRoles,
-      optionOf(SPECS.console, "open"),
-      optionOf(SPECS.console, "default-profile"),
-      optionOf(SPECS.console, "url"),
+      optionOf(CONSOLE_SPEC, "open"),
+      optionOf(CONSOLE_SPEC, "default-profile"),
+      optionOf(CONSOLE_SPEC, "url"),
     ],
-    args: SPECS.console.args,
+    args: CONSOLE_SPEC.args,
   },
   {
     name: "rotate_credentials",
     command: "rotate",
-    summary: SPECS.rotate.summary,
+    summary: ROTATE_SPEC.summary,
     options: [
       help,
-      optionOf(SPECS.rotate, "profile"),
-      optionOf(SPECS.rotate, "password"),
-      optionOf(SPECS.rotate, "keep-password"),
-      optionOf(SPECS.rotate, "two-keys"),
+      optionOf(ROTATE_SPEC, "profile"),
+      optionOf(ROTATE_SPEC, "password"),
+      optionOf(ROTATE_SPEC, "keep-password"),
+      optionOf(ROTATE_SPEC, "two-keys"),
     ],
     args: [],
   },
@@ -141,16 +147,16 @@ export const SEED_COMMANDS: readonly SeedCommand[] = [
         complete: "profile",
         runs: "stc session --profile",
       },
-      { ...argOf(SPECS.assume, "alias"), optional: false, runs: "stc assume, then stc console" },
-      ...SPECS.session.args.map((arg) => ({ ...arg, runs: "stc session" })),
+      { ...argOf(ASSUME_SPEC, "alias"), optional: false, runs: "stc assume, then stc console" },
+      ...SESSION_SPEC.args.map((arg) => ({ ...arg, runs: "stc session" })),
     ],
   },
   {
     name: "assume-role",
     command: "assume",
-    summary: SPECS.assume.summary,
+    summary: ASSUME_SPEC.summary,
     options: [help],
-    args: SPECS.assume.args,
+    args: ASSUME_SPEC.args,
   },
 ];
 

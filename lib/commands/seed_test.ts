@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import { COMMANDS } from "../cli/registry.ts";
+import { loadAllSpecs } from "../cli/registry.ts";
 import { findSeedCommand, getoptsString, SEED_COMMANDS, seedUsage } from "./seed.ts";
 
-Deno.test("seed options are stc's own options (same description and completion) under a letter", () => {
+Deno.test("seed options are stc's own options (same description and completion) under a letter", async () => {
+  const specs = await loadAllSpecs();
   const own = new Set(["help", "source", "export"]);
   for (const seed of SEED_COMMANDS) {
     for (const option of seed.options) {
       assert.match(option.short ?? "", /^[a-z]$/, `${seed.name} --${option.name}`);
       if (own.has(option.name)) continue;
-      const source = COMMANDS.flatMap((c) => c.options).find((o) =>
+      const source = specs.flatMap((c) => c.options).find((o) =>
         o.name === option.name && o.description === option.description
       );
       assert.ok(source, `${seed.name} -${option.short} is an stc option`);
@@ -23,7 +24,8 @@ Deno.test("seed options are stc's own options (same description and completion) 
   assert.match(rotate.options.find((o) => o.short === "t")!.description, /second key/);
 });
 
-Deno.test("seed usage: a synopsis, every option and argument with the stc command it runs", () => {
+Deno.test("seed usage: a synopsis, every option and argument with the stc command it runs", async () => {
+  const specs = await loadAllSpecs();
   for (const seed of SEED_COMMANDS) {
     // Lines broken to fit 100 columns continue with a hanging indent: read them joined again.
     const text = seedUsage(seed).replace(/\n {3,}/g, " ");
@@ -44,7 +46,7 @@ Deno.test("seed usage: a synopsis, every option and argument with the stc comman
       assert.ok(line.endsWith(option.description), `${seed.name}: ${line}`);
       // The command it names exists, and so does the long option.
       const [, command, long] = option.runs!.split(" ");
-      const target = COMMANDS.find((c) => c.name === command);
+      const target = specs.find((c) => c.name === command);
       assert.ok(target, option.runs);
       if (long?.startsWith("--")) {
         assert.ok(target.options.some((o) => `--${o.name}` === long), option.runs);

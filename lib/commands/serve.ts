@@ -7,7 +7,7 @@
  */
 
 import { type Command, defineCommand } from "../cli/command.ts";
-import { writeStdout } from "../cli/output.ts";
+import { writeStdout } from "../cli/stdout.ts";
 import { usageError } from "../core/errors.ts";
 import { msg } from "../core/message.ts";
 import { counted } from "../core/plural.ts";
@@ -15,7 +15,7 @@ import { removeFile, writeFileAtomic } from "../fs/atomic.ts";
 import { describeRole } from "../roles/assume.ts";
 import type { CredentialEndpoint } from "../session/exec_env.ts";
 import { renderShell, type ShellAction, type ShellName } from "../shell/emitter.ts";
-import { SPECS } from "./specs.ts";
+import { SERVE_SPEC } from "./specs/serve.ts";
 
 /** Variables that would make an SDK use other credentials than the server's, removed by the shell code. */
 const SHADOWING = [
@@ -51,7 +51,7 @@ function stopSignal(): Promise<void> {
 }
 
 /** `stc serve`. */
-export const serveCommand: Command = defineCommand(SPECS.serve, async (context, input) => {
+export const serveCommand: Command = defineCommand(SERVE_SPEC, async (context, input) => {
   const envFile = input.options["env-file"];
   if (envFile === undefined && context.stdoutIsTerminal) {
     throw usageError(

@@ -59,7 +59,7 @@ import type { CommandInput } from "../cli/spec.ts";
 import { DEFAULT_PROFILE_KEY } from "../config/keys.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
 import { requireShellCredentials } from "./shell_credentials.ts";
-import { SPECS } from "./specs.ts";
+import { SESSION_SPEC } from "./specs/session.ts";
 import { forgetAll, shareSession } from "../agent/share.ts";
 import { msg } from "../core/message.ts";
 
@@ -219,7 +219,7 @@ async function storeCurrent(context: Context): Promise<ShellAction[]> {
 
 async function newSession(
   context: Context,
-  input: CommandInput<typeof SPECS.session>,
+  input: CommandInput<typeof SESSION_SPEC>,
   requested: string | undefined,
 ): Promise<ShellAction[]> {
   guardSecretOutput(context);
@@ -311,7 +311,7 @@ async function newSession(
 
 /** `stc session`. */
 export const sessionCommand: Command = defineCommand(
-  SPECS.session,
+  SESSION_SPEC,
   async (context, input) => {
     const { options: values, positionals } = input;
     const requested = values.profile;

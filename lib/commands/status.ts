@@ -8,11 +8,9 @@
 import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import type { CallerIdentity } from "../aws/client.ts";
 import { humanLine, printLine } from "../cli/output.ts";
-import { profileRegion } from "../config/profile.ts";
 import { readBaseSession } from "../session/variables.ts";
 import { formatDuration, formatLocalTime, secondsLeft } from "../core/time.ts";
-import { requireShellCredentials } from "./shell_credentials.ts";
-import { SPECS } from "./specs.ts";
+import { STATUS_SPEC } from "./specs/status.ts";
 
 /** The shell's session as `stc status --json` reports it. */
 export interface SessionStatus {
@@ -75,8 +73,20 @@ export function sessionStatus(env: Context["env"], now: Date): SessionStatus {
   };
 }
 
-/** The status as lines for a person. */
-export function formatStatus(status: SessionStatus): string[] {
+/**
+ * The local expiry time stc wrote when it set the credentials (`AWS_EXPIRATION_LOCAL`), when it belongs to the
+ * expiry in use (`AWS_EXPIRATION_S` is that instant): the same words the shell shows, without loading the
+ * time-zone names of `Intl` to write them again on every status.
+ */
+export function localExpiration(env: Context["env"], status: SessionStatus): string | undefined {
+  const local = env.AWS_EXPIRATION_LOCAL;
+  if (!local || status.expiration === null) return undefined;
+  const seconds = Math.floor(Date.parse(status.expiration) / 1000);
+  return env.AWS_EXPIRATION_S === String(seconds) ? local : undefined;
+}
+
+/** The status as lines for a person; `local` is the expiry in local time when already written (see above). */
+export function formatStatus(status: SessionStatus, local?: string): string[] {
   if (!status.active) return ["no AWS session in this shell (stc session to get one)"];
   const lines: string[] = [];
   const who = status.user ?? status.userName ?? "unknown user";
@@ -93,7 +103,7 @@ export function formatStatus(status: SessionStatus): string[] {
   }
   if (status.expiration !== null && status.secondsLeft !== null) {
     lines.push(
-      `expires:   ${formatLocalTime(new Date(status.expiration))} (${
+      `expires:   ${local ?? formatLocalTime(new Date(status.expiration))} (${
         status.expired ? "EXPIRED" : `${formatDuration(status.secondsLeft)} left`
       })`,
     );
@@ -117,13 +127,18 @@ export function formatStatus(status: SessionStatus): string[] {
 
 /** `stc status`. */
 export const statusCommand: Command = defineCommand(
-  SPECS.status,
+  STATUS_SPEC,
   async (context, input) => {
     const status = sessionStatus(context.env, context.now());
     if (input.options.verify) {
-      const credentials = requireShellCredentials(context);
       // The AWS layer only for --verify: the status itself is read from the environment.
-      const { getCallerIdentity } = await import("../aws/client.ts");
+      const [{ requireShellCredentials }, { profileRegion }, { getCallerIdentity }] = await Promise
+        .all([
+          import("./shell_credentials.ts"),
+          import("../config/profile.ts"),
+          import("../aws/client.ts"),
+        ]);
+      const credentials = requireShellCredentials(context);
       status.verified = await getCallerIdentity({
         env: context.env,
         region: profileRegion(context.env, undefined),
@@ -133,6 +148,6 @@ export const statusCommand: Command = defineCommand(
       });
     }
     if (input.options.json) return [printLine(JSON.stringify(status, null, 2))];
-    return formatStatus(status).map(humanLine);
+    return formatStatus(status, localExpiration(context.env, status)).map(humanLine);
   },
 );

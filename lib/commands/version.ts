@@ -7,10 +7,10 @@
 import { type Command, defineCommand } from "../cli/command.ts";
 import { printLine } from "../cli/output.ts";
 import { VERSION } from "../core/version.ts";
-import { SPECS } from "./specs.ts";
+import { VERSION_SPEC } from "./specs/version.ts";
 
 /** `stc version`. */
 export const versionCommand: Command = defineCommand(
-  SPECS.version,
+  VERSION_SPEC,
   () => Promise.resolve([printLine(`stc ${VERSION}`)]),
 );

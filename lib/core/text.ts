@@ -36,9 +36,16 @@ export interface PrintableOptions {
 // selectors, and the rest of the tag block.
 const UNSAFE_CLASS =
   "[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\ufe00-\\ufe0f\\uffa0\\ufff0-\\ufffb\\u{e0000}-\\u{e0fff}]";
-// An unsafe character, or a backslash that would otherwise read as the start of an escape (one before `\`, `x`,
-// `u` or an unsafe character): doubled, so that different texts never look the same.
-const UNSAFE = new RegExp(`${UNSAFE_CLASS}|\\\\(?=[\\\\xu]|${UNSAFE_CLASS})`, "gu");
+let unsafe: RegExp | undefined;
+/**
+ * An unsafe character, or a backslash that would otherwise read as the start of an escape (one before `\`, `x`,
+ * `u` or an unsafe character): doubled, so that different texts never look the same. Built on first use:
+ * compiling its Unicode property classes is most of what loading this module costs, and most runs of stc (a
+ * shell start, a Tab) print nothing for people.
+ */
+function unsafePattern(): RegExp {
+  return unsafe ??= new RegExp(`${UNSAFE_CLASS}|\\\\(?=[\\\\xu]|${UNSAFE_CLASS})`, "gu");
+}
 
 function escape(char: string): string {
   if (char === "\\") return "\\\\";
@@ -54,7 +61,7 @@ function escape(char: string): string {
  */
 export function printable(text: string, options: PrintableOptions = {}): string {
   const keep = options.keepNewlines === true;
-  return String(text).replace(UNSAFE, (c) => (keep && c === "\n" ? c : escape(c)));
+  return String(text).replace(unsafePattern(), (c) => (keep && c === "\n" ? c : escape(c)));
 }
 
 /** Whether `text` is shown unchanged by {@linkcode printable}. */

@@ -53,7 +53,6 @@ import {
   wantsLongSession,
 } from "./plan.ts";
 import {
-  BASE_SESSION_VARIABLE,
   type CredentialOwner,
   hasSessionVariables,
   readBaseSession,
@@ -61,6 +60,7 @@ import {
   sessionCredentials,
   type SessionRecord,
 } from "../session/variables.ts";
+import { BASE_SESSION_VARIABLE } from "../session/variable_names.ts";
 import type { ShellName } from "../shell/emitter.ts";
 import type { Term } from "../term/term.ts";
 import type { Credentials } from "../core/credentials.ts";

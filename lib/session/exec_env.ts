@@ -24,7 +24,8 @@
 
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
-import { ALL_VARIABLES, expiryVariables } from "./variables.ts";
+import { expiryVariables } from "./variables.ts";
+import { ALL_VARIABLES } from "./variable_names.ts";
 
 /** Set inside `stc exec`'s command (to what it runs as), so that a nested `stc exec` is noticed. */
 export const EXEC_VARIABLE = "STC_EXEC";

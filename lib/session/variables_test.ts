@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { captureTerm } from "../term/term.ts";
 import {
-  BASE_SESSION_VARIABLE,
   checkSessionRecord,
   readBaseSession,
   readSessionRecord,
   type SessionRecord,
 } from "./variables.ts";
+import { BASE_SESSION_VARIABLE } from "./variable_names.ts";
 
 const SESSION: SessionRecord = {
   profile: "awsops",

@@ -22,13 +22,7 @@ import { processSecrets, type SecretRegistry } from "../core/secrets.ts";
 import { printable } from "../core/text.ts";
 import { sanitise } from "./sanitise.ts";
 import { type Colour, colourEnabled, paint } from "./colour.ts";
-import {
-  type ByteSource,
-  createLineReader,
-  type LineReader,
-  type RawTerminal,
-  readTerminalLine,
-} from "./input.ts";
+import type { ByteSource, LineReader, RawTerminal } from "./input.ts";
 import type { Choice } from "./picker.ts";
 
 /** Options of {@linkcode Term.prompt}. */
@@ -185,9 +179,16 @@ export function createTerm(options: CreateTermOptions): Term {
   const colour = colourEnabled(options.env, streams.stderrIsTerminal);
   const write = (text: string) => streams.writeStderr(encoder.encode(text));
   const clean = (text: Text, keepNewlines = false) => sanitise(text, { secrets, keepNewlines });
-  const lines = () => {
+  // Input is read by few commands; its module is loaded by the first that does.
+  const input = () => import("./input.ts");
+  const lines = async () => {
     let reader = readers.get(streams.stdin);
-    if (!reader) readers.set(streams.stdin, reader = createLineReader(streams.stdin));
+    if (!reader) {
+      const { createLineReader } = await input();
+      // Looked up again: another read may have created it meanwhile.
+      reader = readers.get(streams.stdin) ?? createLineReader(streams.stdin);
+      readers.set(streams.stdin, reader);
+    }
     return reader;
   };
   const ahead = () => {
@@ -222,6 +223,7 @@ export function createTerm(options: CreateTermOptions): Term {
       let line: string | undefined;
       if (streams.stdinIsTerminal && "setRaw" in streams.stdin) {
         const terminal = streams.stdin;
+        const { readTerminalLine } = await input();
         line = await withRawTerminal(terminal, () => write("\n"), () => {
           // Asked only once the terminal is raw: an answer typed (or pasted) the moment the question shows is
           // not echoed by the terminal's cooked mode.
@@ -234,7 +236,7 @@ export function createTerm(options: CreateTermOptions): Term {
         });
       } else {
         write(`${clean(question)} `);
-        line = await lines().readLine();
+        line = await (await lines()).readLine();
         write("\n");
       }
       if (line === undefined) {
@@ -285,8 +287,8 @@ export function createTerm(options: CreateTermOptions): Term {
           }),
       );
     },
-    readAllStdin(maxBytes, what) {
-      return lines().readAll(maxBytes, what);
+    async readAllStdin(maxBytes, what) {
+      return await (await lines()).readAll(maxBytes, what);
     },
   };
   return term;
