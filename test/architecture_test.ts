@@ -336,6 +336,37 @@ Deno.test("offline start-up budget: init, version, help, complete, status and ro
   assert.ok([...assume].some((s) => s.startsWith(`file://${LIB}aws/`)));
 });
 
+/**
+ * How many modules the commands run on every shell start, Tab and prompt load before they run: the static graph
+ * of the command with that of the dispatcher (`main.ts` alone is what `--version` loads). From source each module
+ * costs `deno run` a read, a hash and cache look-ups, so a module added to these graphs must be worth it; raise
+ * a number only for one that is, lower it when a graph shrinks.
+ */
+const STARTUP_MODULE_BUDGET: Readonly<Record<string, number>> = {
+  "main.ts": 4,
+  "lib/cli/dispatch.ts": 20,
+  "lib/cli/help.ts": 23,
+  "lib/commands/init.ts": 24,
+  "lib/commands/complete.ts": 24,
+  "lib/commands/version.ts": 24,
+  "lib/commands/status.ts": 26,
+  "lib/commands/roles.ts": 44,
+};
+
+Deno.test("start-up module budget: --version, the dispatcher and the offline commands load few modules", async () => {
+  const graph = await moduleGraph();
+  const dispatcher = staticGraph(graph, `file://${LIB}cli/dispatch.ts`);
+  const over: string[] = [];
+  for (const [root, budget] of Object.entries(STARTUP_MODULE_BUDGET)) {
+    const own = staticGraph(graph, `file://${REPO_ROOT}${root}`);
+    const loaded = root === "main.ts" ? own : new Set([...dispatcher, ...own]);
+    if (loaded.size > budget) over.push(`${root}: ${loaded.size} modules (budget ${budget})`);
+  }
+  assert.deepEqual(over, []);
+  // --version loads nothing of the dispatcher.
+  assert.ok(!staticGraph(graph, `file://${REPO_ROOT}main.ts`).has(`file://${LIB}cli/dispatch.ts`));
+});
+
 Deno.test("only aws/ imports the AWS SDK", async () => {
   const graph = await moduleGraph();
   const importers = new Set<string>();

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { makeHome, stcCommandLine, type TempHome } from "./helpers.ts";
+import { makeHome, REPO_ROOT, stcCommandLine, type TempHome, testingBinary } from "./helpers.ts";
+import { LOAD_FLAGS, PERMISSION_FLAGS } from "../lib/cli/self.ts";
 import { benchPromptHook } from "./bench_prompt_hook.ts";
 import { expiryVariables } from "../lib/session/variables.ts";
 
@@ -259,6 +260,28 @@ export async function benchEntries(home: TempHome): Promise<Entry[]> {
       baselineName: "floor",
     },
   ];
+  if (!testingBinary()) {
+    // What running from source adds before any of stc loads: stc's flags, deno.json and its lock file. Part of
+    // every ratio above; a compiled binary reads neither.
+    entries.push({
+      name: "deno run of an empty file with stc's deno.json and flags",
+      run: {
+        argv: [
+          Deno.execPath(),
+          "run",
+          "--quiet",
+          ...LOAD_FLAGS,
+          ...PERMISSION_FLAGS,
+          "--config",
+          `${REPO_ROOT}deno.json`,
+          empty,
+        ],
+        env: home.env,
+      },
+      baseline: floor,
+      baselineName: "floor",
+    });
+  }
   return [...entries, ...await shellEntries(home, stc)];
 }
 

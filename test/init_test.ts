@@ -777,6 +777,29 @@ await testWith(["zsh"], "stc init --install adds the line once and says what it 
     );
     assert.equal(result.stdout, "get_session: function\n", result.stderr);
   }
+  // zsh reads the compiled form (init.zsh.zwc) in place of the code: with the code replaced by an older text,
+  // the functions are still defined, from the compiled form.
+  const cache = `${home.home}/.cache/stc/init.zsh`;
+  assert.ok((await Deno.stat(`${cache}.zwc`)).isFile);
+  assert.deepEqual(
+    [...Deno.readDirSync(`${home.home}/.cache/stc`)].map((e) => e.name).sort(),
+    ["init.zsh", "init.zsh.zwc"],
+  );
+  await Deno.writeTextFile(cache, "echo not-compiled\n");
+  await Deno.utime(cache, Date.now() / 1000 - 3600, Date.now() / 1000 - 3600);
+  const compiled = await runShell("zsh", `source '${cache}'; whence -w get_session`, env);
+  assert.equal(compiled.stdout, "get_session: function\n", compiled.stderr);
+  // A new install removes the compiled form of the old code before it writes the new code: here it cannot
+  // compile (no zsh on its PATH), and the new code is what zsh reads.
+  const third = await runStc(["init", "zsh", "--install", "--auto-renew"], {
+    env: { ...env, PATH: `${home.home}/no-such-dir` },
+  });
+  assert.equal(third.code, 0, third.stderr);
+  assert.deepEqual([...Deno.readDirSync(`${home.home}/.cache/stc`)].map((e) => e.name), [
+    "init.zsh",
+  ]);
+  const renewing = await runShell("zsh", `source '${cache}'; print -r -- $precmd_functions`, env);
+  assert.match(renewing.stdout, /\b_stc_auto_renew\b/, renewing.stderr);
 });
 
 await testWith(
@@ -796,6 +819,10 @@ await testWith(
         : "declare -f get_session >/dev/null && echo defined";
       // Fresh: the cache is sourced as it is (a line added to it shows), no stc is run to make it.
       await Deno.writeTextFile(file, "\necho from-cache\n", { append: true });
+      // Edited seconds after it was written: zsh reads the compiled form instead of code edited in the same
+      // second (see the next test).
+      const later = Date.now() / 1000 + 5;
+      await Deno.utime(file, later, later);
       const fresh = await runShell(shell, `source '${home.home}/${rc}'; ${probe}`, env);
       assert.equal(fresh.stdout, "from-cache\ndefined\n", `${shell}: ${fresh.stderr}`);
       // Older than stc (replaced by a new version): written again before it is sourced.

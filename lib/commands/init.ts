@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Command, defineCommand } from "../cli/command.ts";
+import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { usageError } from "../core/errors.ts";
 import { INIT_SHELLS, initScript, type InitShell } from "../shell/init_script.ts";
 import { INIT_SPEC } from "./specs/init.ts";
@@ -34,6 +34,34 @@ async function seedUsageOf(name: string): Promise<string> {
   );
 }
 
+/**
+ * Compiles zsh's cached init code (`zcompile`), so that a new zsh reads it without parsing it: into a file of its
+ * own, moved into place whole, so that a shell starting meanwhile never reads half of it. Without zsh (or when it
+ * fails) there is no compiled form, and zsh sources the code itself.
+ */
+async function zshCompile(context: Context, cache: string, compiled: string): Promise<void> {
+  const temporary = `${compiled}.${crypto.randomUUID()}.zwc`;
+  try {
+    await new Deno.Command("zsh", {
+      args: [
+        "-fc",
+        'zcompile -- "$2" "$1" && command mv -f -- "$2" "$3" || command rm -f -- "$2"',
+        "zsh",
+        cache,
+        temporary,
+        compiled,
+      ],
+      env: { PATH: context.env.PATH ?? "/usr/bin:/bin" },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  } catch {
+    // No zsh here: the code is sourced as it is.
+  }
+}
+
 /** `stc init`. */
 export const initCommand: Command = defineCommand(
   INIT_SPEC,
@@ -54,8 +82,14 @@ export const initCommand: Command = defineCommand(
     const shell = parseInitShell(input.positionals[0]);
     const options = { autoRenew: input.options["auto-renew"] === true };
     if (input.options.install) {
-      const { installInit } = await import("../shell/init_install.ts");
-      const { file, cache, outcome } = await installInit(shell, context.self, context.env, options);
+      const { installInit, zshCompiledFile } = await import("../shell/init_install.ts");
+      const { file, cache, outcome } = await installInit(
+        shell,
+        context.self,
+        context.env,
+        options,
+        (cache) => zshCompile(context, cache, zshCompiledFile(cache)),
+      );
       const what = {
         added: `added the line that loads stc to ${file}`,
         updated: `updated the line that loads stc in ${file}`,

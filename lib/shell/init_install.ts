@@ -10,10 +10,13 @@
  * nushell has no eval, and its `source` reads a file named when config.nu is parsed, before any code runs: its
  * line only sources the cache, which `stc init nu --install` writes (run it again after upgrading stc).
  *
+ * zsh reads a compiled form of a sourced file, `FILE.zwc` (made by `zcompile`), in its place when it is at least
+ * as new, to the second: most of the cost of loading the code is parsing it, and the compiled form skips that.
+ *
  * @module
  */
 
-import { ensureDir, fileMode, writeFileAtomic } from "../fs/atomic.ts";
+import { ensureDir, fileMode, removeFile, writeFileAtomic } from "../fs/atomic.ts";
 import { dirname, join } from "../fs/path.ts";
 import { readOptionalText } from "../fs/read.ts";
 import type { Env } from "../core/env.ts";
@@ -105,16 +108,23 @@ export function planInstall(
   return { text: `${text}${separator}${INSTALL_MARKER}\n${line}\n`, outcome: "added" };
 }
 
+/** The compiled form of zsh's cached init code, read by `source` in place of the code when at least as new. */
+export function zshCompiledFile(cache: string): string {
+  return `${cache}.zwc`;
+}
+
 /**
  * Writes the init code to its cache file, then installs the line in the start-up file (created when missing,
  * with its directory), atomically and keeping the file's mode; a start-up file that is a symbolic link
- * (dotfiles managers) stays one, its target is written. Returns the files and what was done to the start-up file.
+ * (dotfiles managers) stays one, its target is written. For zsh, `compile` (when given) then writes the compiled
+ * form ({@linkcode zshCompiledFile}). Returns the files and what was done to the start-up file.
  */
 export async function installInit(
   shell: InitShell,
   self: readonly string[],
   env: Env,
   options: InitOptions = {},
+  compile?: (cache: string) => Promise<void>,
 ): Promise<{ file: string; cache: string; outcome: InstallOutcome }> {
   const file = rcFile(shell, env);
   const cache = initCacheFile(shell, env);
@@ -130,7 +140,11 @@ export async function installInit(
   const plan = planInstall(text, shell, installLine(shell, self, cache, options));
   // Always written: a cache older than stc is what makes the start-up line write it again.
   await ensureDir(dirname(cache));
+  // The compiled form of the old code goes first: written in the same second as the new code, it would be read
+  // in its place.
+  if (shell === "zsh") await removeFile(zshCompiledFile(cache));
   await writeFileAtomic(cache, await initScript(shell, self, options), { mode: 0o644 });
+  if (shell === "zsh" && compile) await compile(cache);
   if (plan.outcome !== "present") await writeFileAtomic(file, plan.text, { mode });
   return { file, cache, outcome: plan.outcome };
 }
