@@ -55,12 +55,13 @@ function commandCandidates(context: Context): Candidate[] {
 
 /** The AWS files and role sources, loaded only for the kinds that read them. */
 async function fileReaders() {
-  const [{ loadProfiles }, { selectProfile }, { loadRoleListing }] = await Promise.all([
-    import("../config/aws_files.ts"),
-    import("../config/profile.ts"),
-    import("../roles/load.ts"),
-  ]);
-  return { loadProfiles, selectProfile, loadRoleListing };
+  const [{ loadProfiles }, { selectProfile }, { loadRoleListing, loadRoleNames }] = await Promise
+    .all([
+      import("../config/aws_files.ts"),
+      import("../config/profile.ts"),
+      import("../roles/load.ts"),
+    ]);
+  return { loadProfiles, selectProfile, loadRoleListing, loadRoleNames };
 }
 
 async function profileNames(context: Context): Promise<string[]> {
@@ -85,6 +86,18 @@ function rolesProfile(
   } catch {
     return "";
   }
+}
+
+/**
+ * The values `stc complete roles PREFIX` prints: those of {@linkcode kindCandidates} without their descriptions,
+ * which a list of thousands of roles would spend most of its time on.
+ */
+async function roleNames(context: Context, prefix: string): Promise<string[]> {
+  const { loadProfiles, selectProfile, loadRoleNames } = await fileReaders();
+  const loaded = await loadProfiles(context.env);
+  const profile = rolesProfile(context, loaded, undefined, selectProfile);
+  const { names } = await loadRoleNames(context.env, profile, loaded);
+  return prefix === "" ? names : names.filter((name) => name.startsWith(prefix));
 }
 
 /** The values of a kind; files are for the shell to complete, so they have none here. */
@@ -211,9 +224,11 @@ export const completeCommand: Command = defineCommand(
         `use one of: words, ${Object.keys(KINDS).join(", ")}`,
       );
     }
-    const names = filterCandidates(await kindCandidates(context, completion), prefix)
-      .filter((c) => !/[\r\n]/.test(c.value))
-      .map((c) => c.value);
+    const names = completion === "role"
+      ? await roleNames(context, prefix)
+      : filterCandidates(await kindCandidates(context, completion), prefix)
+        .filter((c) => !/[\r\n]/.test(c.value))
+        .map((c) => c.value);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
   },
 );

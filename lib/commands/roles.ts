@@ -10,7 +10,7 @@ import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
 import { requireProfile, selectProfile } from "../config/profile.ts";
 import { accountName, formatProblem, type RoleCatalog, type RoleSource } from "../roles/catalog.ts";
-import { listingNames, loadRoleCatalog, loadRoleListing, reportProblems } from "../roles/load.ts";
+import { loadRoleCatalog, loadRoleNames, reportProblems } from "../roles/load.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
@@ -184,9 +184,8 @@ export async function listRoles(
   const profile = profileFor(context, requestedProfile, loaded);
   if (format === "names") {
     // Completion runs this on every Tab: the names alone, without parsing the catalog.
-    const listing = await loadRoleListing(context.env, profile ?? "", loaded);
-    checkRequestedProfile(loaded, requestedProfile, listing.fromFiles);
-    const names = listingNames(listing);
+    const { names, fromFiles } = await loadRoleNames(context.env, profile ?? "", loaded);
+    checkRequestedProfile(loaded, requestedProfile, fromFiles);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
   }
   const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);

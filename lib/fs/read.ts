@@ -30,18 +30,35 @@ function notRegular(path: string): StcError {
  * A file's bytes; undefined when it does not exist (or `path` is empty, or goes through a file). Errors name the
  * path.
  */
-export async function readOptionalFile(
+export function readOptionalFile(
   path: string,
   options: ReadOptions = {},
 ): Promise<Uint8Array | undefined> {
+  try {
+    return Promise.resolve(readOptionalFileSync(path, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode readOptionalFile}, synchronously. The asynchronous forms read this way too: the files stc reads are
+ * small and local, and each asynchronous call costs a round trip to a worker thread, several times what the
+ * read itself does (tab completion reads six files on every Tab).
+ */
+export function readOptionalFileSync(
+  path: string,
+  options: ReadOptions = {},
+): Uint8Array | undefined {
   if (path === "") return undefined;
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   let file: Deno.FsFile;
   try {
-    // A device is refused before it is opened (Deno does not open some, such as /dev/full, with read access
-    // alone); the open file is checked again below, as the path may change in between.
-    if (!(await Deno.stat(path)).isFile) throw notRegular(path);
-    file = await Deno.open(path, { read: true });
+    // A device or FIFO is refused before it is opened (opening a FIFO waits for a writer; Deno does not open
+    // some devices, such as /dev/full, with read access alone); the open file is checked again below, as the
+    // path may change in between.
+    if (!Deno.statSync(path).isFile) throw notRegular(path);
+    file = Deno.openSync(path, { read: true });
   } catch (error) {
     // A path through a regular file cannot exist either (as the SDKs see it).
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
@@ -52,7 +69,7 @@ export async function readOptionalFile(
   }
   try {
     // Checked on the open file, not the path: nothing can swap the file in between.
-    const info = await file.stat();
+    const info = file.statSync();
     if (!info.isFile) throw notRegular(path);
     if (info.size > maxBytes) {
       throw new StcError(
@@ -63,7 +80,7 @@ export async function readOptionalFile(
     const data = new Uint8Array(info.size);
     let filled = 0;
     while (filled < data.length) {
-      const n = await file.read(data.subarray(filled));
+      const n = file.readSync(data.subarray(filled));
       if (n === null) break;
       filled += n;
     }
@@ -76,8 +93,19 @@ export async function readOptionalFile(
   }
 }
 
+const decoder = new TextDecoder();
+
 /** A file's text; empty when it does not exist (or `path` is empty). Errors name the path. */
-export async function readOptionalText(path: string, options: ReadOptions = {}): Promise<string> {
-  const data = await readOptionalFile(path, options);
-  return data === undefined ? "" : new TextDecoder().decode(data);
+export function readOptionalText(path: string, options: ReadOptions = {}): Promise<string> {
+  try {
+    return Promise.resolve(readOptionalTextSync(path, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** {@linkcode readOptionalText}, synchronously. */
+export function readOptionalTextSync(path: string, options: ReadOptions = {}): string {
+  const data = readOptionalFileSync(path, options);
+  return data === undefined ? "" : decoder.decode(data);
 }

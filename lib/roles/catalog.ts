@@ -197,12 +197,36 @@ export function parseRolesFile(text: string, file: string, source: RoleSource): 
   return { roles, problems };
 }
 
+/** A role alias, as {@linkcode parseRolesFile} accepts it: the source of `ALIAS`, for the line patterns below. */
+const ALIAS_FIELD = String.raw`[\w+=,.@:/-]{1,128}`;
+/** A role ARN (`ROLE_ARN` without its anchors and groups). */
+const ARN_FIELD = String.raw`arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}`;
 /**
- * A whole valid line of a roles file (trimmed): the fields of {@linkcode parseRolesFile}, each with its own rule,
- * separated by spaces or tabs, which no field may hold. One test per line instead of a split and four.
+ * What may follow the ARN on a valid line: a session name and an external id, then the end of the line. Blanks
+ * are what `String.prototype.trim` removes (`\s`), but a line ends only at `\n`, as where `split("\n")` cuts.
  */
-const VALID_ROLES_LINE =
-  /^([\w+=,.@:/-]{1,128})[ \t]+(arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})(?:[ \t]+[\w+=,.@-]{2,64}(?:[ \t]+[\w+=,.@:/-]{2,1224})?)?$/;
+const LINE_TAIL = String
+  .raw`(?:[ \t]+[\w+=,.@-]{2,64}(?:[ \t]+[\w+=,.@:/-]{2,1224})?)?[^\S\n]*(?![^\n])`;
+/**
+ * The start of a line as `split("\n")` sees it (after `\n`, not after the other line terminators `^` knows),
+ * then the blanks `trim` removes.
+ */
+const LINE_START = String.raw`^(?<![\r\u2028\u2029])[^\S\n]*`;
+
+/**
+ * The alias of every valid line of a roles file (with the blanks before it), one match a line: one pass of the
+ * regular expression engine over the whole text, without splitting it into lines.
+ */
+const VALID_LINE_ALIAS = new RegExp(
+  `${LINE_START}${ALIAS_FIELD}(?=[ \\t]+${ARN_FIELD}${LINE_TAIL})`,
+  "gm",
+);
+
+/** Every valid line of a roles file, its alias and ARN captured. */
+const VALID_LINE = new RegExp(
+  `${LINE_START}(${ALIAS_FIELD})[ \\t]+(${ARN_FIELD})${LINE_TAIL}`,
+  "gm",
+);
 
 /** A role alias and its ARN: what completion shows of a role. */
 export interface RoleName {
@@ -213,8 +237,33 @@ export interface RoleName {
 }
 
 /**
+ * The aliases of the lines {@linkcode parseRolesFile} accepts, in file order, a repeated alias as often as it
+ * is defined (the first definition wins; callers that merge sources drop the rest): what `stc roles --names`
+ * and tab completion need from a list of thousands of roles, on every Tab.
+ *
+ * @example
+ * ```ts
+ * import { scanRoleAliases } from "./catalog.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "dev arn:aws:iam::123456789012:role/Dev\nbad not-an-arn\n  ops\tarn:aws:iam::123456789012:role/Ops me\n";
+ * assert.deepEqual(scanRoleAliases(text), ["dev", "ops"]);
+ * ```
+ */
+export function scanRoleAliases(text: string): string[] {
+  const aliases = text.match(VALID_LINE_ALIAS);
+  if (aliases === null) return [];
+  for (let i = 0; i < aliases.length; i++) {
+    // Alias characters are printable ASCII; anything else first is the line's leading blanks.
+    const first = aliases[i].charCodeAt(0);
+    if (first <= 32 || first > 126) aliases[i] = aliases[i].trimStart();
+  }
+  return aliases;
+}
+
+/**
  * The roles {@linkcode parseRolesFile} finds in a roles file, in the same order, as alias and ARN alone, without
- * building its entries and problems: what tab completion needs from a list of thousands of roles, on every Tab.
+ * building its entries and problems: what tab completion shows of a list of thousands of roles.
  *
  * @example
  * ```ts
@@ -228,16 +277,10 @@ export interface RoleName {
 export function scanRolesFile(text: string): RoleName[] {
   const roles: RoleName[] = [];
   const seen = new Set<string>();
-  for (let start = 0; start < text.length;) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const trimmed = text.slice(start, end).trim();
-    start = end + 1;
-    if (trimmed === "" || trimmed.charCodeAt(0) === 35 /* # */) continue;
-    const match = VALID_ROLES_LINE.exec(trimmed);
-    if (match === null || seen.has(match[1])) continue;
-    seen.add(match[1]);
-    roles.push({ alias: match[1], roleArn: match[2] });
+  for (const [, alias, roleArn] of text.matchAll(VALID_LINE)) {
+    if (seen.has(alias)) continue;
+    seen.add(alias);
+    roles.push({ alias, roleArn });
   }
   return roles;
 }

@@ -11,6 +11,7 @@ import {
   resolveAccount,
   roleInfo,
   rolesFromProfiles,
+  scanRoleAliases,
   scanRolesFile,
 } from "./catalog.ts";
 import { printable } from "../core/text.ts";
@@ -278,8 +279,8 @@ function generatedRolesFile(seed: number, lines: number): string {
   ];
   const sessions = ["alice", "a".repeat(64), "a", "a".repeat(65), "bad:name"];
   const externalIds = ["ext-1", "a:b/c", "x", "bad id"];
-  const spaces = [" ", "\t", "  \t ", "\u00a0", "\r"];
-  const ends = ["", " ", "\t", "\r", " \r", "\u00a0"];
+  const spaces = [" ", "\t", "  \t ", "\u00a0", "\r", "\u2028"];
+  const ends = ["", " ", "\t", "\r", " \r", "\u00a0", "\u2028", "\ufeff", "\r\u2029", "x\r"];
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
     // Half the lines use only the good values (the first two of each list), so that many are valid.
@@ -307,6 +308,11 @@ Deno.test("scanRolesFile finds exactly the aliases and ARNs parseRolesFile does,
       roleArn,
     }));
     assert.deepEqual(scanRolesFile(text), parsed, `seed ${seed}`);
+    assert.deepEqual(
+      [...new Set(scanRoleAliases(text))],
+      parsed.map((r) => r.alias),
+      `seed ${seed}`,
+    );
   }
   // The generator reaches both outcomes.
   const sample = parseRolesFile(generatedRolesFile(7, 200), "f", "local");

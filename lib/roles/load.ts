@@ -20,6 +20,7 @@ import {
   type RoleName,
   type RoleProblem,
   rolesFromProfiles,
+  scanRoleAliases,
   scanRolesFile,
 } from "./catalog.ts";
 import type { Notices } from "../term/term.ts";
@@ -112,17 +113,20 @@ export async function loadRoleListing(
     profile,
     loaded,
   );
-  const roles = new Map<string, RoleName>();
-  const add = (list: readonly RoleName[]) => {
-    for (const role of list) if (!roles.has(role.alias)) roles.set(role.alias, role);
-  };
-  add(scanRolesFile(local));
-  add(scanRolesFile(organisation));
-  const fromFiles = roles.size > 0;
-  add(rolesFromProfiles(profiles.files, paths.config, profiles.configLines).roles);
+  const files = [...scanRolesFile(local), ...scanRolesFile(organisation)];
+  const config = rolesFromProfiles(profiles.files, paths.config, profiles.configLines).roles;
+  const seen = new Set<string>();
+  const roles: RoleName[] = [];
+  for (const list of [files, config]) {
+    for (const { alias, roleArn } of list) {
+      if (seen.has(alias)) continue;
+      seen.add(alias);
+      roles.push({ alias, roleArn });
+    }
+  }
   return {
-    roles: [...roles.values()].map(({ alias, roleArn }) => ({ alias, roleArn })),
-    fromFiles,
+    roles,
+    fromFiles: files.length > 0,
     accounts: parseAccountsJson(accounts, paths.accounts).accounts.map(({ name, accountId }) => ({
       name,
       accountId,
@@ -130,11 +134,38 @@ export async function loadRoleListing(
   };
 }
 
-/** Every name `stc assume` accepts first, as {@linkcode assumableNames} lists them: aliases, then accounts. */
-export function listingNames(listing: RoleListing): string[] {
-  return [
-    ...new Set([...listing.roles.map((r) => r.alias), ...listing.accounts.map((a) => a.name)]),
-  ];
+/** The names {@linkcode loadRoleNames} gives. */
+export interface RoleNames {
+  /** Every name `stc assume` accepts first, as {@linkcode assumableNames} lists them: aliases, then accounts. */
+  names: string[];
+  /** Whether a roles file (rather than only the AWS config or the accounts file) defines any. */
+  fromFiles: boolean;
+}
+
+/**
+ * The names of {@linkcode loadRoleListing} alone (`stc roles --names`, `stc complete roles`): one scan of each
+ * roles file for its aliases, and one set to drop repeats, in priority order.
+ */
+export async function loadRoleNames(
+  env: Env,
+  profile: string,
+  loaded?: LoadedProfiles,
+): Promise<RoleNames> {
+  const { paths, local, organisation, accounts, profiles } = await readRoleSources(
+    env,
+    profile,
+    loaded,
+  );
+  const aliases = scanRoleAliases(local).concat(scanRoleAliases(organisation));
+  const names = aliases.concat(
+    rolesFromProfiles(profiles.files, paths.config).roles.map((role) => role.alias),
+    parseAccountsJson(accounts, paths.accounts).accounts.map((account) => account.name),
+  );
+  const unique = new Set(names);
+  return {
+    names: unique.size === names.length ? names : [...unique],
+    fromFiles: aliases.length > 0,
+  };
 }
 
 /** Warns about problems in the role sources: the first `limit`, then how many more. */
