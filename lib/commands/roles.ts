@@ -15,7 +15,6 @@ import type { ShellAction } from "../shell/emitter.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
 import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
-import { writeManagedProfiles } from "../config/managed_profiles.ts";
 import { getProfile } from "../config/ini.ts";
 import { ROLES_SPEC } from "./specs/roles.ts";
 import { counted } from "../core/plural.ts";
@@ -229,6 +228,7 @@ async function writeConfig(
       ...(region ? { region } : {}),
     };
   }
+  const { writeManagedProfiles } = await import("../config/managed_profiles.ts");
   const result = await writeManagedProfiles(wanted, context.env);
   for (const name of result.skipped) {
     context.term.warn(msg`profile '${name}' exists and was not written by stc: left as it is`);

@@ -352,15 +352,12 @@ export async function loadProfiles(env: Env): Promise<LoadedProfiles> {
   ]);
   if (await completePendingUpdate(env)) config = await readAwsFile("config", env);
   try {
-    const files = parseProfileFiles({ config, credentials });
+    const configLines = new Map<string, number>();
+    const files = parseProfileFiles({ config, credentials }, configLines);
     // Every key in the files is a secret this process knows: redacted wherever a server or library echoes it.
     for (const profile of Object.values(files.profiles)) {
       registerSecret(profile.aws_secret_access_key);
       registerSecret(profile.aws_session_token);
-    }
-    const configLines = new Map<string, number>();
-    for (const section of parseProfileFile(config, "config")) {
-      if (section.key.type === "profile") configLines.set(section.key.name, section.line);
     }
     return { files, configLines };
   } catch (error) {

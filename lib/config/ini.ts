@@ -307,8 +307,19 @@ function emptyRecord<T>(): Record<string, T> {
   return Object.create(null);
 }
 
-function mergeFile(files: ProfileFiles, text: string, kind: FileKind): void {
-  const sections = parseProfileFile(text, kind).filter((s) => sectionValidFor(s.key, kind));
+function mergeFile(
+  files: ProfileFiles,
+  text: string,
+  kind: FileKind,
+  lines: Map<string, number> | undefined,
+): void {
+  const all = parseProfileFile(text, kind);
+  if (lines) {
+    for (const section of all) {
+      if (section.key.type === "profile") lines.set(section.key.name, section.line);
+    }
+  }
+  const sections = all.filter((s) => sectionValidFor(s.key, kind));
   // `[profile default]` wins over `[default]` in the config file: the unprefixed one is dropped.
   const prefixedDefault = sections.some((s) =>
     s.key.type === "profile" && s.key.prefixed && s.key.name === "default"
@@ -328,16 +339,20 @@ function mergeFile(files: ProfileFiles, text: string, kind: FileKind): void {
 /**
  * Parses the config and credentials texts into profiles the way the AWS SDKs do. Credentials
  * properties override config properties of the same profile. Throws {@linkcode ProfileParseError}
- * on a syntax error in either file.
+ * on a syntax error in either file. `configLines`, when given, receives the line of each profile
+ * section header of the config file (the last of a name; ignored sections too), in the same pass.
  */
-export function parseProfileFiles(texts: ProfileTexts): ProfileFiles {
+export function parseProfileFiles(
+  texts: ProfileTexts,
+  configLines?: Map<string, number>,
+): ProfileFiles {
   const files: ProfileFiles = {
     profiles: emptyRecord(),
     ssoSessions: emptyRecord(),
     services: emptyRecord(),
   };
-  if (texts.config) mergeFile(files, texts.config, "config");
-  if (texts.credentials) mergeFile(files, texts.credentials, "credentials");
+  if (texts.config) mergeFile(files, texts.config, "config", configLines);
+  if (texts.credentials) mergeFile(files, texts.credentials, "credentials", undefined);
   return files;
 }
 

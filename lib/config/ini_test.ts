@@ -3,6 +3,7 @@ import { loadSharedConfigFiles, parseKnownFiles } from "@smithy/shared-ini-file-
 import {
   getProfile,
   lexIni,
+  parseProfileFile,
   parseProfileFiles,
   parseSectionKey,
   parseSubProperties,
@@ -41,6 +42,19 @@ Deno.test("[profile default] shadows [default] in config; [sso-session default] 
   assert.deepEqual(plain(parseProfileFiles({ config }).profiles), { default: { a: "1" } });
   const shadowed = parseProfileFiles({ config: "[default]\na = 1\n[profile default]\n" });
   assert.deepEqual(plain(shadowed.profiles), { default: {} });
+});
+
+Deno.test("parseProfileFiles gives the line of each config profile header, as parseProfileFile does", () => {
+  const config = "[default]\nregion = a\n[profile dev]\n\n[profile bad name!]\n[sso-session s]\n" +
+    "[profile dev]\nx = 1\n[profile default]\n";
+  const lines = new Map<string, number>();
+  parseProfileFiles({ config, credentials: "[dev]\naws_access_key_id = A\n[other]\n" }, lines);
+  const expected = new Map<string, number>();
+  for (const section of parseProfileFile(config, "config")) {
+    if (section.key.type === "profile") expected.set(section.key.name, section.line);
+  }
+  assert.deepEqual(lines, expected);
+  assert.deepEqual([...lines], [["default", 9], ["dev", 7], ["bad name!", 5]]);
 });
 
 Deno.test("getProfile is safe for names that exist on Object.prototype", () => {

@@ -156,16 +156,23 @@ export async function loadRoleNames(
     profile,
     loaded,
   );
-  const aliases = scanRoleAliases(local).concat(scanRoleAliases(organisation));
-  const names = aliases.concat(
+  const aliases = joined([scanRoleAliases(local), scanRoleAliases(organisation)]);
+  const names = joined([
+    aliases,
     rolesFromProfiles(profiles.files, paths.config).roles.map((role) => role.alias),
     parseAccountsJson(accounts, paths.accounts).accounts.map((account) => account.name),
-  );
+  ]);
   const unique = new Set(names);
   return {
     names: unique.size === names.length ? names : [...unique],
     fromFiles: aliases.length > 0,
   };
+}
+
+/** The lists one after the other; a single non-empty list is not copied (a roles list may be thousands long). */
+function joined(lists: readonly string[][]): string[] {
+  const full = lists.filter((list) => list.length > 0);
+  return full.length === 1 ? full[0] : ([] as string[]).concat(...full);
 }
 
 /** Warns about problems in the role sources: the first `limit`, then how many more. */
