@@ -161,7 +161,10 @@ Deno.test("roles --names and complete roles/accounts list what the full parse of
 
   const json = await runStc(["roles", "--json"], { env: w.env });
   assert.equal(json.code, 0, json.stderr);
-  const full = JSON.parse(json.stdout) as { roles: ListedRole[]; accounts: { name: string }[] };
+  const full = JSON.parse(json.stdout) as {
+    roles: (ListedRole & { roleArn: string })[];
+    accounts: { name: string; accountId: string }[];
+  };
   assert.ok(full.roles.length > 800);
   const aliases = full.roles.map((r) => r.alias);
   const accounts = full.accounts.map((a) => a.name);
@@ -178,6 +181,16 @@ Deno.test("roles --names and complete roles/accounts list what the full parse of
   );
   const accountNames = await runStc(["complete", "accounts"], { env: w.env });
   assert.equal(accountNames.stdout, accounts.map((n) => `${n}\n`).join(""));
+  // What the shells show on Tab: each name with its ARN (or account id) beside it.
+  const words = await runStc(["complete", "words"], { env: w.env, stdin: "stc\nassume\nd\n" });
+  assert.equal(
+    words.stdout,
+    "values\n" + [
+      ...full.roles.filter((r) => r.alias.startsWith("d")).map((r) => `${r.alias}\t${r.roleArn}`),
+      ...full.accounts.filter((a) => a.name.startsWith("d") && !aliases.includes(a.name))
+        .map((a) => `${a.name}\taccount ${a.accountId}`),
+    ].map((line) => `${line}\n`).join(""),
+  );
 });
 
 Deno.test("roles --download replaces the list only with a valid download", async () => {

@@ -53,15 +53,13 @@ function commandCandidates(context: Context): Candidate[] {
   ];
 }
 
-/** The AWS files and role sources, loaded only for the kinds that read them. */
+/** The AWS files, loaded only for the kinds that read them. */
 async function fileReaders() {
-  const [{ loadProfiles }, { selectProfile }, { loadRoleListing, loadRoleNames }] = await Promise
-    .all([
-      import("../config/aws_files.ts"),
-      import("../config/profile.ts"),
-      import("../roles/load.ts"),
-    ]);
-  return { loadProfiles, selectProfile, loadRoleListing, loadRoleNames };
+  const [{ loadProfiles }, { selectProfile }] = await Promise.all([
+    import("../config/aws_files.ts"),
+    import("../config/profile.ts"),
+  ]);
+  return { loadProfiles, selectProfile };
 }
 
 async function profileNames(context: Context): Promise<string[]> {
@@ -93,7 +91,10 @@ function rolesProfile(
  * which a list of thousands of roles would spend most of its time on.
  */
 async function roleNames(context: Context, prefix: string): Promise<string[]> {
-  const { loadProfiles, selectProfile, loadRoleNames } = await fileReaders();
+  const [{ loadProfiles, selectProfile }, { loadRoleNames }] = await Promise.all([
+    fileReaders(),
+    import("../roles/sources.ts"),
+  ]);
   const loaded = await loadProfiles(context.env);
   const profile = rolesProfile(context, loaded, undefined, selectProfile);
   const { names } = await loadRoleNames(context.env, profile, loaded);
@@ -114,7 +115,10 @@ export async function kindCandidates(
     case "role":
     case "account": {
       // One read of the AWS files serves both the profile choice and the catalog: this runs on every Tab.
-      const { loadProfiles, selectProfile, loadRoleListing } = await fileReaders();
+      const [{ loadProfiles, selectProfile }, { loadRoleListing }] = await Promise.all([
+        fileReaders(),
+        import("../roles/load.ts"),
+      ]);
       const loaded = await loadProfiles(context.env);
       // The names alone, scanned rather than parsed: with thousands of roles, parsing is most of a Tab's time.
       const listing = await loadRoleListing(

@@ -9,23 +9,14 @@ import { type Command, type Context, defineCommand } from "../cli/command.ts";
 import { ExitCode, StcError, usageError } from "../core/errors.ts";
 import { printLine } from "../cli/output.ts";
 import { requireProfile, selectProfile } from "../config/profile.ts";
-import { accountName, formatProblem, type RoleCatalog, type RoleSource } from "../roles/catalog.ts";
-import { loadRoleCatalog, loadRoleNames, reportProblems } from "../roles/load.ts";
+import { loadRoleNames } from "../roles/sources.ts";
 import type { ShellAction } from "../shell/emitter.ts";
 import { type Credentials, credentialsFromEnv } from "../core/credentials.ts";
-import { printable } from "../core/text.ts";
 import { type LoadedProfiles, loadProfiles } from "../config/aws_files.ts";
 import { getProfile } from "../config/ini.ts";
 import { ROLES_SPEC } from "./specs/roles.ts";
 import { counted } from "../core/plural.ts";
 import { msg } from "../core/message.ts";
-
-const SOURCE_LABEL: Record<RoleSource, string> = {
-  local: "local",
-  organisation: "organisation",
-  accounts: "accounts",
-  config: "config",
-};
 
 /** The profile whose roles files apply; undefined when none is selected (only config roles then). */
 function profileFor(
@@ -42,67 +33,6 @@ function profileFor(
     }
     throw error;
   }
-}
-
-/** The catalog as JSON for scripts. */
-export function catalogJson(catalog: RoleCatalog, profile: string | undefined): string {
-  return JSON.stringify(
-    {
-      profile: profile ?? null,
-      roles: catalog.roles.map((r) => ({
-        alias: r.alias,
-        accountId: r.accountId,
-        accountName: accountName(catalog, r.accountId) ?? null,
-        roleName: r.roleName,
-        roleArn: r.roleArn,
-        sessionName: r.sessionName ?? null,
-        externalId: r.externalId ?? null,
-        source: r.source,
-        file: r.file,
-        line: r.line,
-      })),
-      accounts: catalog.accounts.map((a) => ({
-        name: a.name,
-        accountId: a.accountId,
-        file: a.file,
-        line: a.line,
-      })),
-      problems: catalog.problems.map((p) => ({
-        file: p.file,
-        line: p.line,
-        message: printable(p.message),
-      })),
-    },
-    null,
-    2,
-  );
-}
-
-/** The catalog as an aligned table. */
-export function catalogTable(catalog: RoleCatalog): string {
-  const rows: string[][] = [["ALIAS", "ACCOUNT", "ROLE", "SOURCE"]];
-  for (const role of catalog.roles) {
-    const name = accountName(catalog, role.accountId);
-    rows.push([
-      role.alias,
-      name ? `${role.accountId} (${name})` : role.accountId,
-      role.roleName,
-      SOURCE_LABEL[role.source],
-    ]);
-  }
-  for (const account of catalog.accounts) {
-    rows.push([account.name, account.accountId, "<role-name>", SOURCE_LABEL.accounts]);
-  }
-  // The cells are validated when parsed; printable() keeps the table harmless to a terminal all the same.
-  const cells = rows.map((row) => row.map((cell) => printable(cell)));
-  // A loop, not Math.max(...): a spread of every row overflows the stack on a long list.
-  const widths = cells[0].map((_, column) =>
-    cells.reduce((width, row) => Math.max(width, row[column].length), 0)
-  );
-  return cells.map((row) =>
-    row.map((cell, column) => column === row.length - 1 ? cell : cell.padEnd(widths[column]))
-      .join("  ")
-  ).join("\n") + "\n";
 }
 
 function environmentCredentials(context: Context): Credentials {
@@ -129,7 +59,10 @@ async function transfer(
     throw new StcError("no profile selected");
   }
   // S3 and the AWS SDK, loaded only to transfer: listing roles (tab completion) needs neither.
-  const { downloadRoles, uploadRoles } = await import("../roles/download.ts");
+  const [{ downloadRoles, uploadRoles }, { formatProblem }] = await Promise.all([
+    import("../roles/download.ts"),
+    import("../roles/catalog.ts"),
+  ]);
   if (direction === "download") {
     const result = await downloadRoles(context, profile, loaded.files);
     for (const problem of result.problems) {
@@ -187,6 +120,11 @@ export async function listRoles(
     checkRequestedProfile(loaded, requestedProfile, fromFiles);
     return names.length === 0 ? [] : [{ kind: "print", text: `${names.join("\n")}\n` }];
   }
+  // The catalog and its formats, loaded past the names: completion, on every Tab, needs neither.
+  const [{ loadRoleCatalog, reportProblems }, { catalogJson, catalogTable }] = await Promise.all([
+    import("../roles/load.ts"),
+    import("../roles/report.ts"),
+  ]);
   const catalog = await loadRoleCatalog(context.env, profile ?? "", loaded);
   checkRequestedProfile(loaded, requestedProfile, catalog.roles.some((r) => r.source !== "config"));
   reportProblems(context.term, catalog.problems, Infinity);
@@ -216,6 +154,7 @@ async function writeConfig(
   loaded: LoadedProfiles,
 ): Promise<ShellAction[]> {
   const profile = selectProfile(requested, context.env, loaded.files).name;
+  const { loadRoleCatalog, reportProblems } = await import("../roles/load.ts");
   const catalog = await loadRoleCatalog(context.env, profile, loaded);
   reportProblems(context.term, catalog.problems, 3);
   const region = getProfile(loaded.files, profile)?.region;

@@ -11,9 +11,8 @@ import {
   resolveAccount,
   roleInfo,
   rolesFromProfiles,
-  scanRoleAliases,
-  scanRolesFile,
 } from "./catalog.ts";
+import { scanRoleAliases, scanRolesFile } from "./scan.ts";
 import { printable } from "../core/text.ts";
 import { sanitise } from "../term/sanitise.ts";
 

@@ -17,13 +17,9 @@ import {
   requireProfile,
   rolesBucket,
 } from "../config/profile.ts";
-import {
-  formatProblem,
-  MAX_ROLES_FILE_BYTES,
-  parseRolesFile,
-  type RoleProblem,
-} from "./catalog.ts";
-import { rolePaths } from "./load.ts";
+import { formatProblem, parseRolesFile, type RoleProblem } from "./catalog.ts";
+import { MAX_ROLES_FILE_BYTES } from "./scan.ts";
+import { rolePaths } from "./sources.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";
 import { BUCKET_KEY, DEFAULT_ROLES_FILE, ROLES_FILE_KEY } from "../config/keys.ts";
