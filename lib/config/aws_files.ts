@@ -10,17 +10,6 @@
 
 import type { Env } from "../core/env.ts";
 import { StcError } from "../core/errors.ts";
-import {
-  ensurePrivateDir,
-  fileMode,
-  LockTimeoutError,
-  probeWritable,
-  removeFile,
-  resolveTarget,
-  sweepStaleTemps,
-  withLock,
-  writeFileAtomic,
-} from "../fs/atomic.ts";
 import { fileWriteError } from "../fs/errors.ts";
 import { dirname } from "../fs/path.ts";
 import { expandHome } from "../fs/paths.ts";
@@ -33,9 +22,14 @@ import {
   type ProfileFiles,
   ProfileParseError,
 } from "./ini.ts";
-import { profileSection, removeKey, removeSection, setKey } from "./ini_edit.ts";
 import { msg } from "../core/message.ts";
 import { registerSecret } from "../core/secrets.ts";
+
+// The writing tools, loaded by the first write: most commands only read these files.
+const atomic = () => import("../fs/atomic.ts");
+const iniEdit = () => import("./ini_edit.ts");
+/** The text edits of ini_edit.ts, loaded. */
+type IniEdits = Awaited<ReturnType<typeof iniEdit>>;
 
 /** Locations of the two shared files. */
 export interface AwsPaths {
@@ -80,6 +74,8 @@ export async function editAwsFile(
   env: Env,
 ): Promise<boolean> {
   const path = awsPaths(env)[kind];
+  const { ensurePrivateDir, fileMode, resolveTarget, sweepStaleTemps, withLock, writeFileAtomic } =
+    await atomic();
   return await writingFile(path, async () => {
     const target = await resolveTarget(path);
     await ensurePrivateDir(dirname(target));
@@ -133,6 +129,7 @@ async function writingFile<T>(path: string, fn: () => Promise<T>): Promise<T> {
  * when what they get would be lost if it could not be saved. Writes nothing that stays.
  */
 export async function checkWritable(paths: readonly string[]): Promise<void> {
+  const { probeWritable } = await atomic();
   for (const path of paths) await writingFile(path, () => probeWritable(path));
 }
 
@@ -157,21 +154,29 @@ export function mergeProfileUpdates(...updates: ProfileUpdates[]): ProfileUpdate
  * Applies changes to several profiles of one file in a single atomic write, so a command's edits land together
  * or not at all. Creates sections when needed. Returns whether the file changed.
  */
-export function updateProfiles(
+export async function updateProfiles(
   kind: FileKind,
   updates: ProfileUpdates,
   env: Env,
 ): Promise<boolean> {
-  if (Object.keys(updates).length === 0) return Promise.resolve(false);
-  return editAwsFile(kind, (text) => editProfiles(kind, text, updates), env);
+  if (Object.keys(updates).length === 0) return false;
+  const edits = await iniEdit();
+  return await editAwsFile(kind, (text) => editProfiles(edits, kind, text, updates), env);
 }
 
 /** `text` of a file of `kind` with `updates` applied. */
-function editProfiles(kind: FileKind, text: string, updates: ProfileUpdates): string {
+function editProfiles(
+  edits: IniEdits,
+  kind: FileKind,
+  text: string,
+  updates: ProfileUpdates,
+): string {
   for (const [profile, changes] of Object.entries(updates)) {
-    const section = profileSection(kind, profile, text);
+    const section = edits.profileSection(kind, profile, text);
     for (const [key, value] of Object.entries(changes)) {
-      text = value === null ? removeKey(text, section, key) : setKey(text, section, key, value);
+      text = value === null
+        ? edits.removeKey(text, section, key)
+        : edits.setKey(text, section, key, value);
     }
   }
   return text;
@@ -192,12 +197,13 @@ export function updateProfile(
 }
 
 /** Removes every section of `profile` from the config or credentials file. Returns whether it changed. */
-export function removeProfile(
+export async function removeProfile(
   kind: FileKind,
   profile: string,
   env: Env,
 ): Promise<boolean> {
-  return editAwsFile(kind, (text) => {
+  const { profileSection, removeSection } = await iniEdit();
+  return await editAwsFile(kind, (text) => {
     // `[default]` and `[profile default]` are both the default profile in config: remove both,
     // or the shadowed one would come back.
     const sections = kind === "config" && profile === "default"
@@ -241,11 +247,15 @@ function pendingPath(env: Env): string {
  */
 export async function updateKeyAndConfig(update: KeyUpdate, env: Env): Promise<void> {
   const paths = awsPaths(env);
+  const [{ ensurePrivateDir, removeFile, withLock, writeFileAtomic }, edits] = await Promise.all([
+    atomic(),
+    iniEdit(),
+  ]);
   const credentialsEdit = (text: string) =>
-    editProfiles("credentials", text, {
+    editProfiles(edits, "credentials", text, {
       [update.profile]: update.credentials,
     });
-  const configEdit = (text: string) => editProfiles("config", text, update.config);
+  const configEdit = (text: string) => editProfiles(edits, "config", text, update.config);
   const [credentialsText, configText] = await Promise.all([
     readAwsFile("credentials", env),
     readAwsFile("config", env),
@@ -282,6 +292,7 @@ export async function updateKeyAndConfig(update: KeyUpdate, env: Env): Promise<v
 export async function completePendingUpdate(env: Env): Promise<boolean> {
   const pending = pendingPath(env);
   if (await readOptionalFile(pending) === undefined) return false;
+  const [{ removeFile, withLock }, edits] = await Promise.all([atomic(), iniEdit()]);
   return await writingFile(pending, () =>
     withLock(pending, async () => {
       const record = parsePendingConfig(await readOptionalText(pending));
@@ -289,7 +300,7 @@ export async function completePendingUpdate(env: Env): Promise<boolean> {
       if (record) {
         const credentials = await readAwsFile("credentials", env);
         const files = parseProfileFiles({ config: "", credentials });
-        const edit = (text: string) => editProfiles("config", text, record.config);
+        const edit = (text: string) => editProfiles(edits, "config", text, record.config);
         // A record whose changes the config cannot take (not one stc wrote) is dropped, not retried for ever.
         let applicable = true;
         try {
@@ -391,6 +402,7 @@ export interface AwsDirFile {
  */
 export async function writeAwsDirFiles(files: readonly AwsDirFile[]): Promise<void> {
   if (files.length === 0) return;
+  const { ensurePrivateDir, withLock, writeFileAtomic } = await atomic();
   for (const file of files) {
     await writingFile(file.path, () => ensurePrivateDir(dirname(file.path)));
   }
@@ -409,8 +421,9 @@ export async function writeAwsDirFiles(files: readonly AwsDirFile[]): Promise<vo
  * Replaces a text file of stc's own in `~/.aws` (the organisation's roles list) under its lock, unless it already
  * holds `text`; an existing file keeps its mode (0600 when new). Returns whether it changed.
  */
-export function replaceAwsDirFile(path: string, text: string): Promise<boolean> {
-  return writingFile(path, async () => {
+export async function replaceAwsDirFile(path: string, text: string): Promise<boolean> {
+  const { ensurePrivateDir, fileMode, withLock, writeFileAtomic } = await atomic();
+  return await writingFile(path, async () => {
     await ensurePrivateDir(dirname(path));
     return await withLock(path, async () => {
       if (await readOptionalText(path) === text) return false;
@@ -441,6 +454,7 @@ export async function withAwsLock<T>(
   timeoutMs: number,
 ): Promise<T> {
   const path = `${awsPaths(env).credentials}.stc-${name}`;
+  const { ensurePrivateDir, LockTimeoutError, withLock } = await atomic();
   await writingFile(path, () => ensurePrivateDir(dirname(path)));
   let entered = false;
   try {
