@@ -1,7 +1,7 @@
 /**
- * Reads every role source of a profile from disk and merges them (parsing is roles/catalog.ts): the local roles
- * file, the organisation's list, Coinbase's accounts file and the AWS CLI profiles. Loads no AWS code, so
- * `stc roles --names` stays cheap enough for tab completion.
+ * Every role source of a profile (read by roles/sources.ts) parsed and merged into the catalog (roles/catalog.ts)
+ * that `stc roles`, `stc assume` and the console use, and the listing of names with ARNs for tab completion.
+ * Loads no AWS code; `stc roles --names` and `stc complete roles` need only roles/sources.ts.
  *
  * @module
  */
