@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { inCi, testWith, type Tool } from "./tools.ts";
-import { quoteWord, renderShell, type ShellAction, type ShellName } from "../lib/shell/emitter.ts";
+import { quoteWord, renderShell, type ShellAction } from "../lib/shell/emitter.ts";
+import type { ShellName } from "../lib/shell/shell_name.ts";
 
 const SEED = Number(Deno.env.get("STC_FUZZ_SEED") ?? crypto.getRandomValues(new Uint32Array(1))[0]);
 /** Exported values per shell start; every shell runs at least 3 variants (>= 1000 values). */

@@ -8,7 +8,8 @@
  */
 
 import type { Env } from "../core/env.ts";
-import type { ShellAction, ShellName } from "../shell/emitter.ts";
+import type { ShellAction } from "../shell/emitter.ts";
+import type { ShellName } from "../shell/shell_name.ts";
 import type { Term } from "../term/term.ts";
 import { commandInput, type ParsedArgs } from "./parse.ts";
 import type { CommandInput, CommandSpec } from "./spec.ts";

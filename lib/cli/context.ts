@@ -11,7 +11,7 @@ import { usageError } from "../core/errors.ts";
 import { registerSecret } from "../core/secrets.ts";
 import { msg } from "../core/message.ts";
 import { BASE_SESSION_VARIABLE, SECRET_VARIABLES } from "../session/variable_names.ts";
-import { parseShellName, type ShellName } from "../shell/emitter.ts";
+import { parseShellName, type ShellName } from "../shell/shell_name.ts";
 import type { Term } from "../term/term.ts";
 import type { CommandLookup, Context } from "./command.ts";
 import { selfCommand } from "./self.ts";

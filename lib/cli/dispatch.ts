@@ -108,7 +108,7 @@ async function dispatch(argv: readonly string[], env: Env, term: Term): Promise<
     COMMAND_LOOKUP,
   );
   const actions = await command.run(context, parsed);
-  emit(context, actions);
+  await emit(context, actions);
   return ExitCode.Ok;
 }
 

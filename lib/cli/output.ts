@@ -7,7 +7,7 @@
 
 import { StcError } from "../core/errors.ts";
 import { SECRET_VARIABLES } from "../session/variable_names.ts";
-import { renderShell, type ShellAction, type ShellName } from "../shell/emitter.ts";
+import type { ShellAction } from "../shell/emitter.ts";
 import type { Context } from "./command.ts";
 import { msg, type Text } from "../core/message.ts";
 import { sanitise } from "../term/sanitise.ts";
@@ -50,33 +50,20 @@ export function guardShellChange(context: Context, what: string): void {
 }
 
 /**
- * The shell code of `actions`. Text the shell is to print on stderr is for people, so it passes through the same
- * sanitiser as the Term's.
- */
-export function shellOutput(shell: ShellName, actions: readonly ShellAction[]): string {
-  return renderShell(
-    shell,
-    actions.map((action): ShellAction =>
-      action.kind === "print" && action.stream === "stderr"
-        ? { ...action, text: sanitise(action.text, { keepNewlines: true }) }
-        : action
-    ),
-  );
-}
-
-/**
  * Writes the actions to stdout. Actions that change the environment are rendered as shell code for `eval` (text
  * among them becomes `printf`); under the shell function, that code follows the function's mark line
  * ({@linkcode Context.shellCodeMark}), which tells it to evaluate stdout. Text alone is data, written as it is,
  * which the function passes through and never evaluates. (The function of an older stc gives no mark and
  * evaluates all of stdout: for it, everything is shell code.)
  */
-export function emit(context: Context, actions: readonly ShellAction[]): void {
+export async function emit(context: Context, actions: readonly ShellAction[]): Promise<void> {
   if (actions.length === 0) return;
   const changesEnvironment = actions.some((a) => a.kind !== "print");
   const evaluatesAll = context.viaShellFunction && context.shellCodeMark === undefined;
   if (changesEnvironment || evaluatesAll) {
     if (actions.some(holdsSecret)) guardSecretOutput(context);
+    // The emitter is loaded only for shell code: most runs print data.
+    const { shellOutput } = await import("./shell_output.ts");
     const code = shellOutput(context.shell, actions);
     const mark = context.shellCodeMark;
     writeStdout(mark === undefined ? code : `${mark}\n${code}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shellOutput } from "./output.ts";
+import { shellOutput } from "./shell_output.ts";
 
 Deno.test("text the shell prints on stderr is sanitised like the Term's; stdout data is left exact", () => {
   const code = shellOutput("bash", [

@@ -579,7 +579,7 @@ async function runDoctor(
     offline: input.options.offline === true,
   });
   const failed = checks.filter((c) => c.status === "fail");
-  emit(
+  await emit(
     context,
     input.options.json
       ? [printLine(JSON.stringify({ ok: failed.length === 0, checks }, null, 2))]

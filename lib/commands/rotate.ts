@@ -34,7 +34,8 @@ import {
   rolesBucket,
   selectProfile,
 } from "../config/profile.ts";
-import type { ShellAction, ShellName } from "../shell/emitter.ts";
+import type { ShellAction } from "../shell/emitter.ts";
+import type { ShellName } from "../shell/shell_name.ts";
 import type { Credentials } from "../core/credentials.ts";
 import { parseRotationRecord, recordProfileName, type RotationRecord } from "../keys/rotation.ts";
 import {

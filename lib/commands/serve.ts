@@ -14,7 +14,8 @@ import { counted } from "../core/plural.ts";
 import { removeFile, writeFileAtomic } from "../fs/atomic.ts";
 import { describeRole } from "../roles/assume.ts";
 import type { CredentialEndpoint } from "../session/exec_env.ts";
-import { renderShell, type ShellAction, type ShellName } from "../shell/emitter.ts";
+import { renderShell, type ShellAction } from "../shell/emitter.ts";
+import type { ShellName } from "../shell/shell_name.ts";
 import { SERVE_SPEC } from "./specs/serve.ts";
 
 /** Variables that would make an SDK use other credentials than the server's, removed by the shell code. */

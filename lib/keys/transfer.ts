@@ -7,7 +7,8 @@
  */
 
 import { usageError } from "../core/errors.ts";
-import { quoteWord, type ShellName } from "../shell/emitter.ts";
+import { quoteWord } from "../shell/emitter.ts";
+import type { ShellName } from "../shell/shell_name.ts";
 import { splitShellWords } from "../shell/words.ts";
 import { msg } from "../core/message.ts";
 

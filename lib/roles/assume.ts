@@ -61,7 +61,7 @@ import {
   type SessionRecord,
 } from "../session/variables.ts";
 import { BASE_SESSION_VARIABLE } from "../session/variable_names.ts";
-import type { ShellName } from "../shell/emitter.ts";
+import type { ShellName } from "../shell/shell_name.ts";
 import type { Term } from "../term/term.ts";
 import type { Credentials } from "../core/credentials.ts";
 import type { Env } from "../core/env.ts";

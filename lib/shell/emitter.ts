@@ -35,8 +35,7 @@
  * @module
  */
 
-/** A shell stc can render code for. */
-export type ShellName = "bash" | "zsh" | "fish" | "sh" | "nu";
+import { SHELL_NAMES, type ShellName } from "./shell_name.ts";
 
 /** One effect on the user's shell. */
 export type ShellAction =
@@ -52,20 +51,6 @@ export type ShellAction =
   /** Print `text` exactly as given (no newline is added) to stdout (default) or stderr. */
   | { kind: "print"; text: string; stream?: "stdout" | "stderr" };
 
-const SHELL_NAMES: readonly ShellName[] = ["bash", "zsh", "fish", "sh", "nu"];
-
-/** Login-shell and path spellings that name one of the shells above. */
-const SHELL_ALIASES: Readonly<Record<string, ShellName>> = {
-  bash: "bash",
-  zsh: "zsh",
-  fish: "fish",
-  sh: "sh",
-  // dash is what /bin/sh is on Debian; it is tested as `sh`.
-  dash: "sh",
-  nu: "nu",
-  nushell: "nu",
-};
-
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -74,18 +59,6 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function isValidVariableName(name: string): boolean {
   return VARIABLE_NAME.test(name);
-}
-
-/**
- * Parse a shell name as found in `$SHELL`, `ps` output or a `--shell` option.
- *
- * Accepts `bash`, `zsh`, `fish`, `sh` (and `dash`, rendered as `sh`), `nu` (and `nushell`), also as a path
- * (`/usr/bin/zsh`) or a login-shell name (`-zsh`). Returns `undefined` for anything else.
- */
-export function parseShellName(text: string): ShellName | undefined {
-  const base = text.trim().split("/").pop() ?? "";
-  const name = base.startsWith("-") ? base.slice(1) : base;
-  return Object.hasOwn(SHELL_ALIASES, name) ? SHELL_ALIASES[name] : undefined;
 }
 
 /**

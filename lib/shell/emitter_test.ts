@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import {
   isValidVariableName,
-  parseShellName,
   quoteShell,
   quoteWord,
   renderShell,
   type ShellAction,
-  type ShellName,
 } from "./emitter.ts";
+import { parseShellName, type ShellName } from "./shell_name.ts";
 
 const SHELLS: readonly ShellName[] = ["bash", "zsh", "fish", "sh"];
 
