@@ -25,6 +25,8 @@ export interface Run {
   argv: readonly string[];
   /** The whole environment. */
   env: Readonly<Record<string, string>>;
+  /** What it reads on stdin (nothing when absent). */
+  stdin?: string;
 }
 
 /** One entry of the bench: a run, its baseline, and the budgets its ratios must meet. */
@@ -77,14 +79,20 @@ class RunFailed extends Error {}
 async function runOnce(run: Run, withMemory: boolean): Promise<{ ms: number; kib?: number }> {
   const [program, ...args] = withMemory ? [TIME, "-f", "%M", ...run.argv] : run.argv;
   const start = performance.now();
-  const out = await new Deno.Command(program, {
+  const child = new Deno.Command(program, {
     args,
     env: { ...run.env },
     clearEnv: true,
-    stdin: "null",
+    stdin: run.stdin === undefined ? "null" : "piped",
     stdout: "null",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (run.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(run.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
   const ms = performance.now() - start;
   const stderr = new TextDecoder().decode(out.stderr).trim();
   if (out.code !== 0) {
@@ -253,6 +261,15 @@ export async function benchEntries(home: TempHome): Promise<Entry[]> {
       ["roles", "--names"],
       BUDGETS.roleCompletion,
     ),
+    {
+      // What a Tab after `stc assume ` runs: the words on stdin, every alias with its ARN back.
+      ...offline(
+        `stc complete words, stc assume <Tab> (${BENCH_ROLES} aliases)`,
+        ["complete", "words"],
+        BUDGETS.roleCompletion,
+      ),
+      run: { argv: [...stc, "complete", "words"], env, stdin: "stc\nassume\n\n" },
+    },
     {
       name: `stc roles (${BENCH_ROLES} aliases, table)`,
       run: { argv: [...stc, "roles"], env },

@@ -199,9 +199,10 @@ export async function completeWords(context: Context, words: readonly string[]):
     await kindCandidates(context, target.kind, profile),
     target.prefix,
   );
+  const prefix = target.insertPrefix;
   return formatCompletion(
     "values",
-    values.map((c) => ({ ...c, value: target.insertPrefix + c.value })),
+    prefix === "" ? values : values.map((c) => ({ ...c, value: prefix + c.value })),
   );
 }
 

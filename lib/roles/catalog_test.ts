@@ -266,6 +266,9 @@ function generatedRolesFile(seed: number, lines: number): string {
     "a".repeat(129),
     "a".repeat(128),
     "#c",
+    // An alias may look like an ARN: the ARN is still the second word.
+    "arn:aws:iam::210987654321:role/Alias",
+    "a:b/c",
   ];
   const arns = [
     "arn:aws:iam::123456789012:role/Dev",

@@ -71,20 +71,29 @@ export async function loadRoleListing(
     profile,
     loaded,
   );
-  const files = [...scanRolesFile(local), ...scanRolesFile(organisation)];
-  const config = rolesFromProfiles(profiles.files, paths.config, profiles.configLines).roles;
-  const seen = new Set<string>();
-  const roles: RoleName[] = [];
-  for (const list of [files, config]) {
-    for (const { alias, roleArn } of list) {
-      if (seen.has(alias)) continue;
-      seen.add(alias);
-      roles.push({ alias, roleArn });
+  const fromLocal = scanRolesFile(local);
+  const fromOrganisation = scanRolesFile(organisation);
+  const fromConfig = rolesFromProfiles(profiles.files, paths.config, profiles.configLines).roles
+    .map(({ alias, roleArn }) => ({ alias, roleArn }));
+  const lists = [fromLocal, fromOrganisation, fromConfig].filter((list) => list.length > 0);
+  let roles: RoleName[];
+  if (lists.length <= 1) {
+    // One source (usually the organisation's list): its scan has no repeats already.
+    roles = lists[0] ?? [];
+  } else {
+    const seen = new Set<string>();
+    roles = [];
+    for (const list of lists) {
+      for (const role of list) {
+        if (seen.has(role.alias)) continue;
+        seen.add(role.alias);
+        roles.push(role);
+      }
     }
   }
   return {
     roles,
-    fromFiles: files.length > 0,
+    fromFiles: fromLocal.length + fromOrganisation.length > 0,
     accounts: parseAccountsJson(accounts, paths.accounts).accounts.map(({ name, accountId }) => ({
       name,
       accountId,

@@ -37,9 +37,12 @@ const VALID_LINE_ALIAS = new RegExp(
   "gm",
 );
 
-/** Every valid line of a roles file, its alias and ARN captured. */
-const VALID_LINE = new RegExp(
-  `${LINE_START}(${ALIAS_FIELD})[ \\t]+(${ARN_FIELD})${LINE_TAIL}`,
+/**
+ * The ARN of every valid line of a roles file, one match a line: the same lines as {@linkcode VALID_LINE_ALIAS},
+ * as the lookbehind takes the line's first word as its alias exactly as that pattern does.
+ */
+const VALID_LINE_ARN = new RegExp(
+  `(?<=${LINE_START}${ALIAS_FIELD}[ \\t]+)${ARN_FIELD}(?=${LINE_TAIL})`,
   "gm",
 );
 
@@ -90,12 +93,22 @@ export function scanRoleAliases(text: string): string[] {
  * ```
  */
 export function scanRolesFile(text: string): RoleName[] {
+  // Two passes of the regular expression engine, each giving a list of strings, rather than one giving a match
+  // object per line: with thousands of lines, per-line work is what costs.
+  const aliases = scanRoleAliases(text);
+  const arns = text.match(VALID_LINE_ARN) ?? [];
+  if (arns.length !== aliases.length) {
+    throw new Error("roles file scan: aliases and ARNs differ in number");
+  }
+  const unique = new Set(aliases).size === aliases.length;
+  const seen = unique ? undefined : new Set<string>();
   const roles: RoleName[] = [];
-  const seen = new Set<string>();
-  for (const [, alias, roleArn] of text.matchAll(VALID_LINE)) {
-    if (seen.has(alias)) continue;
-    seen.add(alias);
-    roles.push({ alias, roleArn });
+  for (let i = 0; i < aliases.length; i++) {
+    if (seen) {
+      if (seen.has(aliases[i])) continue;
+      seen.add(aliases[i]);
+    }
+    roles.push({ alias: aliases[i], roleArn: arns[i] });
   }
   return roles;
 }

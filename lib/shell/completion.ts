@@ -133,6 +133,9 @@ export function filterCandidates(candidates: readonly Candidate[], prefix: strin
   });
 }
 
+const LINE_BREAKING = /[\t\r\n]/;
+const BLANK = /\s/;
+
 /**
  * Formats the answer of `stc complete words`: a mode line (`values`, `files` or `files:EXT`), then one
  * candidate a line, with a tab and the description when there is one. Tabs and line breaks inside a value
@@ -144,8 +147,11 @@ export function formatCompletion(
 ): string {
   const lines: string[] = [mode];
   for (const { value, description } of candidates) {
-    if (value === "" || /[\t\r\n]/.test(value)) continue;
-    const text = description?.replace(/\s+/g, " ").trim();
+    if (value === "" || LINE_BREAKING.test(value)) continue;
+    // Most descriptions (ARNs, account ids) have no blank at all: only the others are rewritten.
+    const text = description !== undefined && BLANK.test(description)
+      ? description.replace(/\s+/g, " ").trim()
+      : description;
     lines.push(text ? `${value}\t${text}` : value);
   }
   return lines.join("\n") + "\n";
