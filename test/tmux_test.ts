@@ -81,9 +81,26 @@ function tmuxServer(env: Record<string, string>, cwd: string): Tmux {
       throw new Error(`timed out waiting for ${pattern} in window ${window}:\n${text}`);
     },
     async kill() {
+      // The shells get SIGHUP and may still write (history) as they exit: the test's HOME is removed only once
+      // they are gone.
+      const pids = (await run("list-panes", "-a", "-F", "#{pane_pid}").catch(() => ""))
+        .split("\n").filter((pid) => /^\d+$/.test(pid));
       await run("kill-server").catch(() => {});
+      const deadline = Date.now() + 10_000;
+      for (const pid of pids) {
+        while (Date.now() < deadline && await alive(pid)) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
     },
   };
+}
+
+/** Whether process `pid` still exists (`kill -0`, on Linux and macOS alike). */
+async function alive(pid: string): Promise<boolean> {
+  const out = await new Deno.Command("kill", { args: ["-0", pid], stdout: "null", stderr: "null" })
+    .output();
+  return out.success;
 }
 
 let step = 0;
