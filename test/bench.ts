@@ -235,9 +235,10 @@ export async function benchEntries(home: TempHome): Promise<Entry[]> {
     args: string[],
     timeBudget: number,
     runEnv: Record<string, string> = env,
+    stdin?: string,
   ): Entry => ({
     name,
-    run: { argv: [...stc, ...args], env: runEnv },
+    run: { argv: [...stc, ...args], env: runEnv, ...(stdin === undefined ? {} : { stdin }) },
     baseline: floor,
     baselineName: "floor",
     timeBudget,
@@ -261,15 +262,14 @@ export async function benchEntries(home: TempHome): Promise<Entry[]> {
       ["roles", "--names"],
       BUDGETS.roleCompletion,
     ),
-    {
-      // What a Tab after `stc assume ` runs: the words on stdin, every alias with its ARN back.
-      ...offline(
-        `stc complete words, stc assume <Tab> (${BENCH_ROLES} aliases)`,
-        ["complete", "words"],
-        BUDGETS.roleCompletion,
-      ),
-      run: { argv: [...stc, "complete", "words"], env, stdin: "stc\nassume\n\n" },
-    },
+    // What a Tab after `stc assume ` runs: the words on stdin, every alias with its ARN back.
+    offline(
+      `stc complete words, stc assume <Tab> (${BENCH_ROLES} aliases)`,
+      ["complete", "words"],
+      BUDGETS.roleCompletion,
+      env,
+      "stc\nassume\n\n",
+    ),
     {
       name: `stc roles (${BENCH_ROLES} aliases, table)`,
       run: { argv: [...stc, "roles"], env },

@@ -17,7 +17,7 @@ import { StcError, usageError, withContext } from "../core/errors.ts";
 import { getProfile } from "../config/ini.ts";
 import { type AccessKeyPair, chooseKey, type KeyInput, parseKeyInput } from "../keys/csv.ts";
 import { downloadRoles } from "../roles/download.ts";
-import { rolePaths } from "../roles/load.ts";
+import { rolePaths } from "../roles/sources.ts";
 import type { Term } from "../term/term.ts";
 import type { Env } from "../core/env.ts";
 import { readOptionalFile } from "../fs/read.ts";

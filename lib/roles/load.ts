@@ -23,8 +23,6 @@ import type { Env } from "../core/env.ts";
 import { counted } from "../core/plural.ts";
 import { msg } from "../core/message.ts";
 
-export { type RolePaths, rolePaths } from "./sources.ts";
-
 /** Loads and merges every role source of `profile`, in priority order. */
 export async function loadRoleCatalog(
   env: Env,
